@@ -1,0 +1,33 @@
+package io.smtk.cli;
+
+import picocli.CommandLine;
+
+/** The {@code smtk} program: the one place that exits the JVM. */
+public final class Main {
+
+  private Main() {}
+
+  /**
+   * Runs the command line and exits with its status.
+   *
+   * @param args the arguments, e.g. {@code train}
+   */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Returns the configured command line (tests call {@code execute} on it).
+   *
+   * @return the command line
+   */
+  public static CommandLine commandLine() {
+    return new CommandLine(new SmtkCommand())
+        .setParameterExceptionHandler(new ShortErrorMessageHandler())
+        .setExecutionExceptionHandler(
+            (exception, commandLine, parseResult) -> {
+              commandLine.getErr().println("smtk: " + exception.getMessage());
+              return commandLine.getCommandSpec().exitCodeOnExecutionException();
+            });
+  }
+}

@@ -1,0 +1,33 @@
+package io.smtk.cli;
+
+import io.smtk.training.Trainer;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code smtk train}: what SageMaker runs as {@code docker run IMAGE train}. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the training job under SAGEMAKER_BASE_DIR (default /opt/ml): the framework entry named by",
+      "SAGEMAKER_TRAINING_MODULE, or else the user's entry point (SAGEMAKER_PROGRAM or",
+      "sagemaker_program) from the code directory or sagemaker_submit_directory.",
+      "",
+      "Exit status: 0 on success (output/success written); on failure output/failure is written and",
+      "the status is the user script's own exit status, 128+N when stopped by signal N, 2 for bad",
+      "configuration, or 1 for other toolkit errors."
+    })
+final class TrainCommand implements Callable<Integer> {
+
+  @Override
+  public Integer call() {
+    // The user's output goes straight to our file descriptors in large writes; System.out's
+    // PrintStream would add a lock and a small buffer per write on the log path.
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+    return Trainer.builder(System.getenv(), out, err).build().train();
+  }
+}

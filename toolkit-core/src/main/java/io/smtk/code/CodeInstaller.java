@@ -1,0 +1,100 @@
+package io.smtk.code;
+
+import io.smtk.ToolkitException;
+import io.smtk.logging.ToolkitLog;
+import io.smtk.outcome.InstallModuleException;
+import io.smtk.outcome.InstallRequirementsException;
+import io.smtk.process.ProcessResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Installs the user's code the way the Python toolkit does: {@code pip install . -r requirements.txt}
+ * for a package, {@code pip install -r requirements.txt} for a program, and execute permission for a
+ * command.
+ */
+public final class CodeInstaller {
+
+  private final CommandRunner runner;
+  private final ToolkitLog log;
+
+  private CodeInstaller(CommandRunner runner, ToolkitLog log) {
+    this.runner = runner;
+    this.log = log;
+  }
+
+  /**
+   * Creates an installer.
+   *
+   * @param runner runs pip
+   * @param log the toolkit's log
+   * @return the installer
+   */
+  public static CodeInstaller of(CommandRunner runner, ToolkitLog log) {
+    return new CodeInstaller(runner, log);
+  }
+
+  /**
+   * Checks that the entry point exists and installs what it needs.
+   *
+   * @param entryPoint the entry point
+   * @param codeDir the code directory
+   * @param python the interpreter (used only for Python entry points and requirements)
+   * @throws ToolkitException when the entry point is missing or pip fails
+   */
+  public void install(EntryPoint entryPoint, Path codeDir, java.util.function.Supplier<String> python)
+      throws ToolkitException {
+    Path requirements = codeDir.resolve("requirements.txt");
+    switch (entryPoint.type()) {
+      case PYTHON_PACKAGE: {
+        log.info("Installing module.");
+        List<String> command = new ArrayList<>(List.of(pythonOf(python), "-m", "pip", "install", "."));
+        if (Files.isRegularFile(requirements)) {
+          command.addAll(List.of("-r", "requirements.txt"));
+        }
+        ProcessResult result = runner.run(command, codeDir);
+        if (!result.succeeded()) {
+          throw new InstallModuleException(command, result.exitCode(), result.errorText());
+        }
+        break;
+      }
+      case PYTHON_PROGRAM: {
+        requireFile(entryPoint, codeDir);
+        if (Files.isRegularFile(requirements)) {
+          log.info("Installing dependencies from requirements.txt");
+          List<String> command =
+              List.of(pythonOf(python), "-m", "pip", "install", "-r", "requirements.txt");
+          ProcessResult result = runner.run(command, codeDir);
+          if (!result.succeeded()) {
+            throw new InstallRequirementsException(command, result.exitCode(), result.errorText());
+          }
+        }
+        break;
+      }
+      default: {
+        Path file = requireFile(entryPoint, codeDir);
+        try {
+          Executables.makeExecutable(file);
+        } catch (IOException e) {
+          throw new ToolkitException("Cannot make the entry point " + file + " executable: " + e, e);
+        }
+        break;
+      }
+    }
+  }
+
+  private static String pythonOf(java.util.function.Supplier<String> python) {
+    return python.get();
+  }
+
+  private static Path requireFile(EntryPoint entryPoint, Path codeDir) throws EntryPointNotFoundException {
+    Path file = codeDir.resolve(entryPoint.name()).normalize();
+    if (!Files.isRegularFile(file)) {
+      throw new EntryPointNotFoundException(entryPoint.name(), codeDir);
+    }
+    return file;
+  }
+}

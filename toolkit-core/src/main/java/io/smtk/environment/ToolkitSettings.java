@@ -1,0 +1,223 @@
+package io.smtk.environment;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The toolkit's view of its own process environment: every environment variable the toolkit reads is
+ * read here and nowhere else.
+ *
+ * <p>The CLI captures {@code System.getenv()} once and hands it to {@link #from(Map)}; tests build
+ * settings from a plain map. The raw map is kept, because the user's process inherits it.
+ */
+public final class ToolkitSettings {
+
+  /** The SageMaker base directory when {@code SAGEMAKER_BASE_DIR} is not set. */
+  public static final Path DEFAULT_BASE_DIR = Path.of("/opt/ml");
+
+  /** How long a stopped user process may take to exit after SIGTERM before it is killed. */
+  public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(30);
+
+  /** How long to wait for every host name to resolve, as the Python toolkit does. */
+  public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofMinutes(15);
+
+  private final Map<String, String> variables;
+  private final Duration stopGrace;
+  private final Duration dnsTimeout;
+
+  private ToolkitSettings(Map<String, String> variables) throws InvalidTrainingConfigException {
+    // LinkedHashMap keeps the order the process saw, which keeps logs and child environments stable.
+    this.variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+    this.stopGrace = seconds("SMTK_STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE);
+    this.dnsTimeout = seconds("SMTK_DNS_TIMEOUT_SECONDS", DEFAULT_DNS_TIMEOUT);
+  }
+
+  /**
+   * Creates settings from a process environment.
+   *
+   * @param environment the variables, usually {@code System.getenv()}
+   * @return the settings
+   * @throws InvalidTrainingConfigException when a toolkit variable has a value it cannot use
+   */
+  public static ToolkitSettings from(Map<String, String> environment)
+      throws InvalidTrainingConfigException {
+    return new ToolkitSettings(environment);
+  }
+
+  /**
+   * Returns the whole environment the toolkit started with, which the user's process inherits.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, String> variables() {
+    return variables;
+  }
+
+  /**
+   * Returns a variable's value when it is set (even to the empty string).
+   *
+   * @param name the variable's name
+   * @return the value, or empty when unset
+   */
+  public Optional<String> get(String name) {
+    return Optional.ofNullable(variables.get(name));
+  }
+
+  /**
+   * Returns the SageMaker base directory: {@code SAGEMAKER_BASE_DIR}, else {@code /opt/ml}.
+   *
+   * @return an absolute path
+   */
+  public Path baseDir() {
+    String value = variables.get("SAGEMAKER_BASE_DIR");
+    return (value == null || value.isEmpty() ? DEFAULT_BASE_DIR : Path.of(value)).toAbsolutePath();
+  }
+
+  /**
+   * Returns whether a base directory was configured explicitly ({@code SAGEMAKER_BASE_DIR}).
+   *
+   * @return true when the variable is set and non-empty
+   */
+  public boolean baseDirConfigured() {
+    String value = variables.get("SAGEMAKER_BASE_DIR");
+    return value != null && !value.isEmpty();
+  }
+
+  /**
+   * Returns {@code SAGEMAKER_PROGRAM}, the entry point that wins over the {@code sagemaker_program}
+   * hyperparameter.
+   *
+   * @return the program, or empty when unset
+   */
+  public Optional<String> program() {
+    return get("SAGEMAKER_PROGRAM");
+  }
+
+  /**
+   * Returns {@code SAGEMAKER_TRAINING_MODULE}, the framework entry; empty or unset means script mode.
+   *
+   * @return the entry name, or empty
+   */
+  public Optional<String> trainingModule() {
+    return get("SAGEMAKER_TRAINING_MODULE").filter(value -> !value.isBlank());
+  }
+
+  /**
+   * Returns {@code TRAINING_JOB_NAME}, set by the platform.
+   *
+   * @return the job name, or empty
+   */
+  public Optional<String> trainingJobName() {
+    return get("TRAINING_JOB_NAME");
+  }
+
+  /**
+   * Returns whether {@code SM_STUDIO_LOCAL_MODE} is {@code true} (any case), which skips the wait
+   * for host names to resolve.
+   *
+   * @return true in Studio local mode
+   */
+  public boolean studioLocalMode() {
+    return get("SM_STUDIO_LOCAL_MODE").map(value -> value.equalsIgnoreCase("true")).orElse(false);
+  }
+
+  /**
+   * Returns the default AWS region as boto3 finds it without a configuration file: {@code
+   * AWS_DEFAULT_REGION}.
+   *
+   * @return the region, or empty
+   */
+  public Optional<String> defaultRegion() {
+    return get("AWS_DEFAULT_REGION").filter(value -> !value.isEmpty());
+  }
+
+  /**
+   * Returns {@code SM_HP_MP_PARAMETERS}, whose presence marks model parallelism.
+   *
+   * @return the raw value, or empty when unset
+   */
+  public Optional<String> modelParallelParameters() {
+    return get("SM_HP_MP_PARAMETERS");
+  }
+
+  /**
+   * Returns {@code PATH}, where the toolkit looks for {@code python3}, {@code nvidia-smi} and the like.
+   *
+   * @return the search path, possibly empty
+   */
+  public String path() {
+    return variables.getOrDefault("PATH", "");
+  }
+
+  /**
+   * Returns {@code SMTK_PYTHON}, the interpreter to use instead of {@code python3} from {@code PATH}.
+   *
+   * @return the interpreter, or empty
+   */
+  public Optional<String> python() {
+    return get("SMTK_PYTHON").filter(value -> !value.isBlank());
+  }
+
+  /**
+   * Returns {@code SMTK_STOP_GRACE_SECONDS}: how long the user's process has to exit after SIGTERM.
+   *
+   * @return the grace period
+   */
+  public Duration stopGrace() {
+    return stopGrace;
+  }
+
+  /**
+   * Returns {@code SMTK_DNS_TIMEOUT_SECONDS}: how long to wait for every host name to resolve.
+   *
+   * @return the timeout
+   */
+  public Duration dnsTimeout() {
+    return dnsTimeout;
+  }
+
+  /**
+   * Finds an executable file by name on {@code PATH}, as {@code which} does.
+   *
+   * @param name the program's name
+   * @return its path, or empty when not found
+   */
+  public Optional<Path> which(String name) {
+    if (name.contains("/")) {
+      Path path = Path.of(name);
+      return Files.isExecutable(path) && !Files.isDirectory(path) ? Optional.of(path) : Optional.empty();
+    }
+    for (String dir : path().split(":")) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Duration seconds(String name, Duration fallback) throws InvalidTrainingConfigException {
+    String value = variables.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      double seconds = Double.parseDouble(value.trim());
+      if (seconds < 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+        throw new NumberFormatException();
+      }
+      return Duration.ofMillis((long) (seconds * 1000));
+    } catch (NumberFormatException e) {
+      throw new InvalidTrainingConfigException(
+          "Environment variable " + name + "='" + value + "' is not a number of seconds");
+    }
+  }
+}

@@ -1,0 +1,376 @@
+package io.smtk.environment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.smtk.mapping.PythonJson;
+import io.smtk.mapping.PythonJsonException;
+import io.smtk.mapping.PythonRepr;
+import io.smtk.mapping.PythonValues;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/** Reads a {@link TrainingEnvironment} from the SageMaker base directory and the process settings. */
+public final class TrainingEnvironmentReader {
+
+  /** Hyperparameters that belong to SageMaker although they do not start with {@code sagemaker_}. */
+  public static final Set<String> RESERVED_HYPERPARAMETERS =
+      Set.of(
+          "sagemaker_program",
+          "sagemaker_submit_directory",
+          "sagemaker_enable_cloudwatch_metrics",
+          "sagemaker_region",
+          "sagemaker_container_log_level",
+          "sagemaker_job_name",
+          "default_user_module_name",
+          "_tuning_objective_metric",
+          "sagemaker_s3_output");
+
+  /** Framework parameters any of which, when true, puts the current instance group into distribution. */
+  public static final List<String> DISTRIBUTION_FLAGS =
+      List.of(
+          "sagemaker_mpi_enabled",
+          "sagemaker_parameter_server_enabled",
+          "sagemaker_distributed_dataparallel_enabled",
+          "sagemaker_pytorch_ddp_enabled",
+          "sagemaker_pytorch_xla_multi_worker_enabled",
+          "sagemaker_multi_worker_mirrored_strategy_enabled",
+          "sagemaker_torch_distributed_enabled");
+
+  private static final String DEFAULT_GROUP = "homogeneousCluster";
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final BiFunction<ToolkitSettings, String, Hardware> hardwareDetector;
+
+  private TrainingEnvironmentReader(BiFunction<ToolkitSettings, String, Hardware> hardwareDetector) {
+    this.hardwareDetector = hardwareDetector;
+  }
+
+  /**
+   * Returns a reader that detects the real hardware.
+   *
+   * @return the reader
+   */
+  public static TrainingEnvironmentReader create() {
+    return new TrainingEnvironmentReader(Hardware::detect);
+  }
+
+  /**
+   * Returns a reader that reports the given hardware instead of detecting it (tests).
+   *
+   * @param hardware the hardware to report
+   * @return the reader
+   */
+  public static TrainingEnvironmentReader withHardware(Hardware hardware) {
+    return new TrainingEnvironmentReader((settings, type) -> hardware);
+  }
+
+  /**
+   * Reads the three configuration files under {@code <base>/input/config} and the settings.
+   *
+   * @param settings the toolkit's settings (base directory, {@code SAGEMAKER_PROGRAM}, ...)
+   * @return the environment
+   * @throws InvalidTrainingConfigException when a file is missing or malformed, or a value has the
+   *     wrong type; the message names the file and key
+   */
+  public TrainingEnvironment read(ToolkitSettings settings) throws InvalidTrainingConfigException {
+    Path baseDir = settings.baseDir();
+    if (!Files.isDirectory(baseDir)) {
+      throw new InvalidTrainingConfigException(
+          "SageMaker base directory " + baseDir + " does not exist"
+              + (settings.baseDirConfigured()
+                  ? " (from SAGEMAKER_BASE_DIR)"
+                  : "; set SAGEMAKER_BASE_DIR, or use 'smtk local' to run a job on this machine"));
+    }
+    Path configDir = baseDir.resolve("input").resolve("config");
+    Path resourceFile = configDir.resolve("resourceconfig.json");
+    Path inputDataFile = configDir.resolve("inputdataconfig.json");
+    Path hyperparameterFile = configDir.resolve("hyperparameters.json");
+
+    ObjectNode resourceConfig = ConfigFiles.readObject(resourceFile);
+    ObjectNode inputDataConfig = ConfigFiles.readObject(inputDataFile);
+    ObjectNode decoded = decodeHyperparameters(ConfigFiles.readObject(hyperparameterFile));
+
+    ObjectNode userHyperparameters = NODES.objectNode();
+    ObjectNode sagemakerHyperparameters = NODES.objectNode();
+    ObjectNode frameworkParameters = NODES.objectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = decoded.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      String key = entry.getKey();
+      if (RESERVED_HYPERPARAMETERS.contains(key) || key.startsWith("sagemaker_")) {
+        sagemakerHyperparameters.set(key, entry.getValue());
+        if (!RESERVED_HYPERPARAMETERS.contains(key)) {
+          frameworkParameters.set(key, entry.getValue());
+        }
+      } else {
+        userHyperparameters.set(key, entry.getValue());
+      }
+    }
+
+    String currentHost = requiredString(resourceConfig, "current_host", resourceFile);
+    List<String> hosts = stringList(resourceConfig.get("hosts"), "hosts", resourceFile, true);
+    if (hosts.isEmpty()) {
+      throw new InvalidTrainingConfigException("'hosts' in " + resourceFile + " is an empty list");
+    }
+    if (!hosts.contains(currentHost)) {
+      throw new InvalidTrainingConfigException(
+          "'current_host' \"" + currentHost + "\" in " + resourceFile + " is not one of 'hosts' "
+              + hosts);
+    }
+    String instanceType = optionalString(resourceConfig, "current_instance_type", "local", resourceFile);
+    // SageMaker writes current_group_name; the Python toolkit's own local bootstrap writes
+    // current_instance_group, which it then ignores. We read the second when the first is absent.
+    String currentGroup =
+        resourceConfig.has("current_group_name")
+            ? optionalString(resourceConfig, "current_group_name", DEFAULT_GROUP, resourceFile)
+            : optionalString(resourceConfig, "current_instance_group", DEFAULT_GROUP, resourceFile);
+    String networkInterface =
+        optionalString(resourceConfig, "network_interface_name", "eth0", resourceFile);
+    JsonNode topology = resourceConfig.has("topology") ? resourceConfig.get("topology") : NODES.arrayNode();
+
+    List<String> instanceGroups = new ArrayList<>();
+    ObjectNode instanceGroupsDict = NODES.objectNode();
+    Map<String, List<String>> groupHosts = new LinkedHashMap<>();
+    JsonNode groups = resourceConfig.get("instance_groups");
+    if (groups != null && !groups.isNull()) {
+      if (!groups.isArray()) {
+        throw new InvalidTrainingConfigException(
+            "'instance_groups' in " + resourceFile + " must be a list, not "
+                + ConfigFiles.describe(groups));
+      }
+      int index = 0;
+      for (JsonNode group : groups) {
+        String where = "instance_groups[" + index++ + "]";
+        if (!group.isObject()) {
+          throw new InvalidTrainingConfigException(
+              "'" + where + "' in " + resourceFile + " must be an object, not "
+                  + ConfigFiles.describe(group));
+        }
+        String name = requiredString((ObjectNode) group, "instance_group_name", resourceFile, where);
+        instanceGroups.add(name);
+        instanceGroupsDict.set(name, group);
+        groupHosts.put(name, stringList(group.get("hosts"), where + ".hosts", resourceFile, true));
+      }
+    }
+    List<String> currentGroupHosts = groupHosts.getOrDefault(currentGroup, List.of());
+
+    List<String> distributionGroups;
+    JsonNode explicitGroups = frameworkParameters.get("sagemaker_distribution_instance_groups");
+    if (explicitGroups != null) {
+      distributionGroups =
+          stringList(explicitGroups, "sagemaker_distribution_instance_groups", hyperparameterFile, false);
+    } else if (DISTRIBUTION_FLAGS.stream().anyMatch(flag -> PythonValues.truthy(frameworkParameters.get(flag)))) {
+      distributionGroups = List.of(currentGroup);
+    } else {
+      distributionGroups = List.of();
+    }
+    List<String> distributionHosts = new ArrayList<>();
+    if (resourceConfig.has("instance_groups")) {
+      groupHosts.forEach(
+          (name, members) -> {
+            if (distributionGroups.contains(name)) {
+              distributionHosts.addAll(members);
+            }
+          });
+    } else {
+      distributionHosts.addAll(hosts);
+    }
+    String master = distributionHosts.isEmpty() ? hosts.get(0) : distributionHosts.get(0);
+
+    String program = settings.program().filter(value -> !value.isEmpty()).orElse(null);
+    String entryPoint = program;
+    if (entryPoint == null && sagemakerHyperparameters.has("sagemaker_program")) {
+      entryPoint = hyperparameterString(sagemakerHyperparameters, "sagemaker_program", hyperparameterFile);
+    }
+    String moduleName = entryPoint == null ? "None" : entryPoint;
+    if (moduleName.endsWith(".py")) {
+      moduleName = moduleName.substring(0, moduleName.length() - 3);
+    }
+    String moduleDir =
+        sagemakerHyperparameters.has("sagemaker_submit_directory")
+            ? hyperparameterString(sagemakerHyperparameters, "sagemaker_submit_directory", hyperparameterFile)
+            : baseDir.resolve("code").toString();
+    String region =
+        sagemakerHyperparameters.has("sagemaker_region")
+            ? PythonRepr.str(sagemakerHyperparameters.get("sagemaker_region"))
+            : settings.defaultRegion().orElse("");
+    String sagemakerJobName =
+        sagemakerHyperparameters.has("sagemaker_job_name")
+            ? PythonRepr.str(sagemakerHyperparameters.get("sagemaker_job_name"))
+            : "";
+    String s3Output =
+        sagemakerHyperparameters.has("sagemaker_s3_output")
+                && !sagemakerHyperparameters.get("sagemaker_s3_output").isNull()
+            ? hyperparameterString(sagemakerHyperparameters, "sagemaker_s3_output", hyperparameterFile)
+            : null;
+
+    Path dataDir = baseDir.resolve("input").resolve("data");
+    Map<String, Path> channels = new LinkedHashMap<>();
+    for (Iterator<String> it = inputDataConfig.fieldNames(); it.hasNext(); ) {
+      String channel = it.next();
+      if (channel.isEmpty() || channel.equals(".") || channel.equals("..") || channel.contains("/")
+          || channel.indexOf('\0') >= 0) {
+        throw new InvalidTrainingConfigException(
+            "Channel name \"" + channel + "\" in " + inputDataFile
+                + " cannot be a folder name under " + dataDir);
+      }
+      channels.put(channel, dataDir.resolve(channel));
+    }
+
+    Hardware hardware = hardwareDetector.apply(settings, instanceType);
+    return TrainingEnvironment.builder()
+        .baseDir(baseDir)
+        .resourceConfig(resourceConfig)
+        .inputDataConfig(inputDataConfig)
+        .hyperparameters(userHyperparameters)
+        .sagemakerHyperparameters(sagemakerHyperparameters)
+        .additionalFrameworkParameters(frameworkParameters)
+        .currentHost(currentHost)
+        .hosts(hosts)
+        .currentInstanceType(instanceType)
+        .currentInstanceGroup(currentGroup)
+        .currentInstanceGroupHosts(currentGroupHosts)
+        .instanceGroups(instanceGroups)
+        .instanceGroupsDict(instanceGroupsDict)
+        .distributionInstanceGroups(distributionGroups)
+        .distributionHosts(distributionHosts)
+        .hetero(instanceGroups.size() > 1)
+        .masterHostname(master)
+        .master(currentHost.equals(master))
+        .networkInterfaceName(networkInterface)
+        .topology(topology)
+        .modelParallelEnabled(modelParallel(settings))
+        .smddprunInstalled(settings.which("smddprun").isPresent())
+        .smddpmprunInstalled(settings.which("smddpmprun").isPresent())
+        .jobName(settings.trainingJobName().orElse(null))
+        .logLevel(sagemakerHyperparameters.has("sagemaker_container_log_level")
+            ? sagemakerHyperparameters.get("sagemaker_container_log_level")
+            : IntNode.valueOf(20))
+        .moduleDir(moduleDir)
+        .moduleName(moduleName)
+        .userEntryPoint(entryPoint)
+        .frameworkModule(settings.get("SAGEMAKER_TRAINING_MODULE").orElse(null))
+        .numCpus(hardware.cpus())
+        .numGpus(hardware.gpus())
+        .numNeurons(hardware.neurons())
+        .sagemakerRegion(region)
+        .sagemakerJobName(sagemakerJobName)
+        .s3Output(s3Output)
+        .channelInputDirs(channels)
+        .build();
+  }
+
+  /**
+   * Decodes every string value with Python's {@code json.loads}, keeping the raw string when it is
+   * not JSON, and keeping non-string values as they are, as the Python toolkit does.
+   *
+   * @param raw the file's object
+   * @return a new object with the decoded values, keys in file order
+   */
+  public static ObjectNode decodeHyperparameters(ObjectNode raw) {
+    ObjectNode decoded = NODES.objectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = raw.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      JsonNode value = entry.getValue();
+      if (value.isTextual()) {
+        try {
+          value = PythonJson.loads(value.textValue());
+        } catch (PythonJsonException e) {
+          value = TextNode.valueOf(value.textValue());
+        }
+      }
+      decoded.set(entry.getKey(), value);
+    }
+    return decoded;
+  }
+
+  private static JsonNode modelParallel(ToolkitSettings settings) {
+    String mp = settings.modelParallelParameters().orElse(null);
+    if (mp == null) {
+      return NullNode.getInstance();
+    }
+    if (mp.isEmpty()) {
+      return TextNode.valueOf("");
+    }
+    return BooleanNode.valueOf(!mp.equals("{}"));
+  }
+
+  private static String requiredString(ObjectNode object, String key, Path file)
+      throws InvalidTrainingConfigException {
+    return requiredString(object, key, file, null);
+  }
+
+  private static String requiredString(ObjectNode object, String key, Path file, String within)
+      throws InvalidTrainingConfigException {
+    String where = within == null ? "'" + key + "'" : "'" + key + "' of '" + within + "'";
+    JsonNode value = object.get(key);
+    if (value == null) {
+      throw new InvalidTrainingConfigException(where + " is missing in " + file);
+    }
+    if (!value.isTextual()) {
+      throw new InvalidTrainingConfigException(
+          where + " in " + file + " must be a string, not " + ConfigFiles.describe(value));
+    }
+    return value.textValue();
+  }
+
+  private static String optionalString(ObjectNode object, String key, String fallback, Path file)
+      throws InvalidTrainingConfigException {
+    JsonNode value = object.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isTextual()) {
+      throw new InvalidTrainingConfigException(
+          "'" + key + "' in " + file + " must be a string, not " + ConfigFiles.describe(value));
+    }
+    return value.textValue();
+  }
+
+  private static String hyperparameterString(ObjectNode hyperparameters, String key, Path file)
+      throws InvalidTrainingConfigException {
+    JsonNode value = hyperparameters.get(key);
+    if (!value.isTextual()) {
+      throw new InvalidTrainingConfigException(
+          "Hyperparameter '" + key + "' in " + file + " must be a string, not "
+              + ConfigFiles.describe(value));
+    }
+    return value.textValue();
+  }
+
+  private static List<String> stringList(JsonNode value, String key, Path file, boolean required)
+      throws InvalidTrainingConfigException {
+    if (value == null) {
+      if (required) {
+        throw new InvalidTrainingConfigException("'" + key + "' is missing in " + file);
+      }
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw new InvalidTrainingConfigException(
+          "'" + key + "' in " + file + " must be a list of strings, not " + ConfigFiles.describe(value));
+    }
+    List<String> strings = new ArrayList<>();
+    for (JsonNode item : (ArrayNode) value) {
+      if (!item.isTextual()) {
+        throw new InvalidTrainingConfigException(
+            "'" + key + "' in " + file + " must be a list of strings, but holds "
+                + ConfigFiles.describe(item));
+      }
+      strings.add(item.textValue());
+    }
+    return strings;
+  }
+}

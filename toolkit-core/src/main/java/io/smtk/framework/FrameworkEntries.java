@@ -1,0 +1,86 @@
+package io.smtk.framework;
+
+import io.smtk.environment.InvalidTrainingConfigException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/**
+ * Finds the {@link FrameworkEntry} a {@code SAGEMAKER_TRAINING_MODULE} value names.
+ *
+ * <p>A value selects an entry by one of the entry's {@link FrameworkEntry#names() names} or by its
+ * class name; a class name of a class that is not registered is loaded from the class path when it
+ * implements {@link FrameworkEntry}.
+ */
+public final class FrameworkEntries {
+
+  private final List<FrameworkEntry> registered;
+
+  private FrameworkEntries(List<FrameworkEntry> registered) {
+    this.registered = List.copyOf(registered);
+  }
+
+  /**
+   * Returns the entries registered on the class path.
+   *
+   * @return the registry
+   */
+  public static FrameworkEntries load() {
+    List<FrameworkEntry> entries = new ArrayList<>();
+    ServiceLoader.load(FrameworkEntry.class).forEach(entries::add);
+    return new FrameworkEntries(entries);
+  }
+
+  /**
+   * Returns a registry of the given entries (tests).
+   *
+   * @param entries the entries
+   * @return the registry
+   */
+  public static FrameworkEntries of(List<FrameworkEntry> entries) {
+    return new FrameworkEntries(entries);
+  }
+
+  /**
+   * Finds the entry for a {@code SAGEMAKER_TRAINING_MODULE} value.
+   *
+   * @param value the value
+   * @return the entry
+   * @throws InvalidTrainingConfigException when nothing matches; the message lists the valid values
+   */
+  public FrameworkEntry find(String value) throws InvalidTrainingConfigException {
+    String name = value.strip();
+    for (FrameworkEntry entry : registered) {
+      if (entry.names().contains(name) || entry.getClass().getName().equals(name)) {
+        return entry;
+      }
+    }
+    try {
+      Class<?> type = Class.forName(name, true, Thread.currentThread().getContextClassLoader());
+      if (FrameworkEntry.class.isAssignableFrom(type)) {
+        return (FrameworkEntry) type.getDeclaredConstructor().newInstance();
+      }
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      // Not a loadable class name: report the valid values below.
+    }
+    throw new InvalidTrainingConfigException(
+        "SAGEMAKER_TRAINING_MODULE='" + value + "' names no training entry; valid values: "
+            + String.join(", ", validValues())
+            + " (or the class name of a " + FrameworkEntry.class.getName() + " on the class path)");
+  }
+
+  /**
+   * Returns every value that selects a registered entry.
+   *
+   * @return the names and class names, sorted
+   */
+  public List<String> validValues() {
+    TreeSet<String> values = new TreeSet<>();
+    for (FrameworkEntry entry : registered) {
+      values.addAll(entry.names());
+      values.add(entry.getClass().getName());
+    }
+    return List.copyOf(values);
+  }
+}

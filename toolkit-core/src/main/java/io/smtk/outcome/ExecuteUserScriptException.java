@@ -1,0 +1,27 @@
+package io.smtk.outcome;
+
+import java.util.List;
+
+/**
+ * Thrown when the user's entry point exits non-zero; the toolkit then exits with the same status, so
+ * the platform sees what the script returned.
+ */
+public class ExecuteUserScriptException extends CalledProcessException {
+
+  private static final long serialVersionUID = 1L;
+
+  public ExecuteUserScriptException(List<String> command, int exitCode, String errorText) {
+    super("User script " + FailureReport.commandLine(command) + " exited with code " + exitCode,
+        command, exitCode, errorText, extraInfoFor(exitCode));
+  }
+
+  @Override
+  protected String errorName() {
+    return "ExecuteUserScriptError";
+  }
+
+  @Override
+  public int exitCode() {
+    return processExitCode() > 0 && processExitCode() < 256 ? processExitCode() : 1;
+  }
+}

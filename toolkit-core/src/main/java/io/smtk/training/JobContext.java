@@ -1,0 +1,217 @@
+package io.smtk.training;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.smtk.ToolkitException;
+import io.smtk.code.ArchiveExtractor;
+import io.smtk.code.CodeFetcher;
+import io.smtk.code.CodeInstaller;
+import io.smtk.code.EntryPoint;
+import io.smtk.code.PythonInterpreter;
+import io.smtk.code.SubmitDirectory;
+import io.smtk.environment.ConfigFiles;
+import io.smtk.environment.InvalidTrainingConfigException;
+import io.smtk.environment.ToolkitSettings;
+import io.smtk.environment.TrainingEnvironment;
+import io.smtk.framework.TrainingContext;
+import io.smtk.logging.ToolkitLog;
+import io.smtk.mapping.ScriptContract;
+import io.smtk.outcome.ExecuteUserScriptException;
+import io.smtk.outcome.FailureReport;
+import io.smtk.outcome.TrainingStoppedException;
+import io.smtk.process.ProcessResult;
+import io.smtk.process.ProcessRunner;
+import io.smtk.process.ProcessSpec;
+import io.smtk.process.SignalForwarder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/** One job's {@link TrainingContext}: runs pip and the user's entry point with the job's contract. */
+final class JobContext implements TrainingContext, AutoCloseable {
+
+  private final TrainingEnvironment environment;
+  private final ToolkitSettings settings;
+  private final ToolkitLog log;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final CodeFetcher remoteCode;
+  private final ArchiveExtractor extractor;
+  private final SignalForwarder signals;
+  private final ProcessRunner runner;
+
+  JobContext(
+      TrainingEnvironment environment,
+      ToolkitSettings settings,
+      ToolkitLog log,
+      PrintStream out,
+      PrintStream err,
+      CodeFetcher remoteCode,
+      ArchiveExtractor extractor,
+      SignalForwarder signals) {
+    this.environment = environment;
+    this.settings = settings;
+    this.log = log;
+    this.out = out;
+    this.err = err;
+    this.remoteCode = remoteCode;
+    this.extractor = extractor;
+    this.signals = signals;
+    this.runner = ProcessRunner.create(signals);
+  }
+
+  @Override
+  public TrainingEnvironment environment() {
+    return environment;
+  }
+
+  @Override
+  public ToolkitSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public ToolkitLog log() {
+    return log;
+  }
+
+  @Override
+  public void runUserEntryPoint(Map<String, String> extraVariables) throws ToolkitException {
+    String name =
+        environment
+            .userEntryPoint()
+            .orElseThrow(
+                () ->
+                    new InvalidTrainingConfigException(
+                        "No entry point: set the SAGEMAKER_PROGRAM environment variable or the "
+                            + "sagemaker_program hyperparameter in " + environment.inputConfigDir()
+                                .resolve("hyperparameters.json")));
+    Path codeDir = environment.codeDir();
+    SubmitDirectory.of(remoteCode, extractor, log).provision(environment.moduleDir(), codeDir);
+    stopIfAsked();
+
+    EntryPoint entryPoint = EntryPoint.of(name, codeDir);
+    String python = entryPoint.type() == EntryPoint.Type.COMMAND ? null : PythonInterpreter.find(settings);
+    CodeInstaller.of(this::runJobCommand, log).install(entryPoint, codeDir, python);
+    stopIfAsked();
+
+    if (settings.studioLocalMode()) {
+      log.info("Bypass DNS check in case of Studio Local Mode execution.");
+    } else {
+      HostNameWait.await(environment.hosts(), settings.dnsTimeout(), log);
+    }
+
+    List<String> command =
+        entryPoint.command(python, codeDir, ScriptContract.arguments(environment.hyperparameters()));
+    Map<String, String> userVariables = userVariables(extraVariables);
+    logInvocation(userVariables, command);
+    ProcessResult result = run(command, codeDir, childEnvironment(userVariables));
+    if (result.stoppedByToolkit()) {
+      throw new TrainingStoppedException(signalName(result.stopSignal()), result.stopSignal(),
+          "the user process exited with code " + result.exitCode());
+    }
+    if (result.exitCode() != 0) {
+      throw new ExecuteUserScriptException(command, result.exitCode(), result.errorText());
+    }
+  }
+
+  /**
+   * Throws when SIGTERM or SIGINT arrived while no user process was running.
+   *
+   * @throws TrainingStoppedException when the toolkit was asked to stop
+   */
+  void stopIfAsked() throws TrainingStoppedException {
+    OptionalInt signal = signals.receivedSignal();
+    if (signal.isPresent()) {
+      throw new TrainingStoppedException(signalName(signal.getAsInt()), signal.getAsInt(), "");
+    }
+  }
+
+  /**
+   * Returns the variables of the user contract: the toolkit's own, the {@code SM_*} ones, {@code
+   * PYTHONPATH} and the framework's additions, in that order of precedence (later wins).
+   */
+  private Map<String, String> userVariables(Map<String, String> extraVariables) {
+    Map<String, String> variables = new LinkedHashMap<>(ScriptContract.toolkitVariables(environment));
+    variables.putAll(ScriptContract.environmentVariables(environment));
+    String inherited = settings.get("PYTHONPATH").orElse("");
+    variables.put("PYTHONPATH", environment.codeDir() + (inherited.isEmpty() ? "" : ":" + inherited));
+    variables.putAll(extraVariables);
+    return variables;
+  }
+
+  private Map<String, String> childEnvironment(Map<String, String> userVariables) {
+    Map<String, String> environmentOfChild = new LinkedHashMap<>(settings.variables());
+    environmentOfChild.putAll(userVariables);
+    return environmentOfChild;
+  }
+
+  private ProcessResult runJobCommand(List<String> command, Path workingDirectory) throws ToolkitException {
+    Map<String, String> variables = new LinkedHashMap<>(settings.variables());
+    variables.putAll(ScriptContract.toolkitVariables(environment));
+    ProcessResult result = run(command, workingDirectory, variables);
+    if (result.stoppedByToolkit()) {
+      throw new TrainingStoppedException(signalName(result.stopSignal()), result.stopSignal(),
+          FailureReport.commandLine(command) + " exited with code " + result.exitCode());
+    }
+    return result;
+  }
+
+  private ProcessResult run(List<String> command, Path workingDirectory, Map<String, String> variables)
+      throws ToolkitException {
+    ProcessSpec spec =
+        ProcessSpec.builder(command, variables)
+            .workingDirectory(workingDirectory)
+            .stdout(out)
+            .stderr(err)
+            .stopGrace(settings.stopGrace())
+            .build();
+    try {
+      return runner.run(spec);
+    } catch (IOException e) {
+      throw new ToolkitException("Cannot start " + FailureReport.commandLine(command) + " in "
+          + workingDirectory + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ToolkitException("Interrupted while running " + FailureReport.commandLine(command), e);
+    }
+  }
+
+  private void logInvocation(Map<String, String> variables, List<String> command) {
+    if (!log.isEnabled(ToolkitLog.Level.INFO)) {
+      return;
+    }
+    StringBuilder text = new StringBuilder("Invoking user script\n\nTraining Env:\n\n");
+    try {
+      text.append(ConfigFiles.MAPPER.writerWithDefaultPrettyPrinter()
+          .writeValueAsString(ScriptContract.trainingEnv(environment)));
+    } catch (JsonProcessingException e) {
+      text.append("(cannot render: ").append(e.getOriginalMessage()).append(')');
+    }
+    text.append("\n\nEnvironment variables:\n\n");
+    variables.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+    text.append("\nInvoking script with the following command:\n\n")
+        .append(FailureReport.commandLine(command))
+        .append('\n');
+    log.info(text.toString());
+  }
+
+  private static String signalName(int signal) {
+    switch (signal) {
+      case 2:
+        return "INT";
+      case 15:
+        return "TERM";
+      default:
+        return String.valueOf(signal);
+    }
+  }
+
+  @Override
+  public void close() {
+    // The intermediate-output sync is stopped and flushed here (see the S3 support).
+  }
+}

@@ -1,5 +1,5 @@
 /**
- * Python value semantics for hyperparameters: {@code json.loads}, {@code json.dumps}, {@code str()}
- * and {@code repr()} reproduced byte for byte on Jackson trees.
+ * The contract a user script sees: the {@code SM_*} environment variables, the {@code --key value}
+ * arguments and {@code SM_TRAINING_ENV}, built from a {@link io.smtk.environment.TrainingEnvironment}.
  */
 package io.smtk.mapping;

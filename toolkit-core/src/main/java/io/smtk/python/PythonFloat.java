@@ -1,4 +1,4 @@
-package io.smtk.mapping;
+package io.smtk.python;
 
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -1,4 +1,4 @@
-package io.smtk.mapping;
+package io.smtk.python;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-"""Regenerates the Python ground truth the io.smtk.mapping tests compare against.
+"""Regenerates the Python ground truth the io.smtk.python tests compare against.
 
 Run from this directory with CPython 3.11: python3 generate_cases.py
 The seed is fixed, so the same interpreter writes the same files.

@@ -1,4 +1,4 @@
-package io.smtk.mapping;
+package io.smtk.python;
 
 /** Thrown when text is not a document Python's {@code json.loads} would accept. */
 public final class PythonJsonException extends Exception {

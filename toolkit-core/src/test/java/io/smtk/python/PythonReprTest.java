@@ -1,4 +1,4 @@
-package io.smtk.mapping;
+package io.smtk.python;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -24,9 +24,11 @@ class HostnameShimTest {
   private static final String PYTHON = "/usr/bin/python3";
   private static final String PYTHON_PROBE = "import socket; print(socket.gethostname())";
   private static final int ENAMETOOLONG = 36;
-  private static final Pattern PROBE_OUTPUT = Pattern.compile("rc=(-?\\d+) errno=(\\d+) bytes=([0-9a-f]*)");
+  private static final Pattern PROBE_OUTPUT =
+      Pattern.compile("rc=(-?\\d+) errno=(\\d+) bytes=([0-9a-f]*)");
 
-  // Calls gethostname(buf, len) on a buffer with 16 guard bytes (0xaa) past len and prints all of it.
+  // Calls gethostname(buf, len) on a buffer with 16 guard bytes (0xaa) past len and prints all of
+  // it.
   private static final String C_PROBE =
       String.join(
           "\n",
@@ -59,12 +61,16 @@ class HostnameShimTest {
   @BeforeAll
   static void buildProbe() throws Exception {
     shim = Paths.get(System.getProperty("smtk.hostnameShim", "target/native/libsmtkhostname.so"));
-    assertThat(shim).as("the shim is built by the compile phase of the images module").isRegularFile();
+    assertThat(shim)
+        .as("the shim is built by the compile phase of the images module")
+        .isRegularFile();
     Path source = probeDir.resolve("probe.c");
     Files.writeString(source, C_PROBE);
     cProbe = probeDir.resolve("probe");
     ProcessResult gcc =
-        run(List.of("gcc", "-Wall", "-Werror", "-o", cProbe.toString(), source.toString()), Map.of());
+        run(
+            List.of("gcc", "-Wall", "-Werror", "-o", cProbe.toString(), source.toString()),
+            Map.of());
     assertThat(gcc.exitCode()).as("gcc: %s", gcc.output()).isZero();
     realHostname = run(List.of(PYTHON, "-c", PYTHON_PROBE), Map.of()).output().strip();
     assertThat(realHostname).isNotEmpty();
@@ -123,15 +129,16 @@ class HostnameShimTest {
   void gethostname_currentHostNestedAndAsValueFirst_usesTopLevelKey() throws Exception {
     writeConfig(
         "{\"note\": \"current_host\", \"instance_groups\": [{\"current_host\": \"wrong-1\"}],"
-            + " \"nested\": {\"current_host\": \"wrong-2\", \"deeper\": {\"current_host\": \"wrong-3\"}},"
-            + " \"current_host\": \"algo-3\"}");
+            + " \"nested\": {\"current_host\": \"wrong-2\", \"deeper\": {\"current_host\":"
+            + " \"wrong-3\"}}, \"current_host\": \"algo-3\"}");
 
     assertThat(pythonHostname()).isEqualTo("algo-3");
   }
 
   @Test
   void gethostname_whitespaceAndEscapes_decodesLikeJson() throws Exception {
-    // A key that only starts with current_host, an escaped quote inside strings, a \\u escape in the value.
+    // A key that only starts with current_host, an escaped quote inside strings, a \\u escape in
+    // the value.
     writeConfig(
         " \n\t{ \"current_host\\\"\" : \"wrong\" ,\r\n  \"say \\\"current_host\\\"\"\t:\t\"x\\\\\","
             + "\n  \"current_host\"\n :\n \"algo-\\u0031\\u0032\"\n}\n ");

@@ -2,7 +2,9 @@ package io.smtk.distributed;
 
 import java.util.Set;
 
-/** The SageMaker instance types whose EFA network adapters change launcher flags (spec section 16). */
+/**
+ * The SageMaker instance types whose EFA network adapters change launcher flags (spec section 16).
+ */
 public final class EfaInstanceTypes {
 
   /** Instance types where NCCL runs over EFA ({@code SM_EFA_NCCL_INSTANCES}). */

@@ -1,9 +1,9 @@
 package io.smtk.distributed;
 
 /**
- * Thrown when the custom MPI options hyperparameter cannot be used, for example {@code --NCCL_DEBUG}
- * without a value or {@code -h}; where the Python toolkit's argparse ended the process, this names the
- * option.
+ * Thrown when the custom MPI options hyperparameter cannot be used, for example {@code
+ * --NCCL_DEBUG} without a value or {@code -h}; where the Python toolkit's argparse ended the
+ * process, this names the option.
  */
 public class InvalidMpiOptionsException extends LaunchConfigurationException {
 

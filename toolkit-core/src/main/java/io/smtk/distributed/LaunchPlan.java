@@ -21,9 +21,11 @@ import java.util.Objects;
  * @param networkInterface the interface MPI and NCCL use, from resourceconfig
  * @param instanceType the instance type the EFA decisions are made for
  * @param customMpiOptions the raw custom MPI options hyperparameter, see {@link MpiOptions}
- * @param forwardedEnvNames names passed to mpirun as {@code -x NAME}, in order (SM_* vars, PYTHONPATH)
+ * @param forwardedEnvNames names passed to mpirun as {@code -x NAME}, in order (SM_* vars,
+ *     PYTHONPATH)
  * @param credentialEnvNames the AWS credential variables present in the toolkit's environment
- * @param hostnameShim the absolute path of {@code libsmtkhostname.so}; null if no MPI runner is used
+ * @param hostnameShim the absolute path of {@code libsmtkhostname.so}; null if no MPI runner is
+ *     used
  * @param python the interpreter that runs user code
  * @param entryPointType how the entry point is started
  * @param entryPoint the user entry point ({@code train.py}, a package name, {@code train.sh})
@@ -71,7 +73,8 @@ public record LaunchPlan(
     Objects.requireNonNull(currentHost, "currentHost");
     Objects.requireNonNull(masterHost, "masterHost");
     if (processesPerHost < 1) {
-      throw new IllegalArgumentException("processesPerHost must be at least 1: " + processesPerHost);
+      throw new IllegalArgumentException(
+          "processesPerHost must be at least 1: " + processesPerHost);
     }
     if (numProcesses < 0) {
       throw new IllegalArgumentException("numProcesses must not be negative: " + numProcesses);

@@ -1,5 +1,10 @@
 package io.smtk.distributed;
 
+import static io.smtk.distributed.MpiArguments.export;
+import static io.smtk.distributed.MpiArguments.hostList;
+import static io.smtk.distributed.MpiArguments.mca;
+import static io.smtk.distributed.MpiArguments.requireShim;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +39,7 @@ public final class MpiCommand {
    *     model parallel parameters are not a JSON object
    */
   public static List<String> build(LaunchPlan plan) throws LaunchConfigurationException {
-    String shim = MpiHosts.requireShim(plan, "mpirun");
+    String shim = requireShim(plan, "mpirun");
     MpiOptions options = MpiOptions.parse(plan.customMpiOptions());
     String iface = plan.networkInterface();
     int pph = plan.processesPerHost();
@@ -42,42 +47,34 @@ public final class MpiCommand {
     List<String> command = new ArrayList<>();
     command.add("mpirun");
     command.add("--host");
-    command.add(MpiHosts.hostList(plan.hosts(), pph, pph != 1));
+    command.add(hostList(plan.hosts(), pph, pph != 1));
     command.add("-np");
     command.add(Integer.toString(plan.totalProcesses()));
-    command.addAll(
-        List.of(
-            "--allow-run-as-root", "--display-map", "--tag-output",
-            "-mca", "btl_tcp_if_include", iface,
-            "-mca", "oob_tcp_if_include", iface,
-            "-mca", "plm_rsh_no_tree_spawn", "1",
-            "-bind-to", "none",
-            "-map-by", "slot",
-            "-mca", "pml", "ob1",
-            "-mca", "btl", "^openib",
-            "-mca", "orte_abort_on_non_zero_status", "1",
-            "-mca", "btl_vader_single_copy_mechanism", "none",
-            "-x", "NCCL_MIN_NRINGS=4",
-            "-x", "NCCL_SOCKET_IFNAME=" + iface,
-            "-x", "NCCL_DEBUG=" + options.ncclDebug(),
-            "-x", "LD_LIBRARY_PATH",
-            "-x", "PATH",
-            "-x", "LD_PRELOAD=" + shim));
+    command.addAll(List.of("--allow-run-as-root", "--display-map", "--tag-output"));
+    mca(command, "btl_tcp_if_include", iface);
+    mca(command, "oob_tcp_if_include", iface);
+    mca(command, "plm_rsh_no_tree_spawn", "1");
+    command.addAll(List.of("-bind-to", "none", "-map-by", "slot"));
+    mca(command, "pml", "ob1");
+    mca(command, "btl", "^openib");
+    mca(command, "orte_abort_on_non_zero_status", "1");
+    mca(command, "btl_vader_single_copy_mechanism", "none");
+    export(command, "NCCL_MIN_NRINGS=4");
+    export(command, "NCCL_SOCKET_IFNAME=" + iface);
+    export(command, "NCCL_DEBUG=" + options.ncclDebug());
+    export(command, "LD_LIBRARY_PATH");
+    export(command, "PATH");
+    export(command, "LD_PRELOAD=" + shim);
     command.addAll(options.additional());
     if (EfaInstanceTypes.isNccl(plan.instanceType())) {
-      command.addAll(List.of("-x", "FI_PROVIDER=efa", "-x", "NCCL_PROTO=simple"));
+      export(command, "FI_PROVIDER=efa");
+      export(command, "NCCL_PROTO=simple");
     }
     if (EfaInstanceTypes.isRdma(plan.instanceType())) {
-      command.addAll(List.of("-x", "FI_EFA_USE_DEVICE_RDMA=1"));
+      export(command, "FI_EFA_USE_DEVICE_RDMA=1");
     }
-    for (String name : plan.credentialEnvNames()) {
-      command.add("-x");
-      command.add(name);
-    }
-    for (String name : plan.forwardedEnvNames()) {
-      command.add("-x");
-      command.add(name);
-    }
+    plan.credentialEnvNames().forEach(name -> export(command, name));
+    plan.forwardedEnvNames().forEach(name -> export(command, name));
     command.addAll(modelParallelOptions(plan));
     command.addAll(UserCommands.create(plan, List.of("-m", "mpi4py")));
     return List.copyOf(command);

@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The custom MPI options hyperparameter, parsed: the {@code --NCCL_DEBUG} level the toolkit consumes
- * and every other token, passed to mpirun verbatim in the user's order.
+ * The custom MPI options hyperparameter, parsed: the {@code --NCCL_DEBUG} level the toolkit
+ * consumes and every other token, passed to mpirun verbatim in the user's order.
  *
- * <p>Parsing follows the Python toolkit's {@code argparse.parse_known_args(options.split())} with one
- * known option, {@code --NCCL_DEBUG} (default {@code INFO}), for every input the reference accepts:
+ * <p>Parsing follows the Python toolkit's {@code argparse.parse_known_args(options.split())} with
+ * one known option, {@code --NCCL_DEBUG} (default {@code INFO}), for every input the reference
+ * accepts:
  *
  * <ul>
  *   <li>{@code --NCCL_DEBUG VALUE} and {@code --NCCL_DEBUG=VALUE}; the last occurrence wins;
@@ -24,13 +25,13 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>Tokens are split like a POSIX shell: single quotes, double quotes (with {@code \"}, {@code
  *       \\}, {@code \$} and {@code \`} escapes) and backslash escapes group text, so {@code --mca
- *       plm_rsh_args "-F /etc/ssh_config"} yields one {@code -F /etc/ssh_config} token. Input without
- *       quotes or backslashes splits exactly as Python's {@code str.split()}; with them, the
- *       reference would have passed the quote characters on literally. No expansion happens.
+ *       plm_rsh_args "-F /etc/ssh_config"} yields one {@code -F /etc/ssh_config} token. Input
+ *       without quotes or backslashes splits exactly as Python's {@code str.split()}; with them,
+ *       the reference would have passed the quote characters on literally. No expansion happens.
  *   <li>Where argparse ended the toolkit ({@code --NCCL_DEBUG} without a value, {@code -h}, {@code
  *       --help} or its prefixes), and for an empty value or an unterminated quote, {@link #parse}
- *       throws {@link InvalidMpiOptionsException} naming the option. {@code -h} would otherwise make
- *       mpirun print its help and report success without training.
+ *       throws {@link InvalidMpiOptionsException} naming the option. {@code -h} would otherwise
+ *       make mpirun print its help and report success without training.
  * </ul>
  *
  * @param ncclDebug the value for {@code -x NCCL_DEBUG=}
@@ -166,7 +167,8 @@ public record MpiOptions(String ncclDebug, List<String> additional) {
     return tokens;
   }
 
-  // argparse accepts any unambiguous prefix of a long option; "--NCCL_DEBUG" and "--help" share none.
+  // argparse accepts any unambiguous prefix of a long option; "--NCCL_DEBUG" and "--help" share
+  // none.
   private static boolean isLongOptionPrefix(String token, String option) {
     return token.length() > 2 && token.startsWith("--") && option.startsWith(token);
   }

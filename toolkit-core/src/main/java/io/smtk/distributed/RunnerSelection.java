@@ -5,9 +5,9 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * Chooses the {@link RunnerType} and reads the launcher hyperparameters from the additional framework
- * parameters (the {@code sagemaker_*} hyperparameters other than the core ones), as the Python
- * toolkit's trainer, PyTorch toolkit and {@code runner.get} do.
+ * Chooses the {@link RunnerType} and reads the launcher hyperparameters from the additional
+ * framework parameters (the {@code sagemaker_*} hyperparameters other than the core ones), as the
+ * Python toolkit's trainer, PyTorch toolkit and {@code runner.get} do.
  *
  * <p>Flags are tested with Python truthiness ({@link #isTruthy}): {@code false}, {@code null}, 0,
  * "", [] and {} are false, anything else true. The environment reader has already decoded
@@ -17,21 +17,29 @@ public final class RunnerSelection {
 
   /** Hyperparameter that turns MPI on. */
   public static final String MPI_ENABLED = "sagemaker_mpi_enabled";
+
   /** Hyperparameter that sets the processes per host for every runner. */
   public static final String PROCESSES_PER_HOST = "sagemaker_mpi_num_of_processes_per_host";
+
   /** Hyperparameter that sets mpirun's {@code -np}. */
   public static final String NUM_PROCESSES = "sagemaker_mpi_num_processes";
+
   /** Hyperparameter holding the MPI runner's custom mpirun options. */
   public static final String MPI_CUSTOM_OPTIONS = "sagemaker_mpi_custom_mpi_options";
+
   /** Hyperparameter holding the SMDDP runner's custom mpirun options. */
   public static final String SMDDP_CUSTOM_OPTIONS =
       "sagemaker_distributed_dataparallel_custom_mpi_options";
+
   /** Hyperparameter that turns SMDDP on. */
   public static final String SMDDP_ENABLED = "sagemaker_distributed_dataparallel_enabled";
+
   /** PyTorch hyperparameter that also selects SMDDP (sic, as in the reference). */
   public static final String PYTORCH_DDP_ENABLED = "sagemaker_pytorch_ddp_enabled";
+
   /** PyTorch hyperparameter that turns torchrun on. */
   public static final String TORCH_DISTRIBUTED_ENABLED = "sagemaker_torch_distributed_enabled";
+
   /** PyTorch hyperparameter that turns PT-XLA on. */
   public static final String PYTORCH_XLA_ENABLED = "sagemaker_pytorch_xla_multi_worker_enabled";
 
@@ -64,7 +72,9 @@ public final class RunnerSelection {
    * @return {@link RunnerType#MPI} or {@link RunnerType#PROCESS}
    */
   public static RunnerType forScriptMode(
-      JsonNode frameworkParams, String currentInstanceGroup, List<String> distributionInstanceGroups) {
+      JsonNode frameworkParams,
+      String currentInstanceGroup,
+      List<String> distributionInstanceGroups) {
     boolean inDistribution = distributionInstanceGroups.contains(currentInstanceGroup);
     return inDistribution && isTruthy(param(frameworkParams, MPI_ENABLED))
         ? RunnerType.MPI
@@ -82,7 +92,9 @@ public final class RunnerSelection {
    * @return the runner type
    */
   public static RunnerType forPyTorch(
-      JsonNode frameworkParams, String currentInstanceGroup, List<String> distributionInstanceGroups) {
+      JsonNode frameworkParams,
+      String currentInstanceGroup,
+      List<String> distributionInstanceGroups) {
     if (!distributionInstanceGroups.contains(currentInstanceGroup)) {
       return RunnerType.PROCESS;
     }

@@ -1,6 +1,8 @@
 package io.smtk.distributed;
 
-/** The launchers a training job can be run with, as chosen from its distribution hyperparameters. */
+/**
+ * The launchers a training job can be run with, as chosen from its distribution hyperparameters.
+ */
 public enum RunnerType {
   /** One user process per host, no launcher. */
   PROCESS,

@@ -1,5 +1,10 @@
 package io.smtk.distributed;
 
+import static io.smtk.distributed.MpiArguments.export;
+import static io.smtk.distributed.MpiArguments.hostList;
+import static io.smtk.distributed.MpiArguments.mca;
+import static io.smtk.distributed.MpiArguments.requireShim;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,11 +13,11 @@ import java.util.List;
  * 18.4), flag for flag as the Python toolkit's {@code SMDataParallelRunner}.
  *
  * <p>Unlike {@link MpiCommand} it forwards no SM_* variables (workers read them from their own
- * environment), always sets {@code FI_PROVIDER=efa}, ignores {@code sagemaker_mpi_num_processes}, and
- * the caller passes {@code sagemaker_distributed_dataparallel_custom_mpi_options} as the plan's custom
- * options and {@code sagemaker_instance_type} (else the current instance type) as its instance type.
- * When smddprun is not installed the caller should log the reference's warning {@value
- * #SMDDPRUN_MISSING_WARNING}.
+ * environment), always sets {@code FI_PROVIDER=efa}, ignores {@code sagemaker_mpi_num_processes},
+ * and the caller passes {@code sagemaker_distributed_dataparallel_custom_mpi_options} as the plan's
+ * custom options and {@code sagemaker_instance_type} (else the current instance type) as its
+ * instance type. When smddprun is not installed the caller should log the reference's warning
+ * {@value #SMDDPRUN_MISSING_WARNING}.
  */
 public final class SmddpCommand {
 
@@ -34,7 +39,7 @@ public final class SmddpCommand {
    * @throws LaunchConfigurationException if a host name does not fit mpirun's host list
    */
   public static List<String> build(LaunchPlan plan) throws LaunchConfigurationException {
-    String shim = MpiHosts.requireShim(plan, "smddp mpirun");
+    String shim = requireShim(plan, "smddp mpirun");
     MpiOptions options = MpiOptions.parse(plan.customMpiOptions());
     String iface = plan.networkInterface();
     int hostCount = plan.hosts().size();
@@ -44,41 +49,39 @@ public final class SmddpCommand {
     List<String> command = new ArrayList<>();
     command.add("mpirun");
     command.add("--host");
-    command.add(MpiHosts.hostList(plan.hosts(), pph, multiNode));
+    command.add(hostList(plan.hosts(), pph, multiNode));
     command.add("-np");
     command.add(Integer.toString(pph * hostCount));
-    command.addAll(
-        List.of(
-            "--allow-run-as-root", "--tag-output", "--oversubscribe",
-            "-mca", "btl_tcp_if_include", iface,
-            "-mca", "oob_tcp_if_include", iface,
-            "-mca", "plm_rsh_no_tree_spawn", "1",
-            "-mca", "pml", "ob1",
-            "-mca", "btl", "^openib",
-            "-mca", "orte_abort_on_non_zero_status", "1",
-            "-mca", "btl_vader_single_copy_mechanism", "none",
-            "-mca", "plm_rsh_num_concurrent", Integer.toString(hostCount),
-            "-x", "NCCL_SOCKET_IFNAME=" + iface,
-            "-x", "NCCL_DEBUG=" + options.ncclDebug(),
-            "-x", "LD_LIBRARY_PATH",
-            "-x", "PATH",
-            "-x", multiNode ? "SMDATAPARALLEL_USE_HOMOGENEOUS=1" : "SMDATAPARALLEL_USE_SINGLENODE=1",
-            "-x", "FI_PROVIDER=efa",
-            "-x", "RDMAV_FORK_SAFE=1",
-            "-x", "LD_PRELOAD=" + shim));
+    command.addAll(List.of("--allow-run-as-root", "--tag-output", "--oversubscribe"));
+    mca(command, "btl_tcp_if_include", iface);
+    mca(command, "oob_tcp_if_include", iface);
+    mca(command, "plm_rsh_no_tree_spawn", "1");
+    mca(command, "pml", "ob1");
+    mca(command, "btl", "^openib");
+    mca(command, "orte_abort_on_non_zero_status", "1");
+    mca(command, "btl_vader_single_copy_mechanism", "none");
+    mca(command, "plm_rsh_num_concurrent", Integer.toString(hostCount));
+    export(command, "NCCL_SOCKET_IFNAME=" + iface);
+    export(command, "NCCL_DEBUG=" + options.ncclDebug());
+    export(command, "LD_LIBRARY_PATH");
+    export(command, "PATH");
+    export(
+        command,
+        multiNode ? "SMDATAPARALLEL_USE_HOMOGENEOUS=1" : "SMDATAPARALLEL_USE_SINGLENODE=1");
+    export(command, "FI_PROVIDER=efa");
+    export(command, "RDMAV_FORK_SAFE=1");
+    export(command, "LD_PRELOAD=" + shim);
     command.addAll(options.additional());
     if (EfaInstanceTypes.isNccl(plan.instanceType())) {
-      command.addAll(List.of("-x", "NCCL_PROTO=simple"));
+      export(command, "NCCL_PROTO=simple");
     }
     if (EfaInstanceTypes.isRdma(plan.instanceType())) {
-      command.addAll(List.of("-x", "FI_EFA_USE_DEVICE_RDMA=1"));
+      export(command, "FI_EFA_USE_DEVICE_RDMA=1");
     }
     if (multiNode) {
-      command.addAll(
-          List.of(
-              "-x", "SMDATAPARALLEL_SERVER_ADDR=" + plan.masterHost(),
-              "-x", "SMDATAPARALLEL_SERVER_PORT=" + SERVER_PORT,
-              "-x", "SAGEMAKER_INSTANCE_TYPE=" + plan.instanceType()));
+      export(command, "SMDATAPARALLEL_SERVER_ADDR=" + plan.masterHost());
+      export(command, "SMDATAPARALLEL_SERVER_PORT=" + SERVER_PORT);
+      export(command, "SAGEMAKER_INSTANCE_TYPE=" + plan.instanceType());
     }
     if (plan.smddprunInstalled()) {
       command.add("smddprun");

@@ -23,8 +23,8 @@ public final class TorchrunCommand {
 
   /**
    * Builds {@code [neuron_parallel_compile] torchrun --nnodes N --nproc_per_node P [--master_addr M
-   * --master_port 7777 --node_rank R] entry args}; the master options appear only with more than one
-   * host.
+   * --master_port 7777 --node_rank R] entry args}; the master options appear only with more than
+   * one host.
    *
    * @param plan the launch plan
    * @return the command, immutable

@@ -2,7 +2,8 @@ package io.smtk.distributed;
 
 /**
  * Thrown when a PyTorch XLA (SageMaker Training Compiler) launch is impossible on this host or for
- * this entry point; it stands for the Python toolkit's {@code SMTrainingCompilerConfigurationError}.
+ * this entry point; it stands for the Python toolkit's {@code
+ * SMTrainingCompilerConfigurationError}.
  */
 public class TrainingCompilerConfigurationException extends LaunchConfigurationException {
 

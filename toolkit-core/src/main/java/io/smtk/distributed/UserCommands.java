@@ -15,12 +15,12 @@ final class UserCommands {
   /**
    * Returns the command that starts the entry point.
    *
-   * <p>Python programs run as {@code python [pythonOptions] entry args} and packages as {@code python
-   * [pythonOptions] -m module args}. The module name is the entry point without a trailing {@code
-   * .py}; the reference removed every {@code .py} in the name. Commands run as {@code /bin/sh -c
-   * "./entry args"}, with each argument quoted like Python's {@code shlex.quote}; as an argv element
-   * the script needs none of the reference's literal outer double quotes, which its callers stripped
-   * or handed to a shell.
+   * <p>Python programs run as {@code python [pythonOptions] entry args} and packages as {@code
+   * python [pythonOptions] -m module args}. The module name is the entry point without a trailing
+   * {@code .py}; the reference removed every {@code .py} in the name. Commands run as {@code
+   * /bin/sh -c "./entry args"}, with each argument quoted like Python's {@code shlex.quote}; as an
+   * argv element the script needs none of the reference's literal outer double quotes, which its
+   * callers stripped or handed to a shell.
    */
   static List<String> create(LaunchPlan plan, List<String> pythonOptions) {
     List<String> command = new ArrayList<>();
@@ -55,7 +55,8 @@ final class UserCommands {
         : entryPoint;
   }
 
-  // The trailing space with no arguments is the reference's "./train.sh " (verified); harmless to sh.
+  // The trailing space with no arguments is the reference's "./train.sh " (verified); harmless to
+  // sh.
   static String shellLine(String entryPoint, List<String> args) {
     StringBuilder line = new StringBuilder("./").append(entryPoint).append(' ');
     for (int i = 0; i < args.size(); i++) {

@@ -21,7 +21,9 @@ class LaunchPlanTest {
   void build_minimal_appliesDefaults() {
     LaunchPlan plan = minimal().build();
 
-    assertThat(plan.masterHost()).as("the first distribution host, not the sorted first").isEqualTo("algo-2");
+    assertThat(plan.masterHost())
+        .as("the first distribution host, not the sorted first")
+        .isEqualTo("algo-2");
     assertThat(plan.processesPerHost()).isEqualTo(1);
     assertThat(plan.totalProcesses()).isEqualTo(2);
     assertThat(plan.networkInterface()).isEqualTo("eth0");
@@ -43,7 +45,8 @@ class LaunchPlanTest {
 
   @Test
   void build_emptyHosts_rejected() {
-    assertThatThrownBy(() -> minimal().hosts(List.of()).build()).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> minimal().hosts(List.of()).build())
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -63,6 +66,7 @@ class LaunchPlanTest {
   @Test
   void modelParallelEnabled_emptyObject_isFalse() {
     assertThat(minimal().modelParallelParameters("{}").build().modelParallelEnabled()).isFalse();
-    assertThat(minimal().modelParallelParameters("{\"a\":1}").build().modelParallelEnabled()).isTrue();
+    assertThat(minimal().modelParallelParameters("{\"a\":1}").build().modelParallelEnabled())
+        .isTrue();
   }
 }

@@ -48,13 +48,15 @@ class MpiCommandTest {
     assertThat(MpiCommand.build(plan))
         .containsExactlyElementsOf(
             words(
-                "mpirun --host algo-1:2,algo-2:2 -np 4 --allow-run-as-root --display-map --tag-output"
-                    + " -mca btl_tcp_if_include ethw3 -mca oob_tcp_if_include ethw3"
-                    + " -mca plm_rsh_no_tree_spawn 1 -bind-to none -map-by slot -mca pml ob1"
-                    + " -mca btl ^openib -mca orte_abort_on_non_zero_status 1"
-                    + " -mca btl_vader_single_copy_mechanism none -x NCCL_MIN_NRINGS=4"
-                    + " -x NCCL_SOCKET_IFNAME=ethw3 -x NCCL_DEBUG=INFO -x LD_LIBRARY_PATH -x PATH"
-                    + " -x LD_PRELOAD=" + SHIM + " -v --lr 35 -x FI_PROVIDER=efa -x NCCL_PROTO=simple"
+                "mpirun --host algo-1:2,algo-2:2 -np 4 --allow-run-as-root --display-map"
+                    + " --tag-output -mca btl_tcp_if_include ethw3 -mca oob_tcp_if_include ethw3"
+                    + " -mca plm_rsh_no_tree_spawn 1 -bind-to none -map-by slot -mca pml ob1 -mca"
+                    + " btl ^openib -mca orte_abort_on_non_zero_status 1 -mca"
+                    + " btl_vader_single_copy_mechanism none -x NCCL_MIN_NRINGS=4 -x"
+                    + " NCCL_SOCKET_IFNAME=ethw3 -x NCCL_DEBUG=INFO -x LD_LIBRARY_PATH -x PATH -x"
+                    + " LD_PRELOAD="
+                    + SHIM
+                    + " -v --lr 35 -x FI_PROVIDER=efa -x NCCL_PROTO=simple"
                     + " -x FI_EFA_USE_DEVICE_RDMA=1 -x LD_CONFIG_PATH"
                     + " usr/bin/python3 -m mpi4py train.py -v --lr 35"));
   }
@@ -66,8 +68,10 @@ class MpiCommandTest {
 
     assertThat(String.join(" ", command))
         .isEqualTo(
-            "mpirun --host algo-1:2,algo-2:2 -np 4 " + FIXED_FLAGS
-                + "-x NCCL_DEBUG=INFO -x LD_LIBRARY_PATH -x PATH -x LD_PRELOAD=" + SHIM
+            "mpirun --host algo-1:2,algo-2:2 -np 4 "
+                + FIXED_FLAGS
+                + "-x NCCL_DEBUG=INFO -x LD_LIBRARY_PATH -x PATH -x LD_PRELOAD="
+                + SHIM
                 + " -v --lr 35 -x LD_CONFIG_PATH usr/bin/python3 -m mpi4py train.py -v --lr 35");
   }
 
@@ -84,7 +88,13 @@ class MpiCommandTest {
 
     assertThat(command.subList(command.size() - 7, command.size()))
         .containsExactly(
-            "-x", "AWS_ACCESS_KEY_ID", "-x", "LD_CONFIG_PATH", "/bin/sh", "-c", "./train.sh -v --lr 35");
+            "-x",
+            "AWS_ACCESS_KEY_ID",
+            "-x",
+            "LD_CONFIG_PATH",
+            "/bin/sh",
+            "-c",
+            "./train.sh -v --lr 35");
   }
 
   @Test
@@ -92,7 +102,13 @@ class MpiCommandTest {
     LaunchPlan plan =
         twoHosts()
             .credentialEnvNamesFrom(
-                Map.of("AWS_SESSION_TOKEN", "t", "AWS_SECRET_ACCESS_KEY", "s", "AWS_ACCESS_KEY_ID", "a"))
+                Map.of(
+                    "AWS_SESSION_TOKEN",
+                    "t",
+                    "AWS_SECRET_ACCESS_KEY",
+                    "s",
+                    "AWS_ACCESS_KEY_ID",
+                    "a"))
             .forwardedEnvNames(List.of("SM_HOSTS", "SM_CURRENT_HOST", "PYTHONPATH"))
             .build();
 
@@ -100,8 +116,8 @@ class MpiCommandTest {
 
     assertThat(line)
         .contains(
-            "-v --lr 35 -x AWS_ACCESS_KEY_ID -x AWS_SECRET_ACCESS_KEY -x AWS_SESSION_TOKEN"
-                + " -x SM_HOSTS -x SM_CURRENT_HOST -x PYTHONPATH usr/bin/python3 -m mpi4py train.py");
+            "-v --lr 35 -x AWS_ACCESS_KEY_ID -x AWS_SECRET_ACCESS_KEY -x AWS_SESSION_TOKEN -x"
+                + " SM_HOSTS -x SM_CURRENT_HOST -x PYTHONPATH usr/bin/python3 -m mpi4py train.py");
   }
 
   @Test
@@ -120,7 +136,8 @@ class MpiCommandTest {
 
   @Test
   void build_shellCommandWithoutArgs_keepsReferenceTrailingSpace() throws Exception {
-    LaunchPlan plan = twoHosts().entryPoint(EntryPointType.COMMAND, "train.sh").args(List.of()).build();
+    LaunchPlan plan =
+        twoHosts().entryPoint(EntryPointType.COMMAND, "train.sh").args(List.of()).build();
 
     List<String> command = MpiCommand.build(plan);
 
@@ -135,23 +152,27 @@ class MpiCommandTest {
     List<String> command = MpiCommand.build(plan);
 
     // Only the trailing .py goes; the reference's replace() would have made this "myx".
-    assertThat(String.join(" ", command)).endsWith("usr/bin/python3 -m mpi4py -m my.pyx -v --lr 35");
+    assertThat(String.join(" ", command))
+        .endsWith("usr/bin/python3 -m mpi4py -m my.pyx -v --lr 35");
   }
 
   @Test
   void build_oneProcessPerHost_listsBareHosts() throws Exception {
-    LaunchPlan plan = twoHosts().processesPerHost(1).hosts(List.of("algo-1", "algo-2", "algo-3")).build();
+    LaunchPlan plan =
+        twoHosts().processesPerHost(1).hosts(List.of("algo-1", "algo-2", "algo-3")).build();
 
     List<String> command = MpiCommand.build(plan);
 
-    assertThat(command.subList(0, 5)).containsExactly("mpirun", "--host", "algo-1,algo-2,algo-3", "-np", "3");
+    assertThat(command.subList(0, 5))
+        .containsExactly("mpirun", "--host", "algo-1,algo-2,algo-3", "-np", "3");
   }
 
   @Test
   void build_numProcessesSet_overridesNp() throws Exception {
     List<String> command = MpiCommand.build(twoHosts().numProcesses(3).build());
 
-    assertThat(command.subList(0, 5)).containsExactly("mpirun", "--host", "algo-1:2,algo-2:2", "-np", "3");
+    assertThat(command.subList(0, 5))
+        .containsExactly("mpirun", "--host", "algo-1:2,algo-2:2", "-np", "3");
   }
 
   @Test
@@ -160,7 +181,9 @@ class MpiCommandTest {
 
     String line = String.join(" ", MpiCommand.build(plan));
 
-    assertThat(line).contains("-x NCCL_DEBUG=WARN -x LD_LIBRARY_PATH").contains(SHIM + " -verbose -x LD_CONFIG_PATH");
+    assertThat(line)
+        .contains("-x NCCL_DEBUG=WARN -x LD_LIBRARY_PATH")
+        .contains(SHIM + " -verbose -x LD_CONFIG_PATH");
     assertThat(line).doesNotContain("--NCCL_DEBUG");
   }
 
@@ -207,7 +230,12 @@ class MpiCommandTest {
 
   @Test
   void modelParallelOptions_disabled_isEmpty() throws Exception {
-    LaunchPlan plan = twoHosts().modelParallelParameters("{}").dlcTorchVersion("2.0.0").smddpmprunInstalled(true).build();
+    LaunchPlan plan =
+        twoHosts()
+            .modelParallelParameters("{}")
+            .dlcTorchVersion("2.0.0")
+            .smddpmprunInstalled(true)
+            .build();
 
     assertThat(MpiCommand.modelParallelOptions(plan)).isEmpty();
   }
@@ -221,14 +249,16 @@ class MpiCommandTest {
 
   @Test
   void modelParallelOptions_torch1_addsProtoOnly() throws Exception {
-    LaunchPlan plan = twoHosts().modelParallelParameters("{\"a\":1}").dlcTorchVersion("1.13.1").build();
+    LaunchPlan plan =
+        twoHosts().modelParallelParameters("{\"a\":1}").dlcTorchVersion("1.13.1").build();
 
     assertThat(MpiCommand.modelParallelOptions(plan)).containsExactly("-x", "NCCL_PROTO=simple");
   }
 
   @Test
   void modelParallelOptions_torch2_addsProtoAndAlgo() throws Exception {
-    LaunchPlan plan = twoHosts().modelParallelParameters("{\"a\":1}").dlcTorchVersion("2.0.0").build();
+    LaunchPlan plan =
+        twoHosts().modelParallelParameters("{\"a\":1}").dlcTorchVersion("2.0.0").build();
 
     assertThat(MpiCommand.modelParallelOptions(plan))
         .containsExactly("-x", "NCCL_PROTO=simple", "-x", "NCCL_ALGO=ring");

@@ -53,7 +53,8 @@ class MpiOptionsTest {
         .isInstanceOf(InvalidMpiOptionsException.class)
         .hasMessageContaining("'--NCCL_DEBUG'")
         .hasMessageContaining("expected a value")
-        .satisfies(e -> assertThat(((InvalidMpiOptionsException) e).option()).isEqualTo("--NCCL_DEBUG"));
+        .satisfies(
+            e -> assertThat(((InvalidMpiOptionsException) e).option()).isEqualTo("--NCCL_DEBUG"));
   }
 
   @Test
@@ -111,7 +112,9 @@ class MpiOptionsTest {
 
   @Test
   void parse_quotedArgument_keptAsOneToken() throws Exception {
-    assertThat(MpiOptions.parse("--mca plm_rsh_args \"-F /tmp/ssh config\" -x 'B=two words'").additional())
+    assertThat(
+            MpiOptions.parse("--mca plm_rsh_args \"-F /tmp/ssh config\" -x 'B=two words'")
+                .additional())
         .containsExactly("--mca", "plm_rsh_args", "-F /tmp/ssh config", "-x", "B=two words");
   }
 

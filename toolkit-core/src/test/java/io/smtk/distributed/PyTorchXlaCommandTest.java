@@ -25,8 +25,15 @@ class PyTorchXlaCommandTest {
   void build_pythonProgram_runsXlaSpawn() throws Exception {
     assertThat(PyTorchXlaCommand.build(plan().build()))
         .containsExactly(
-            "/usr/bin/python3", "-m", "torch_xla.distributed.xla_spawn", "--num_gpus", "8",
-            "train.py", "-v", "--lr", "35");
+            "/usr/bin/python3",
+            "-m",
+            "torch_xla.distributed.xla_spawn",
+            "--num_gpus",
+            "8",
+            "train.py",
+            "-v",
+            "--lr",
+            "35");
   }
 
   @Test

@@ -23,19 +23,29 @@ class RunnerSelectionTest {
 
   @Test
   void forScriptMode_mpiEnabledInDistributionGroup_choosesMpi() throws Exception {
-    assertThat(RunnerSelection.forScriptMode(json("{\"sagemaker_mpi_enabled\":true}"), "homogeneousCluster", GROUPS))
+    assertThat(
+            RunnerSelection.forScriptMode(
+                json("{\"sagemaker_mpi_enabled\":true}"), "homogeneousCluster", GROUPS))
         .isEqualTo(RunnerType.MPI);
   }
 
   @Test
   void forScriptMode_mpiEnabledOutsideDistributionGroup_choosesProcess() throws Exception {
-    assertThat(RunnerSelection.forScriptMode(json("{\"sagemaker_mpi_enabled\":true}"), "other", GROUPS))
+    assertThat(
+            RunnerSelection.forScriptMode(
+                json("{\"sagemaker_mpi_enabled\":true}"), "other", GROUPS))
         .isEqualTo(RunnerType.PROCESS);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{}", "{\"sagemaker_mpi_enabled\":false}", "{\"sagemaker_mpi_enabled\":0}",
-      "{\"sagemaker_mpi_enabled\":\"\"}", "{\"sagemaker_mpi_enabled\":null}"})
+  @ValueSource(
+      strings = {
+        "{}",
+        "{\"sagemaker_mpi_enabled\":false}",
+        "{\"sagemaker_mpi_enabled\":0}",
+        "{\"sagemaker_mpi_enabled\":\"\"}",
+        "{\"sagemaker_mpi_enabled\":null}"
+      })
   void forScriptMode_mpiFalsy_choosesProcess(String params) throws Exception {
     assertThat(RunnerSelection.forScriptMode(json(params), "homogeneousCluster", GROUPS))
         .isEqualTo(RunnerType.PROCESS);
@@ -43,7 +53,8 @@ class RunnerSelectionTest {
 
   @Test
   void forScriptMode_nullParams_choosesProcess() {
-    assertThat(RunnerSelection.forScriptMode(null, "homogeneousCluster", GROUPS)).isEqualTo(RunnerType.PROCESS);
+    assertThat(RunnerSelection.forScriptMode(null, "homogeneousCluster", GROUPS))
+        .isEqualTo(RunnerType.PROCESS);
   }
 
   @ParameterizedTest
@@ -58,13 +69,17 @@ class RunnerSelectionTest {
         "{\"sagemaker_pytorch_xla_multi_worker_enabled\":true}|PYTORCH_XLA",
         "{\"sagemaker_mpi_enabled\":false}|PROCESS"
       })
-  void forPyTorch_flags_firstTruthyInPriorityOrderWins(String params, RunnerType expected) throws Exception {
-    assertThat(RunnerSelection.forPyTorch(json(params), "homogeneousCluster", GROUPS)).isEqualTo(expected);
+  void forPyTorch_flags_firstTruthyInPriorityOrderWins(String params, RunnerType expected)
+      throws Exception {
+    assertThat(RunnerSelection.forPyTorch(json(params), "homogeneousCluster", GROUPS))
+        .isEqualTo(expected);
   }
 
   @Test
   void forPyTorch_outsideDistributionGroup_choosesProcess() throws Exception {
-    assertThat(RunnerSelection.forPyTorch(json("{\"sagemaker_mpi_enabled\":true}"), "g2", List.of("g1")))
+    assertThat(
+            RunnerSelection.forPyTorch(
+                json("{\"sagemaker_mpi_enabled\":true}"), "g2", List.of("g1")))
         .isEqualTo(RunnerType.PROCESS);
   }
 
@@ -77,10 +92,13 @@ class RunnerSelectionTest {
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
-      value = {"{}|3", "{\"sagemaker_mpi_num_of_processes_per_host\":null}|3",
+      value = {
+        "{}|3",
+        "{\"sagemaker_mpi_num_of_processes_per_host\":null}|3",
         "{\"sagemaker_mpi_num_of_processes_per_host\":2}|2",
         "{\"sagemaker_mpi_num_of_processes_per_host\":\"2\"}|2",
-        "{\"sagemaker_mpi_num_of_processes_per_host\":2.0}|2"})
+        "{\"sagemaker_mpi_num_of_processes_per_host\":2.0}|2"
+      })
   void processesPerHost_values_coercedToInt(String params, int expected) throws Exception {
     assertThat(RunnerSelection.processesPerHost(json(params), 3)).isEqualTo(expected);
   }
@@ -98,8 +116,10 @@ class RunnerSelectionTest {
   @Test
   void numProcesses_absentOrSet_returnsZeroOrValue() throws Exception {
     assertThat(RunnerSelection.numProcesses(json("{}"))).isZero();
-    assertThat(RunnerSelection.numProcesses(json("{\"sagemaker_mpi_num_processes\":\"4\"}"))).isEqualTo(4);
-    assertThatThrownBy(() -> RunnerSelection.numProcesses(json("{\"sagemaker_mpi_num_processes\":-2}")))
+    assertThat(RunnerSelection.numProcesses(json("{\"sagemaker_mpi_num_processes\":\"4\"}")))
+        .isEqualTo(4);
+    assertThatThrownBy(
+            () -> RunnerSelection.numProcesses(json("{\"sagemaker_mpi_num_processes\":-2}")))
         .isInstanceOf(LaunchConfigurationException.class);
   }
 
@@ -107,19 +127,36 @@ class RunnerSelectionTest {
   void customMpiOptions_absentOrString_returnsText() throws Exception {
     JsonNode params = json("{\"sagemaker_mpi_custom_mpi_options\":\"-verbose\"}");
 
-    assertThat(RunnerSelection.customMpiOptions(params, RunnerSelection.MPI_CUSTOM_OPTIONS)).isEqualTo("-verbose");
-    assertThat(RunnerSelection.customMpiOptions(params, RunnerSelection.SMDDP_CUSTOM_OPTIONS)).isEmpty();
+    assertThat(RunnerSelection.customMpiOptions(params, RunnerSelection.MPI_CUSTOM_OPTIONS))
+        .isEqualTo("-verbose");
+    assertThat(RunnerSelection.customMpiOptions(params, RunnerSelection.SMDDP_CUSTOM_OPTIONS))
+        .isEmpty();
     assertThatThrownBy(
-            () -> RunnerSelection.customMpiOptions(
-                json("{\"sagemaker_mpi_custom_mpi_options\":5}"), RunnerSelection.MPI_CUSTOM_OPTIONS))
+            () ->
+                RunnerSelection.customMpiOptions(
+                    json("{\"sagemaker_mpi_custom_mpi_options\":5}"),
+                    RunnerSelection.MPI_CUSTOM_OPTIONS))
         .isInstanceOf(LaunchConfigurationException.class);
   }
 
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
-      value = {"true|true", "false|false", "null|false", "0|false", "0.0|false", "1|true", "-1|true",
-        "\"\"|false", "\"false\"|true", "[]|false", "[0]|true", "{}|false", "{\"a\":1}|true"})
+      value = {
+        "true|true",
+        "false|false",
+        "null|false",
+        "0|false",
+        "0.0|false",
+        "1|true",
+        "-1|true",
+        "\"\"|false",
+        "\"false\"|true",
+        "[]|false",
+        "[0]|true",
+        "{}|false",
+        "{\"a\":1}|true"
+      })
   void isTruthy_values_followPython(String value, boolean expected) throws Exception {
     assertThat(RunnerSelection.isTruthy(json(value))).isEqualTo(expected);
   }

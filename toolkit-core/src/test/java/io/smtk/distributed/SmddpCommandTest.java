@@ -38,17 +38,22 @@ class SmddpCommandTest {
                 + " -mca orte_abort_on_non_zero_status 1 -mca btl_vader_single_copy_mechanism none"
                 + " -mca plm_rsh_num_concurrent 2 -x NCCL_SOCKET_IFNAME=ethw3 -x NCCL_DEBUG=INFO"
                 + " -x LD_LIBRARY_PATH -x PATH -x SMDATAPARALLEL_USE_HOMOGENEOUS=1"
-                + " -x FI_PROVIDER=efa -x RDMAV_FORK_SAFE=1 -x LD_PRELOAD=" + SHIM
-                + " --verbose -x SMDATAPARALLEL_SERVER_ADDR=algo-1 -x SMDATAPARALLEL_SERVER_PORT=7592"
-                + " -x SAGEMAKER_INSTANCE_TYPE=ml.p3.16xlarge smddprun"
-                + " usr/bin/python3 -m mpi4py train.py -v --lr 35");
+                + " -x FI_PROVIDER=efa -x RDMAV_FORK_SAFE=1 -x LD_PRELOAD="
+                + SHIM
+                + " --verbose -x SMDATAPARALLEL_SERVER_ADDR=algo-1 -x"
+                + " SMDATAPARALLEL_SERVER_PORT=7592 -x SAGEMAKER_INSTANCE_TYPE=ml.p3.16xlarge"
+                + " smddprun usr/bin/python3 -m mpi4py train.py -v --lr 35");
   }
 
   @Test
   void build_singleNodeP4d_usesSingleNodeFlagAndEfaFlags() throws Exception {
     // test_smdataparallel_run_single_node_python.
     LaunchPlan single =
-        plan().hosts(List.of("algo-1")).instanceType("ml.p4d.24xlarge").customMpiOptions("").build();
+        plan()
+            .hosts(List.of("algo-1"))
+            .instanceType("ml.p4d.24xlarge")
+            .customMpiOptions("")
+            .build();
 
     assertThat(String.join(" ", SmddpCommand.build(single)))
         .isEqualTo(
@@ -58,7 +63,8 @@ class SmddpCommandTest {
                 + " -mca orte_abort_on_non_zero_status 1 -mca btl_vader_single_copy_mechanism none"
                 + " -mca plm_rsh_num_concurrent 1 -x NCCL_SOCKET_IFNAME=ethw3 -x NCCL_DEBUG=INFO"
                 + " -x LD_LIBRARY_PATH -x PATH -x SMDATAPARALLEL_USE_SINGLENODE=1"
-                + " -x FI_PROVIDER=efa -x RDMAV_FORK_SAFE=1 -x LD_PRELOAD=" + SHIM
+                + " -x FI_PROVIDER=efa -x RDMAV_FORK_SAFE=1 -x LD_PRELOAD="
+                + SHIM
                 + " -x NCCL_PROTO=simple -x FI_EFA_USE_DEVICE_RDMA=1 smddprun"
                 + " usr/bin/python3 -m mpi4py train.py -v --lr 35");
   }

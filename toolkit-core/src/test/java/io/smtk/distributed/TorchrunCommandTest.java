@@ -25,31 +25,47 @@ class TorchrunCommandTest {
     LaunchPlan single = plan().hosts(List.of("algo-1")).currentHost("algo-1").build();
 
     assertThat(TorchrunCommand.build(single))
-        .containsExactly("torchrun", "--nnodes", "1", "--nproc_per_node", "8", "train.py", "-v", "--lr", "35");
+        .containsExactly(
+            "torchrun", "--nnodes", "1", "--nproc_per_node", "8", "train.py", "-v", "--lr", "35");
   }
 
   @Test
   void build_multiNode_addsMasterAndNodeRank() throws Exception {
     assertThat(TorchrunCommand.build(plan().build()))
         .containsExactly(
-            "torchrun", "--nnodes", "3", "--nproc_per_node", "8",
-            "--master_addr", "algo-1", "--master_port", "7777", "--node_rank", "2",
-            "train.py", "-v", "--lr", "35");
+            "torchrun",
+            "--nnodes",
+            "3",
+            "--nproc_per_node",
+            "8",
+            "--master_addr",
+            "algo-1",
+            "--master_port",
+            "7777",
+            "--node_rank",
+            "2",
+            "train.py",
+            "-v",
+            "--lr",
+            "35");
   }
 
   @Test
   void build_neuronParallelCompile_prefixesCommand() throws Exception {
     LaunchPlan plan = plan().instanceType("ml.trn1n.32xlarge").neuronParallelCompile(true).build();
 
-    assertThat(TorchrunCommand.build(plan)).startsWith("neuron_parallel_compile", "torchrun", "--nnodes");
+    assertThat(TorchrunCommand.build(plan))
+        .startsWith("neuron_parallel_compile", "torchrun", "--nnodes");
   }
 
   @Test
   void build_otherLauncher_replacesTorchrun() throws Exception {
     List<String> command =
-        TorchrunCommand.build(plan().build(), List.of("/usr/bin/python3", "-m", "torch.distributed.run"));
+        TorchrunCommand.build(
+            plan().build(), List.of("/usr/bin/python3", "-m", "torch.distributed.run"));
 
-    assertThat(command).startsWith("/usr/bin/python3", "-m", "torch.distributed.run", "--nnodes", "3");
+    assertThat(command)
+        .startsWith("/usr/bin/python3", "-m", "torch.distributed.run", "--nnodes", "3");
   }
 
   @Test

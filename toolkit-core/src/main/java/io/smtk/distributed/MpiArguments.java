@@ -3,10 +3,23 @@ package io.smtk.distributed;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Formats mpirun's {@code --host} list and checks that host names fit its syntax. */
-final class MpiHosts {
+/** Helpers shared by the mpirun command builders: the host list, {@code -mca} and {@code -x}. */
+final class MpiArguments {
 
-  private MpiHosts() {}
+  private MpiArguments() {}
+
+  /** Appends {@code -mca name value}. */
+  static void mca(List<String> command, String name, String value) {
+    command.add("-mca");
+    command.add(name);
+    command.add(value);
+  }
+
+  /** Appends {@code -x variable}, where variable is a name or a {@code NAME=value} assignment. */
+  static void export(List<String> command, String variable) {
+    command.add("-x");
+    command.add(variable);
+  }
 
   /**
    * Returns {@code h1,h2} or, with slots, {@code h1:n,h2:n}.
@@ -18,7 +31,8 @@ final class MpiHosts {
       throws LaunchConfigurationException {
     List<String> entries = new ArrayList<>();
     for (String host : hosts) {
-      if (host.isEmpty() || host.chars().anyMatch(c -> c == ',' || c == ':' || Character.isWhitespace(c))) {
+      if (host.isEmpty()
+          || host.chars().anyMatch(c -> c == ',' || c == ':' || Character.isWhitespace(c))) {
         throw new LaunchConfigurationException(
             "Host name '" + host + "' cannot be passed to mpirun --host; hosts are " + hosts);
       }
@@ -29,7 +43,8 @@ final class MpiHosts {
 
   static String requireShim(LaunchPlan plan, String launcher) {
     if (plan.hostnameShim() == null) {
-      throw new IllegalStateException(launcher + " needs LaunchPlan.hostnameShim (libsmtkhostname.so)");
+      throw new IllegalStateException(
+          launcher + " needs LaunchPlan.hostnameShim (libsmtkhostname.so)");
     }
     return plan.hostnameShim().toString();
   }

@@ -1,0 +1,51 @@
+package io.smtk.distributed;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Helpers shared by the mpirun command builders: the host list, {@code -mca} and {@code -x}. */
+final class MpiArguments {
+
+  private MpiArguments() {}
+
+  /** Appends {@code -mca name value}. */
+  static void mca(List<String> command, String name, String value) {
+    command.add("-mca");
+    command.add(name);
+    command.add(value);
+  }
+
+  /** Appends {@code -x variable}, where variable is a name or a {@code NAME=value} assignment. */
+  static void export(List<String> command, String variable) {
+    command.add("-x");
+    command.add(variable);
+  }
+
+  /**
+   * Returns {@code h1,h2} or, with slots, {@code h1:n,h2:n}.
+   *
+   * @throws LaunchConfigurationException if a host name is empty or holds a character that has a
+   *     meaning in the host list (comma, colon, whitespace)
+   */
+  static String hostList(List<String> hosts, int slots, boolean withSlots)
+      throws LaunchConfigurationException {
+    List<String> entries = new ArrayList<>();
+    for (String host : hosts) {
+      if (host.isEmpty()
+          || host.chars().anyMatch(c -> c == ',' || c == ':' || Character.isWhitespace(c))) {
+        throw new LaunchConfigurationException(
+            "Host name '" + host + "' cannot be passed to mpirun --host; hosts are " + hosts);
+      }
+      entries.add(withSlots ? host + ":" + slots : host);
+    }
+    return String.join(",", entries);
+  }
+
+  static String requireShim(LaunchPlan plan, String launcher) {
+    if (plan.hostnameShim() == null) {
+      throw new IllegalStateException(
+          launcher + " needs LaunchPlan.hostnameShim (libsmtkhostname.so)");
+    }
+    return plan.hostnameShim().toString();
+  }
+}

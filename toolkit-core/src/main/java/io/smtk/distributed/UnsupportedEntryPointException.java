@@ -1,0 +1,32 @@
+package io.smtk.distributed;
+
+/**
+ * Thrown when a launcher cannot run the job's kind of entry point, for example torchrun with a
+ * Python package; the Python toolkit raises a {@code ClientError} with the same text.
+ */
+public class UnsupportedEntryPointException extends LaunchConfigurationException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final EntryPointType entryPointType;
+
+  /**
+   * Creates the exception.
+   *
+   * @param entryPointType the entry point type that was refused
+   * @param message the user-facing message, kept identical to the Python toolkit's
+   */
+  public UnsupportedEntryPointException(EntryPointType entryPointType, String message) {
+    super(message);
+    this.entryPointType = entryPointType;
+  }
+
+  /**
+   * Returns the entry point type that was refused.
+   *
+   * @return the type
+   */
+  public EntryPointType entryPointType() {
+    return entryPointType;
+  }
+}

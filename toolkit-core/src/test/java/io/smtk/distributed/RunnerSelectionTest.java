@@ -1,0 +1,163 @@
+package io.smtk.distributed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Tests for {@link RunnerSelection}. */
+class RunnerSelectionTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final List<String> GROUPS = List.of("homogeneousCluster");
+
+  private static JsonNode json(String text) throws Exception {
+    return MAPPER.readTree(text);
+  }
+
+  @Test
+  void forScriptMode_mpiEnabledInDistributionGroup_choosesMpi() throws Exception {
+    assertThat(
+            RunnerSelection.forScriptMode(
+                json("{\"sagemaker_mpi_enabled\":true}"), "homogeneousCluster", GROUPS))
+        .isEqualTo(RunnerType.MPI);
+  }
+
+  @Test
+  void forScriptMode_mpiEnabledOutsideDistributionGroup_choosesProcess() throws Exception {
+    assertThat(
+            RunnerSelection.forScriptMode(
+                json("{\"sagemaker_mpi_enabled\":true}"), "other", GROUPS))
+        .isEqualTo(RunnerType.PROCESS);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{}",
+        "{\"sagemaker_mpi_enabled\":false}",
+        "{\"sagemaker_mpi_enabled\":0}",
+        "{\"sagemaker_mpi_enabled\":\"\"}",
+        "{\"sagemaker_mpi_enabled\":null}"
+      })
+  void forScriptMode_mpiFalsy_choosesProcess(String params) throws Exception {
+    assertThat(RunnerSelection.forScriptMode(json(params), "homogeneousCluster", GROUPS))
+        .isEqualTo(RunnerType.PROCESS);
+  }
+
+  @Test
+  void forScriptMode_nullParams_choosesProcess() {
+    assertThat(RunnerSelection.forScriptMode(null, "homogeneousCluster", GROUPS))
+        .isEqualTo(RunnerType.PROCESS);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"sagemaker_mpi_enabled\":true,\"sagemaker_torch_distributed_enabled\":true}|MPI",
+        "{\"sagemaker_pytorch_ddp_enabled\":true,\"sagemaker_torch_distributed_enabled\":true}|SMDDP",
+        "{\"sagemaker_torch_distributed_enabled\":true,\"sagemaker_distributed_dataparallel_enabled\":true}"
+            + "|TORCH_DISTRIBUTED",
+        "{\"sagemaker_distributed_dataparallel_enabled\":true}|SMDDP",
+        "{\"sagemaker_pytorch_xla_multi_worker_enabled\":true}|PYTORCH_XLA",
+        "{\"sagemaker_mpi_enabled\":false}|PROCESS"
+      })
+  void forPyTorch_flags_firstTruthyInPriorityOrderWins(String params, RunnerType expected)
+      throws Exception {
+    assertThat(RunnerSelection.forPyTorch(json(params), "homogeneousCluster", GROUPS))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void forPyTorch_outsideDistributionGroup_choosesProcess() throws Exception {
+    assertThat(
+            RunnerSelection.forPyTorch(
+                json("{\"sagemaker_mpi_enabled\":true}"), "g2", List.of("g1")))
+        .isEqualTo(RunnerType.PROCESS);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0,0,1", "2,0,2", "0,2,2", "4,2,4"})
+  void defaultProcessesPerHost_gpusThenNeuronsThenOne(int gpus, int neurons, int expected) {
+    assertThat(RunnerSelection.defaultProcessesPerHost(gpus, neurons)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{}|3",
+        "{\"sagemaker_mpi_num_of_processes_per_host\":null}|3",
+        "{\"sagemaker_mpi_num_of_processes_per_host\":2}|2",
+        "{\"sagemaker_mpi_num_of_processes_per_host\":\"2\"}|2",
+        "{\"sagemaker_mpi_num_of_processes_per_host\":2.0}|2"
+      })
+  void processesPerHost_values_coercedToInt(String params, int expected) throws Exception {
+    assertThat(RunnerSelection.processesPerHost(json(params), 3)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"two\"", "2.5", "0", "-1", "true", "[2]"})
+  void processesPerHost_invalid_throwsNamingHyperparameter(String value) throws Exception {
+    JsonNode params = json("{\"sagemaker_mpi_num_of_processes_per_host\":" + value + "}");
+
+    assertThatThrownBy(() -> RunnerSelection.processesPerHost(params, 1))
+        .isInstanceOf(LaunchConfigurationException.class)
+        .hasMessageContaining("sagemaker_mpi_num_of_processes_per_host");
+  }
+
+  @Test
+  void numProcesses_absentOrSet_returnsZeroOrValue() throws Exception {
+    assertThat(RunnerSelection.numProcesses(json("{}"))).isZero();
+    assertThat(RunnerSelection.numProcesses(json("{\"sagemaker_mpi_num_processes\":\"4\"}")))
+        .isEqualTo(4);
+    assertThatThrownBy(
+            () -> RunnerSelection.numProcesses(json("{\"sagemaker_mpi_num_processes\":-2}")))
+        .isInstanceOf(LaunchConfigurationException.class);
+  }
+
+  @Test
+  void customMpiOptions_absentOrString_returnsText() throws Exception {
+    JsonNode params = json("{\"sagemaker_mpi_custom_mpi_options\":\"-verbose\"}");
+
+    assertThat(RunnerSelection.customMpiOptions(params, RunnerSelection.MPI_CUSTOM_OPTIONS))
+        .isEqualTo("-verbose");
+    assertThat(RunnerSelection.customMpiOptions(params, RunnerSelection.SMDDP_CUSTOM_OPTIONS))
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                RunnerSelection.customMpiOptions(
+                    json("{\"sagemaker_mpi_custom_mpi_options\":5}"),
+                    RunnerSelection.MPI_CUSTOM_OPTIONS))
+        .isInstanceOf(LaunchConfigurationException.class);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "true|true",
+        "false|false",
+        "null|false",
+        "0|false",
+        "0.0|false",
+        "1|true",
+        "-1|true",
+        "\"\"|false",
+        "\"false\"|true",
+        "[]|false",
+        "[0]|true",
+        "{}|false",
+        "{\"a\":1}|true"
+      })
+  void isTruthy_values_followPython(String value, boolean expected) throws Exception {
+    assertThat(RunnerSelection.isTruthy(json(value))).isEqualTo(expected);
+  }
+}

@@ -1,0 +1,137 @@
+package io.smtk.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends signals to a whole process group and tells whether any of its processes still runs.
+ *
+ * <p>Java can signal single processes only (SIGTERM or SIGKILL), so a group is signalled through
+ * the {@code kill} program: {@code kill -s TERM -- -PGID}. Liveness is read from {@code /proc},
+ * which, unlike {@code kill -0}, can tell a running process from a zombie waiting to be reaped:
+ * when the toolkit is PID 1 nobody reaps the orphans of the user's process.
+ */
+final class ProcessGroupSignaller {
+
+  static final String TERM = "TERM";
+  static final String KILL = "KILL";
+
+  private static final long KILL_COMMAND_TIMEOUT_SECONDS = 10;
+
+  private final String killProgram;
+  private final Path proc;
+
+  private ProcessGroupSignaller(String killProgram, Path proc) {
+    this.killProgram = killProgram;
+    this.proc = proc;
+  }
+
+  /** Returns a signaller using {@code /bin/kill} or {@code /usr/bin/kill}, else {@code kill}. */
+  static ProcessGroupSignaller create() {
+    String killProgram = "kill"; // found on the JVM's PATH by ProcessBuilder, if at all
+    for (String candidate : List.of("/bin/kill", "/usr/bin/kill")) {
+      if (new File(candidate).canExecute()) {
+        killProgram = candidate;
+        break;
+      }
+    }
+    return new ProcessGroupSignaller(killProgram, Path.of("/proc"));
+  }
+
+  /**
+   * Sends {@code signal} to every process of group {@code pgid}.
+   *
+   * @return true if {@code kill} reported success; false if the group does not exist or {@code
+   *     kill} could not be run
+   */
+  boolean signalGroup(long pgid, String signal) throws InterruptedException {
+    if (pgid <= 1) {
+      // -1 would mean every process we may signal, 0 our own group.
+      throw new IllegalArgumentException("not a process group of a child: " + pgid);
+    }
+    ProcessBuilder builder =
+        new ProcessBuilder(killProgram, "-s", signal, "--", "-" + pgid)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process kill;
+    try {
+      kill = builder.start();
+    } catch (IOException e) {
+      return false;
+    }
+    if (!kill.waitFor(KILL_COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      kill.destroyForcibly();
+      return false;
+    }
+    return kill.exitValue() == 0;
+  }
+
+  /**
+   * Returns the process group of process {@code pid}, read from {@code /proc}.
+   *
+   * @return the group id, or empty if the process is gone or {@code /proc} cannot be read
+   */
+  OptionalLong processGroupOf(long pid) {
+    long[] stat = readStat(proc.resolve(Long.toString(pid)));
+    return stat == null ? OptionalLong.empty() : OptionalLong.of(stat[1]);
+  }
+
+  /**
+   * Tells whether a process of group {@code pgid} still runs; zombies do not count.
+   *
+   * @return true if one runs, or if {@code /proc} cannot be read and {@code kill -0} finds the
+   *     group
+   */
+  boolean hasRunningMembers(long pgid) throws InterruptedException {
+    if (!Files.isDirectory(proc.resolve("self"))) {
+      return signalGroup(pgid, "0");
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        long[] stat = readStat(entry);
+        if (stat != null && stat[1] == pgid && stat[0] != 'Z' && stat[0] != 'X') {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      return signalGroup(pgid, "0");
+    }
+  }
+
+  /** Returns {state, pgrp} from {@code <dir>/stat}, or null if it cannot be read. */
+  private static long[] readStat(Path processDirectory) {
+    String stat;
+    try {
+      stat = Files.readString(processDirectory.resolve("stat"), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return null; // the process has gone
+    }
+    // "pid (comm) state ppid pgrp ...": comm may contain spaces and parentheses; skip past it.
+    int afterComm = stat.lastIndexOf(')');
+    if (afterComm < 0) {
+      return null;
+    }
+    String[] fields = stat.substring(afterComm + 1).trim().split(" ", 4);
+    if (fields.length < 3 || fields[0].isEmpty()) {
+      return null;
+    }
+    try {
+      return new long[] {fields[0].charAt(0), Long.parseLong(fields[2])};
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

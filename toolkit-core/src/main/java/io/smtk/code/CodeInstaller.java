@@ -42,16 +42,16 @@ public final class CodeInstaller {
    *
    * @param entryPoint the entry point
    * @param codeDir the code directory
-   * @param python the interpreter (used only for Python entry points and requirements)
+   * @param python the interpreter; may be null for a command entry point, which needs none
    * @throws ToolkitException when the entry point is missing or pip fails
    */
-  public void install(EntryPoint entryPoint, Path codeDir, java.util.function.Supplier<String> python)
+  public void install(EntryPoint entryPoint, Path codeDir, String python)
       throws ToolkitException {
     Path requirements = codeDir.resolve("requirements.txt");
     switch (entryPoint.type()) {
       case PYTHON_PACKAGE: {
         log.info("Installing module.");
-        List<String> command = new ArrayList<>(List.of(pythonOf(python), "-m", "pip", "install", "."));
+        List<String> command = new ArrayList<>(List.of(python, "-m", "pip", "install", "."));
         if (Files.isRegularFile(requirements)) {
           command.addAll(List.of("-r", "requirements.txt"));
         }
@@ -66,7 +66,7 @@ public final class CodeInstaller {
         if (Files.isRegularFile(requirements)) {
           log.info("Installing dependencies from requirements.txt");
           List<String> command =
-              List.of(pythonOf(python), "-m", "pip", "install", "-r", "requirements.txt");
+              List.of(python, "-m", "pip", "install", "-r", "requirements.txt");
           ProcessResult result = runner.run(command, codeDir);
           if (!result.succeeded()) {
             throw new InstallRequirementsException(command, result.exitCode(), result.errorText());
@@ -84,10 +84,6 @@ public final class CodeInstaller {
         break;
       }
     }
-  }
-
-  private static String pythonOf(java.util.function.Supplier<String> python) {
-    return python.get();
   }
 
   private static Path requireFile(EntryPoint entryPoint, Path codeDir) throws EntryPointNotFoundException {

@@ -158,7 +158,10 @@ public final class Trainer {
         (uri, dir) -> {
           throw new ToolkitException("Cannot download " + uri + ": this build has no S3 support");
         };
-    private ArchiveExtractor extractor;
+    private ArchiveExtractor extractor =
+        (archive, dir) -> {
+          throw new ToolkitException("Cannot extract " + archive + ": this build has no archive support");
+        };
     private SignalForwarder signals;
 
     private Builder(Map<String, String> processEnvironment, PrintStream out, PrintStream err) {

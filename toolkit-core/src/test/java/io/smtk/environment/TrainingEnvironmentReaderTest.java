@@ -35,7 +35,8 @@ class TrainingEnvironmentReaderTest {
     assertThat(environment.currentInstanceGroup()).isEqualTo("homogeneousCluster");
     assertThat(environment.networkInterfaceName()).isEqualTo("eth0");
     assertThat(environment.currentInstanceGroupHosts()).isEmpty();
-    assertThat(environment.distributionHosts()).isEmpty();
+    // Without instance groups every host takes part (the Python toolkit's local mode).
+    assertThat(environment.distributionHosts()).containsExactly("algo-1");
     assertThat(environment.masterHostname()).isEqualTo("algo-1");
     assertThat(environment.userEntryPoint()).contains("train.py");
     assertThat(environment.moduleName()).isEqualTo("train");

@@ -146,7 +146,8 @@ class TrainerTest {
 
     assertThat(train(env)).isEqualTo(2);
     assertThat(job.failureText()).contains("sagemaker_pytorch_containr.training:main")
-        .contains("valid values: recording_framework.training:main");
+        .contains("valid values:").contains("recording_framework.training:main")
+        .contains(RecordingFrameworkEntry.class.getName());
   }
 
   @Test

@@ -1,28 +1,26 @@
 package io.smtk.environment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smtk.python.PythonJson;
+import io.smtk.python.PythonJsonException;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 
-/** Reads the JSON files SageMaker writes under {@code input/config} with Python's leniency. */
+/**
+ * Reads the JSON files SageMaker writes under {@code input/config} as the Python toolkit does, with
+ * Python's {@code json.load} (NaN, big integers, duplicate keys: last wins).
+ *
+ * <p>It uses {@link PythonJson} rather than a Jackson {@code ObjectMapper}: the same parser the
+ * hyperparameter values need, and no mapper to build on the start-up path of every job.
+ */
 public final class ConfigFiles {
-
-  /**
-   * The one mapper for configuration files: integers keep every digit and NaN/Infinity parse, as
-   * they do with Python's {@code json.load}.
-   */
-  public static final JsonMapper MAPPER =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .build();
 
   private ConfigFiles() {}
 
@@ -31,33 +29,34 @@ public final class ConfigFiles {
    *
    * @param file the file
    * @return its object, with keys in file order
-   * @throws InvalidTrainingConfigException when the file is missing, unreadable, not JSON or not an
-   *     object; the message names the file
+   * @throws InvalidTrainingConfigException when the file is missing, unreadable, not UTF-8, not JSON or
+   *     not an object; the message names the file and, for bad JSON, the line and column
    */
   public static ObjectNode readObject(Path file) throws InvalidTrainingConfigException {
-    byte[] bytes;
+    String text;
     try {
-      bytes = Files.readAllBytes(file);
+      byte[] bytes = Files.readAllBytes(file);
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
     } catch (NoSuchFileException e) {
       throw new InvalidTrainingConfigException("Configuration file " + file + " does not exist");
+    } catch (CharacterCodingException e) {
+      throw new InvalidTrainingConfigException("Configuration file " + file + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new InvalidTrainingConfigException(
           "Configuration file " + file + " cannot be read: " + e.getMessage(), e);
     }
     JsonNode node;
     try {
-      node = MAPPER.readTree(bytes);
-    } catch (JsonProcessingException e) {
+      node = PythonJson.loads(text);
+    } catch (PythonJsonException e) {
       throw new InvalidTrainingConfigException(
-          "Configuration file " + file + " is not valid JSON: " + e.getOriginalMessage()
-              + location(e),
+          "Configuration file " + file + " is not valid JSON: " + e.reason() + " (line " + e.line()
+              + ", column " + e.column() + ")",
           e);
-    } catch (IOException e) {
-      throw new InvalidTrainingConfigException(
-          "Configuration file " + file + " cannot be read: " + e.getMessage(), e);
-    }
-    if (node == null || node.isMissingNode()) {
-      throw new InvalidTrainingConfigException("Configuration file " + file + " is empty");
     }
     if (!node.isObject()) {
       throw new InvalidTrainingConfigException(
@@ -90,14 +89,7 @@ public final class ConfigFiles {
       case NUMBER:
         return "the number " + node;
       default:
-        return node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        return node.getNodeType().toString().toLowerCase(Locale.ROOT);
     }
-  }
-
-  private static String location(JsonProcessingException e) {
-    if (e.getLocation() == null) {
-      return "";
-    }
-    return " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
   }
 }

@@ -1,6 +1,8 @@
 package io.smtk.environment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smtk.python.PythonJson;
+import io.smtk.python.PythonJsonException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +102,7 @@ public record Hardware(int cpus, int gpus, int neurons) {
    */
   static int sumNeuronCores(String json) {
     try {
-      JsonNode devices = ConfigFiles.MAPPER.readTree(json);
+      JsonNode devices = PythonJson.loads(json.strip());
       int cores = 0;
       if (devices != null && devices.isArray()) {
         for (JsonNode device : devices) {
@@ -108,7 +110,7 @@ public record Hardware(int cpus, int gpus, int neurons) {
         }
       }
       return cores;
-    } catch (IOException e) {
+    } catch (PythonJsonException e) {
       return 0;
     }
   }

@@ -1,6 +1,5 @@
 package io.smtk.training;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.smtk.ToolkitException;
 import io.smtk.code.ArchiveExtractor;
 import io.smtk.code.CodeFetcher;
@@ -8,7 +7,6 @@ import io.smtk.code.CodeInstaller;
 import io.smtk.code.EntryPoint;
 import io.smtk.code.PythonInterpreter;
 import io.smtk.code.SubmitDirectory;
-import io.smtk.environment.ConfigFiles;
 import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
@@ -22,6 +20,7 @@ import io.smtk.process.ProcessResult;
 import io.smtk.process.ProcessRunner;
 import io.smtk.process.ProcessSpec;
 import io.smtk.process.SignalForwarder;
+import io.smtk.python.PythonJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -185,12 +184,8 @@ final class JobContext implements TrainingContext, AutoCloseable {
       return;
     }
     StringBuilder text = new StringBuilder("Invoking user script\n\nTraining Env:\n\n");
-    try {
-      text.append(ConfigFiles.MAPPER.writerWithDefaultPrettyPrinter()
-          .writeValueAsString(ScriptContract.trainingEnv(environment)));
-    } catch (JsonProcessingException e) {
-      text.append("(cannot render: ").append(e.getOriginalMessage()).append(')');
-    }
+    // Compact JSON: the Python toolkit indents it, but a JSON pretty printer is start-up cost we skip.
+    text.append(PythonJson.dumps(ScriptContract.trainingEnv(environment)));
     text.append("\n\nEnvironment variables:\n\n");
     variables.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
     text.append("\nInvoking script with the following command:\n\n")

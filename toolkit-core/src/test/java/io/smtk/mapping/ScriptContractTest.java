@@ -100,6 +100,6 @@ class ScriptContractTest {
   }
 
   private static ObjectNode hps(String json) throws Exception {
-    return (ObjectNode) ConfigFiles.MAPPER.readTree(json);
+    return (ObjectNode) io.smtk.python.PythonJson.loads(json);
   }
 }

@@ -1,5 +1,6 @@
 package io.smtk.distributed;
 
+import io.smtk.code.EntryPoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ public record LaunchPlan(
     List<String> credentialEnvNames,
     Path hostnameShim,
     String python,
-    EntryPointType entryPointType,
+    EntryPoint.Type entryPointType,
     String entryPoint,
     List<String> args,
     int numGpus,
@@ -181,7 +182,7 @@ public record LaunchPlan(
     private List<String> credentialEnvNames = List.of();
     private Path hostnameShim;
     private String python = "python3";
-    private EntryPointType entryPointType;
+    private EntryPoint.Type entryPointType;
     private String entryPoint;
     private List<String> args = List.of();
     private int numGpus;
@@ -351,7 +352,7 @@ public record LaunchPlan(
      * @param entryPoint for example {@code train.py}
      * @return this builder
      */
-    public Builder entryPoint(EntryPointType entryPointType, String entryPoint) {
+    public Builder entryPoint(EntryPoint.Type entryPointType, String entryPoint) {
       this.entryPointType = entryPointType;
       this.entryPoint = entryPoint;
       return this;

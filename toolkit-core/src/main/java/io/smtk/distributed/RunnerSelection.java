@@ -1,6 +1,7 @@
 package io.smtk.distributed;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smtk.python.PythonValues;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -184,28 +185,13 @@ public final class RunnerSelection {
   }
 
   /**
-   * Tells whether a JSON value is true under Python's rules.
+   * Tells whether a JSON value is true under Python's rules; see {@link PythonValues#truthy}.
    *
    * @param value a value, or null for an absent key
    * @return false for null, JSON null, false, zero, "", [] and {}; true otherwise
    */
   public static boolean isTruthy(JsonNode value) {
-    if (value == null || value.isNull() || value.isMissingNode()) {
-      return false;
-    }
-    if (value.isBoolean()) {
-      return value.booleanValue();
-    }
-    if (value.isNumber()) {
-      return value.decimalValue().signum() != 0;
-    }
-    if (value.isTextual()) {
-      return !value.textValue().isEmpty();
-    }
-    if (value.isContainerNode()) {
-      return value.size() > 0;
-    }
-    return true;
+    return PythonValues.truthy(value);
   }
 
   private static JsonNode param(JsonNode frameworkParams, String key) {

@@ -1,5 +1,7 @@
 package io.smtk.distributed;
 
+import io.smtk.code.EntryPoint;
+
 /**
  * Thrown when a launcher cannot run the job's kind of entry point, for example torchrun with a
  * Python package; the Python toolkit raises a {@code ClientError} with the same text.
@@ -8,7 +10,7 @@ public class UnsupportedEntryPointException extends LaunchConfigurationException
 
   private static final long serialVersionUID = 1L;
 
-  private final EntryPointType entryPointType;
+  private final EntryPoint.Type entryPointType;
 
   /**
    * Creates the exception.
@@ -16,7 +18,7 @@ public class UnsupportedEntryPointException extends LaunchConfigurationException
    * @param entryPointType the entry point type that was refused
    * @param message the user-facing message, kept identical to the Python toolkit's
    */
-  public UnsupportedEntryPointException(EntryPointType entryPointType, String message) {
+  public UnsupportedEntryPointException(EntryPoint.Type entryPointType, String message) {
     super(message);
     this.entryPointType = entryPointType;
   }
@@ -26,7 +28,7 @@ public class UnsupportedEntryPointException extends LaunchConfigurationException
    *
    * @return the type
    */
-  public EntryPointType entryPointType() {
+  public EntryPoint.Type entryPointType() {
     return entryPointType;
   }
 }

@@ -1,6 +1,7 @@
 package io.smtk.framework;
 
 import io.smtk.ToolkitException;
+import io.smtk.distributed.RunnerType;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.logging.ToolkitLog;
@@ -38,5 +39,17 @@ public interface TrainingContext {
    *     inherited ones)
    * @throws ToolkitException when the code cannot be installed, the process fails or the job is stopped
    */
-  void runUserEntryPoint(Map<String, String> extraVariables) throws ToolkitException;
+  default void runUserEntryPoint(Map<String, String> extraVariables) throws ToolkitException {
+    runUserEntryPoint(RunnerType.PROCESS, extraVariables);
+  }
+
+  /**
+   * Fetches and installs the user's code, then runs the entry point with a runner (a plain process,
+   * MPI, torchrun, SMDDP, PyTorch XLA) and waits for the job to end on this host.
+   *
+   * @param runner how the entry point is launched
+   * @param extraVariables variables the framework adds for the user processes
+   * @throws ToolkitException when the code cannot be installed, the job fails or is stopped
+   */
+  void runUserEntryPoint(RunnerType runner, Map<String, String> extraVariables) throws ToolkitException;
 }

@@ -16,6 +16,10 @@ import io.smtk.mapping.ScriptContract;
 import io.smtk.outcome.ExecuteUserScriptException;
 import io.smtk.outcome.FailureReport;
 import io.smtk.outcome.TrainingStoppedException;
+import io.smtk.distributed.DistributedRunners;
+import io.smtk.distributed.RunnerType;
+import io.smtk.distributed.UserLaunch;
+import io.smtk.process.LineTransformer;
 import io.smtk.process.ProcessResult;
 import io.smtk.process.ProcessRunner;
 import io.smtk.process.ProcessSpec;
@@ -78,7 +82,23 @@ final class JobContext implements TrainingContext, AutoCloseable {
   }
 
   @Override
-  public void runUserEntryPoint(Map<String, String> extraVariables) throws ToolkitException {
+  public void runUserEntryPoint(RunnerType runner, Map<String, String> extraVariables)
+      throws ToolkitException {
+    UserLaunch launch = prepare(extraVariables);
+    if (runner == RunnerType.PROCESS) {
+      List<String> command = launch.plainCommand();
+      logInvocation(launch.userVariables(), command);
+      ProcessResult result = runJobProcess(command, launch.codeDir(), launch.environment(), null);
+      if (result.exitCode() != 0) {
+        throw new ExecuteUserScriptException(command, result.exitCode(), result.errorText());
+      }
+      return;
+    }
+    DistributedRunners.run(runner, environment, settings, log, launch, this::runJobProcess);
+  }
+
+  /** Fetches and installs the user's code and builds the environment its processes get. */
+  private UserLaunch prepare(Map<String, String> extraVariables) throws ToolkitException {
     String name =
         environment
             .userEntryPoint()
@@ -94,7 +114,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
 
     EntryPoint entryPoint = EntryPoint.of(name, codeDir);
     String python = entryPoint.type() == EntryPoint.Type.COMMAND ? null : PythonInterpreter.find(settings);
-    CodeInstaller.of(this::runJobCommand, log).install(entryPoint, codeDir, python);
+    CodeInstaller.of(this::runInstallCommand, log).install(entryPoint, codeDir, python);
     stopIfAsked();
 
     if (settings.studioLocalMode()) {
@@ -102,19 +122,9 @@ final class JobContext implements TrainingContext, AutoCloseable {
     } else {
       HostNameWait.await(environment.hosts(), settings.dnsTimeout(), log);
     }
-
-    List<String> command =
-        entryPoint.command(python, codeDir, ScriptContract.arguments(environment.hyperparameters()));
     Map<String, String> userVariables = userVariables(extraVariables);
-    logInvocation(userVariables, command);
-    ProcessResult result = run(command, codeDir, childEnvironment(userVariables));
-    if (result.stoppedByToolkit()) {
-      throw new TrainingStoppedException(signalName(result.stopSignal()), result.stopSignal(),
-          "the user process exited with code " + result.exitCode());
-    }
-    if (result.exitCode() != 0) {
-      throw new ExecuteUserScriptException(command, result.exitCode(), result.errorText());
-    }
+    return new UserLaunch(entryPoint, python, codeDir, ScriptContract.arguments(environment.hyperparameters()),
+        userVariables, childEnvironment(userVariables));
   }
 
   /**
@@ -148,10 +158,18 @@ final class JobContext implements TrainingContext, AutoCloseable {
     return environmentOfChild;
   }
 
-  private ProcessResult runJobCommand(List<String> command, Path workingDirectory) throws ToolkitException {
+  private ProcessResult runInstallCommand(List<String> command, Path workingDirectory) throws ToolkitException {
     Map<String, String> variables = new LinkedHashMap<>(settings.variables());
     variables.putAll(ScriptContract.toolkitVariables(environment));
-    ProcessResult result = run(command, workingDirectory, variables);
+    return runJobProcess(command, workingDirectory, variables, null);
+  }
+
+  /**
+   * Runs one process of the job; a stop request ends it and turns into {@link TrainingStoppedException}.
+   */
+  private ProcessResult runJobProcess(List<String> command, Path workingDirectory, Map<String, String> variables,
+      LineTransformer lineTransformer) throws ToolkitException {
+    ProcessResult result = run(command, workingDirectory, variables, lineTransformer);
     if (result.stoppedByToolkit()) {
       throw new TrainingStoppedException(signalName(result.stopSignal()), result.stopSignal(),
           FailureReport.commandLine(command) + " exited with code " + result.exitCode());
@@ -159,15 +177,18 @@ final class JobContext implements TrainingContext, AutoCloseable {
     return result;
   }
 
-  private ProcessResult run(List<String> command, Path workingDirectory, Map<String, String> variables)
-      throws ToolkitException {
-    ProcessSpec spec =
+  private ProcessResult run(List<String> command, Path workingDirectory, Map<String, String> variables,
+      LineTransformer lineTransformer) throws ToolkitException {
+    ProcessSpec.Builder builder =
         ProcessSpec.builder(command, variables)
             .workingDirectory(workingDirectory)
             .stdout(out)
             .stderr(err)
-            .stopGrace(settings.stopGrace())
-            .build();
+            .stopGrace(settings.stopGrace());
+    if (lineTransformer != null) {
+      builder.lineTransformer(lineTransformer);
+    }
+    ProcessSpec spec = builder.build();
     try {
       return runner.run(spec);
     } catch (IOException e) {

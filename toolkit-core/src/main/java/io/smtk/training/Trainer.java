@@ -3,6 +3,7 @@ package io.smtk.training;
 import io.smtk.ToolkitException;
 import io.smtk.code.ArchiveExtractor;
 import io.smtk.code.CodeFetcher;
+import io.smtk.distributed.RunnerSelection;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.environment.TrainingEnvironmentReader;
@@ -83,7 +84,10 @@ public final class Trainer {
         log.info("Imported framework " + entry.getClass().getName() + " for SAGEMAKER_TRAINING_MODULE=" + module);
         entry.train(job);
       } else {
-        job.runUserEntryPoint(Map.of());
+        job.runUserEntryPoint(
+            RunnerSelection.forScriptMode(environment.additionalFrameworkParameters(),
+                environment.currentInstanceGroup(), environment.distributionInstanceGroups()),
+            Map.of());
       }
       OutcomeFiles outcome = OutcomeFiles.in(outputDir);
       if (outcome.failureExists()) {

@@ -1,5 +1,6 @@
 package io.smtk.distributed;
 
+import io.smtk.code.EntryPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,7 @@ class LaunchPlanTest {
     return LaunchPlan.builder()
         .hosts(List.of("algo-2", "algo-1"))
         .currentHost("algo-1")
-        .entryPoint(EntryPointType.PYTHON_PROGRAM, "train.py");
+        .entryPoint(EntryPoint.Type.PYTHON_PROGRAM, "train.py");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.smtk.distributed;
 
+import io.smtk.code.EntryPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -170,7 +171,7 @@ class MpiAcrossNamespacesIntegrationTest {
             .forwardedEnvNames(List.of("SM_TEST_TAG"))
             .hostnameShim(shim)
             .python(PYTHON)
-            .entryPoint(EntryPointType.PYTHON_PROGRAM, script.toString())
+            .entryPoint(EntryPoint.Type.PYTHON_PROGRAM, script.toString())
             .build();
     List<String> command = MpiCommand.build(plan);
 

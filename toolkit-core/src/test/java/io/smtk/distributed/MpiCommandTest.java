@@ -1,5 +1,6 @@
 package io.smtk.distributed;
 
+import io.smtk.code.EntryPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +26,7 @@ class MpiCommandTest {
         .forwardedEnvNames(List.of("LD_CONFIG_PATH"))
         .hostnameShim(Path.of(SHIM))
         .python("usr/bin/python3")
-        .entryPoint(EntryPointType.PYTHON_PROGRAM, "train.py")
+        .entryPoint(EntryPoint.Type.PYTHON_PROGRAM, "train.py")
         .args(List.of("-v", "--lr", "35"));
   }
 
@@ -81,7 +82,7 @@ class MpiCommandTest {
     LaunchPlan plan =
         twoHosts()
             .credentialEnvNamesFrom(Map.of("AWS_ACCESS_KEY_ID", "x", "HOME", "/root"))
-            .entryPoint(EntryPointType.COMMAND, "train.sh")
+            .entryPoint(EntryPoint.Type.COMMAND, "train.sh")
             .build();
 
     List<String> command = MpiCommand.build(plan);
@@ -124,7 +125,7 @@ class MpiCommandTest {
   void build_shellCommandArgsWithSpaces_quotedLikeShlex() throws Exception {
     LaunchPlan plan =
         twoHosts()
-            .entryPoint(EntryPointType.COMMAND, "train.sh")
+            .entryPoint(EntryPoint.Type.COMMAND, "train.sh")
             .args(List.of("--name", "two words", "it's", "$HOME", ""))
             .build();
 
@@ -137,7 +138,7 @@ class MpiCommandTest {
   @Test
   void build_shellCommandWithoutArgs_keepsReferenceTrailingSpace() throws Exception {
     LaunchPlan plan =
-        twoHosts().entryPoint(EntryPointType.COMMAND, "train.sh").args(List.of()).build();
+        twoHosts().entryPoint(EntryPoint.Type.COMMAND, "train.sh").args(List.of()).build();
 
     List<String> command = MpiCommand.build(plan);
 
@@ -147,7 +148,7 @@ class MpiCommandTest {
 
   @Test
   void build_pythonPackage_runsModuleThroughMpi4py() throws Exception {
-    LaunchPlan plan = twoHosts().entryPoint(EntryPointType.PYTHON_PACKAGE, "my.pyx.py").build();
+    LaunchPlan plan = twoHosts().entryPoint(EntryPoint.Type.PYTHON_PACKAGE, "my.pyx.py").build();
 
     List<String> command = MpiCommand.build(plan);
 

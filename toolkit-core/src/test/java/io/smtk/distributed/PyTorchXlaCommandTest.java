@@ -1,5 +1,6 @@
 package io.smtk.distributed;
 
+import io.smtk.code.EntryPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -17,7 +18,7 @@ class PyTorchXlaCommandTest {
         .numGpus(8)
         .python("/usr/bin/python3")
         .instanceType("ml.p3.16xlarge")
-        .entryPoint(EntryPointType.PYTHON_PROGRAM, "train.py")
+        .entryPoint(EntryPoint.Type.PYTHON_PROGRAM, "train.py")
         .args(List.of("-v", "--lr", "35"));
   }
 
@@ -77,7 +78,7 @@ class PyTorchXlaCommandTest {
 
   @Test
   void build_shellScript_throwsAskingForPythonScript() {
-    LaunchPlan plan = plan().entryPoint(EntryPointType.COMMAND, "train.sh").build();
+    LaunchPlan plan = plan().entryPoint(EntryPoint.Type.COMMAND, "train.sh").build();
 
     assertThatThrownBy(() -> PyTorchXlaCommand.build(plan))
         .isInstanceOf(TrainingCompilerConfigurationException.class)
@@ -86,7 +87,7 @@ class PyTorchXlaCommandTest {
 
   @Test
   void build_pythonPackage_throwsAskingForPythonScript() {
-    LaunchPlan plan = plan().entryPoint(EntryPointType.PYTHON_PACKAGE, "trainer").build();
+    LaunchPlan plan = plan().entryPoint(EntryPoint.Type.PYTHON_PACKAGE, "trainer").build();
 
     assertThatThrownBy(() -> PyTorchXlaCommand.build(plan))
         .isInstanceOf(TrainingCompilerConfigurationException.class)

@@ -1,5 +1,6 @@
 package io.smtk.distributed;
 
+import io.smtk.code.EntryPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class SmddpCommandTest {
         .hostnameShim(Path.of(SHIM))
         .python("usr/bin/python3")
         .smddprunInstalled(true)
-        .entryPoint(EntryPointType.PYTHON_PROGRAM, "train.py")
+        .entryPoint(EntryPoint.Type.PYTHON_PROGRAM, "train.py")
         .args(List.of("-v", "--lr", "35"));
   }
 

@@ -1,5 +1,6 @@
 package io.smtk.distributed;
 
+import io.smtk.code.EntryPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,7 @@ class TorchrunCommandTest {
         .processesPerHost(8)
         .networkInterface("ethw3")
         .instanceType("ml.p3.16xlarge")
-        .entryPoint(EntryPointType.PYTHON_PROGRAM, "train.py")
+        .entryPoint(EntryPoint.Type.PYTHON_PROGRAM, "train.py")
         .args(List.of("-v", "--lr", "35"));
   }
 
@@ -70,7 +71,7 @@ class TorchrunCommandTest {
 
   @Test
   void build_pythonPackage_throwsWithReferenceMessage() {
-    LaunchPlan plan = plan().entryPoint(EntryPointType.PYTHON_PACKAGE, "trainer").build();
+    LaunchPlan plan = plan().entryPoint(EntryPoint.Type.PYTHON_PACKAGE, "trainer").build();
 
     assertThatThrownBy(() -> TorchrunCommand.build(plan))
         .isInstanceOf(UnsupportedEntryPointException.class)
@@ -81,7 +82,7 @@ class TorchrunCommandTest {
 
   @Test
   void build_shellScript_throwsWithReferenceMessage() {
-    LaunchPlan plan = plan().entryPoint(EntryPointType.COMMAND, "train.sh").build();
+    LaunchPlan plan = plan().entryPoint(EntryPoint.Type.COMMAND, "train.sh").build();
 
     assertThatThrownBy(() -> TorchrunCommand.build(plan))
         .isInstanceOf(UnsupportedEntryPointException.class)

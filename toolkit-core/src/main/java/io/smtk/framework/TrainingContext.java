@@ -5,6 +5,8 @@ import io.smtk.distributed.RunnerType;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.logging.ToolkitLog;
+import io.smtk.process.ServiceProcess;
+import java.util.List;
 import java.util.Map;
 
 /** What a {@link FrameworkEntry} gets to run a job with. */
@@ -52,4 +54,34 @@ public interface TrainingContext {
    * @throws ToolkitException when the code cannot be installed, the job fails or is stopped
    */
   void runUserEntryPoint(RunnerType runner, Map<String, String> extraVariables) throws ToolkitException;
+
+  /**
+   * Returns a context for the same job whose environment is changed, e.g. with a hyperparameter the
+   * framework rewrites (TensorFlow's {@code model_dir} under tuning); the user's contract follows it.
+   *
+   * @param changed the changed environment
+   * @return the context
+   */
+  TrainingContext withEnvironment(TrainingEnvironment changed);
+
+  /**
+   * Returns the Python interpreter for the user's code (and for framework helper processes).
+   *
+   * @return its absolute path
+   * @throws ToolkitException when there is none
+   */
+  String python() throws ToolkitException;
+
+  /**
+   * Starts a process that runs beside the user's for the job's length (a parameter server, a
+   * scheduler); the toolkit stops it, with its children, when the job ends, whatever the outcome.
+   *
+   * @param name what it is, for the log
+   * @param command the command, without a shell
+   * @param extraVariables variables added to the toolkit's environment for it
+   * @return the running service, which may also be stopped earlier
+   * @throws ToolkitException when it cannot be started
+   */
+  ServiceProcess startService(String name, List<String> command, Map<String, String> extraVariables)
+      throws ToolkitException;
 }

@@ -23,6 +23,7 @@ import io.smtk.process.LineTransformer;
 import io.smtk.process.ProcessResult;
 import io.smtk.process.ProcessRunner;
 import io.smtk.process.ProcessSpec;
+import io.smtk.process.ServiceProcess;
 import io.smtk.process.SignalForwarder;
 import io.smtk.python.PythonJson;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** One job's {@link TrainingContext}: runs pip and the user's entry point with the job's contract. */
 final class JobContext implements TrainingContext, AutoCloseable {
@@ -45,6 +47,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
   private final ArchiveExtractor extractor;
   private final SignalForwarder signals;
   private final ProcessRunner runner;
+  private final List<ServiceProcess> services;
 
   JobContext(
       TrainingEnvironment environment,
@@ -64,6 +67,47 @@ final class JobContext implements TrainingContext, AutoCloseable {
     this.extractor = extractor;
     this.signals = signals;
     this.runner = ProcessRunner.create(signals);
+    this.services = new CopyOnWriteArrayList<>();
+  }
+
+  private JobContext(JobContext job, TrainingEnvironment changed) {
+    this.environment = changed;
+    this.settings = job.settings;
+    this.log = job.log;
+    this.out = job.out;
+    this.err = job.err;
+    this.remoteCode = job.remoteCode;
+    this.extractor = job.extractor;
+    this.signals = job.signals;
+    this.runner = job.runner;
+    this.services = job.services;
+  }
+
+  @Override
+  public TrainingContext withEnvironment(TrainingEnvironment changed) {
+    return new JobContext(this, changed);
+  }
+
+  @Override
+  public String python() throws ToolkitException {
+    return PythonInterpreter.find(settings);
+  }
+
+  @Override
+  public ServiceProcess startService(String name, List<String> command, Map<String, String> extraVariables)
+      throws ToolkitException {
+    Map<String, String> variables = new LinkedHashMap<>(settings.variables());
+    variables.putAll(ScriptContract.toolkitVariables(environment));
+    variables.putAll(extraVariables);
+    try {
+      ServiceProcess service = ServiceProcess.start(name, command, variables, environment.codeDir());
+      services.add(service);
+      log.info("Started " + name + " (pid " + service.pid() + "): " + FailureReport.commandLine(command));
+      return service;
+    } catch (IOException e) {
+      throw new ToolkitException("Cannot start the " + name + " " + FailureReport.commandLine(command) + ": "
+          + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -228,6 +272,17 @@ final class JobContext implements TrainingContext, AutoCloseable {
 
   @Override
   public void close() {
-    // The intermediate-output sync is stopped and flushed here (see the S3 support).
+    for (ServiceProcess service : services) {
+      try {
+        if (service.isAlive()) {
+          log.info("Stopping " + service.name() + " (pid " + service.pid() + ")");
+        }
+        service.stop(settings.stopGrace());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    services.clear();
   }
 }

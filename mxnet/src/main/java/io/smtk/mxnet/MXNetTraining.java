@@ -1,0 +1,125 @@
+package io.smtk.mxnet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smtk.ToolkitException;
+import io.smtk.distributed.RunnerType;
+import io.smtk.environment.TrainingEnvironment;
+import io.smtk.framework.FrameworkEntry;
+import io.smtk.framework.TrainingContext;
+import io.smtk.python.PythonRepr;
+import io.smtk.python.PythonValues;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The MXNet training entry: the parameter-server roles ({@code DMLC_*}: a scheduler on the first host,
+ * a server on every host, the user's script as a worker) and Horovod through MPI, as the SageMaker
+ * MXNet container does, with the scheduler and servers stopped when the job ends.
+ */
+public final class MXNetTraining implements FrameworkEntry {
+
+  /** The value the SageMaker MXNet images set in {@code SAGEMAKER_TRAINING_MODULE}. */
+  public static final String MODULE = "sagemaker_mxnet_container.training:main";
+
+  static final String PARAMETER_SERVER = "sagemaker_parameter_server_enabled";
+  static final String MPI = "sagemaker_mpi_enabled";
+  static final String DEFAULT_PS_PORT = "8000";
+  static final String DEFAULT_PS_VERBOSE = "0";
+
+  /** What a scheduler or server process runs: importing mxnet starts the role DMLC_ROLE names. */
+  static final String ROLE_SCRIPT = "import mxnet";
+
+  /** The parameter-server roles of MXNet's KVStore. */
+  enum Role {
+    SCHEDULER,
+    SERVER,
+    WORKER;
+
+    String value() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  @Override
+  public List<String> names() {
+    return List.of(MODULE);
+  }
+
+  @Override
+  public void train(TrainingContext context) throws ToolkitException {
+    TrainingEnvironment environment = context.environment();
+    boolean parameterServer = PythonValues.truthy(environment.additionalFrameworkParameters().get(PARAMETER_SERVER));
+    RunnerType runner = PythonValues.truthy(environment.additionalFrameworkParameters().get(MPI))
+        ? RunnerType.MPI : RunnerType.PROCESS;
+    Map<String, String> variables = new LinkedHashMap<>();
+    if (parameterServer) {
+      List<String> hosts = environment.hosts();
+      String rootUri = resolve(hosts.get(0), context);
+      String port = hyperparameter(environment, "_ps_port", DEFAULT_PS_PORT);
+      String verbose = hyperparameter(environment, "_ps_verbose", DEFAULT_PS_VERBOSE);
+      context.log().info("Starting distributed training task");
+      if (hosts.get(0).equals(environment.currentHost())) {
+        context.startService("MXNet scheduler", List.of(context.python(), "-c", ROLE_SCRIPT),
+            roleVariables(Role.SCHEDULER, hosts.size(), rootUri, port, verbose));
+      }
+      context.startService("MXNet server", List.of(context.python(), "-c", ROLE_SCRIPT),
+          roleVariables(Role.SERVER, hosts.size(), rootUri, port, verbose));
+      variables.putAll(roleVariables(Role.WORKER, hosts.size(), rootUri, port, verbose));
+    }
+    context.log().info("MXNet training: runner " + runner + (parameterServer ? " with parameter servers" : "")
+        + ", hosts " + environment.hosts() + ", variables " + variables);
+    context.runUserEntryPoint(runner, variables);
+  }
+
+  /**
+   * Returns the {@code DMLC_*} variables of a role.
+   *
+   * @param role the role
+   * @param hostCount the number of hosts (workers and servers alike)
+   * @param rootUri the scheduler's IP address
+   * @param port the scheduler's port
+   * @param verbose {@code PS_VERBOSE}
+   * @return the variables, in the container's order
+   */
+  static Map<String, String> roleVariables(Role role, int hostCount, String rootUri, String port, String verbose) {
+    Map<String, String> variables = new LinkedHashMap<>();
+    variables.put("DMLC_NUM_WORKER", Integer.toString(hostCount));
+    variables.put("DMLC_NUM_SERVER", Integer.toString(hostCount));
+    variables.put("DMLC_ROLE", role.value());
+    variables.put("DMLC_PS_ROOT_URI", rootUri);
+    variables.put("DMLC_PS_ROOT_PORT", port);
+    variables.put("PS_VERBOSE", verbose);
+    return variables;
+  }
+
+  /** Reads a user hyperparameter as text; the container breaks on a number here, we stringify it. */
+  static String hyperparameter(TrainingEnvironment environment, String key, String fallback) {
+    JsonNode value = environment.hyperparameters().get(key);
+    return value == null || value.isNull() ? fallback : PythonRepr.str(value);
+  }
+
+  private static String resolve(String host, TrainingContext context) throws ToolkitException {
+    long deadline = System.nanoTime() + context.settings().dnsTimeout().toNanos();
+    long wait = 200;
+    while (true) {
+      try {
+        return InetAddress.getByName(host).getHostAddress();
+      } catch (UnknownHostException e) {
+        if (System.nanoTime() > deadline) {
+          throw new ToolkitException("The scheduler host " + host + " did not resolve within "
+              + context.settings().dnsTimeout().toSeconds() + " s");
+        }
+        try {
+          Thread.sleep(wait);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new ToolkitException("Interrupted while resolving " + host, interrupted);
+        }
+        wait = Math.min(wait * 2, 30_000);
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.smtk.pytorch;
+
+import io.smtk.ToolkitException;
+import io.smtk.distributed.RunnerSelection;
+import io.smtk.distributed.RunnerType;
+import io.smtk.environment.TrainingEnvironment;
+import io.smtk.framework.FrameworkEntry;
+import io.smtk.framework.TrainingContext;
+import io.smtk.outcome.ExecuteUserScriptException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The PyTorch training entry: NCCL and {@code MASTER_ADDR}/{@code MASTER_PORT} for the user's
+ * processes, and the runner the job's distribution asks for (MPI, SMDDP, torchrun, PT-XLA), as the
+ * SageMaker PyTorch container does.
+ */
+public final class PyTorchTraining implements FrameworkEntry {
+
+  /** The value the SageMaker PyTorch images set in {@code SAGEMAKER_TRAINING_MODULE}. */
+  public static final String MODULE = "sagemaker_pytorch_container.training:main";
+
+  /** The port of the rank-0 process group store. */
+  public static final int MASTER_PORT = 7777;
+
+  /**
+   * What torch's gloo backend prints when a peer closes at shutdown; the job's work is done by then,
+   * so the Python container reports success, and so do we.
+   */
+  static final String GLOO_SHUTDOWN_MESSAGE = "terminate called after throwing an instance of 'gloo::EnforceNotMet'";
+
+  @Override
+  public List<String> names() {
+    return List.of(MODULE);
+  }
+
+  @Override
+  public void train(TrainingContext context) throws ToolkitException {
+    TrainingEnvironment environment = context.environment();
+    RunnerType runner = RunnerSelection.forPyTorch(environment.additionalFrameworkParameters(),
+        environment.currentInstanceGroup(), environment.distributionInstanceGroups());
+    Map<String, String> variables = variables(environment, runner);
+    torchVersion(context).ifPresent(version -> variables.put("SM_DLC_TORCH_VERSION", version));
+    context.log().info("PyTorch training: runner " + runner + ", hosts " + environment.hosts()
+        + ", master " + environment.masterHostname() + ", distribution groups "
+        + environment.distributionInstanceGroups() + ", GPUs " + environment.numGpus()
+        + ", variables " + variables);
+    try {
+      context.runUserEntryPoint(runner, variables);
+    } catch (ExecuteUserScriptException e) {
+      if (e.errorText().contains(GLOO_SHUTDOWN_MESSAGE)) {
+        context.log().warning("Known exception: " + GLOO_SHUTDOWN_MESSAGE + " (gloo at shutdown); "
+            + "reporting success as the SageMaker PyTorch container does");
+        return;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Returns the variables the PyTorch container sets for the user's processes.
+   *
+   * @param environment the job
+   * @param runner the chosen runner
+   * @return NCCL settings, MASTER_ADDR and MASTER_PORT
+   */
+  static Map<String, String> variables(TrainingEnvironment environment, RunnerType runner) {
+    Map<String, String> variables = new LinkedHashMap<>();
+    variables.put("NCCL_SOCKET_IFNAME", environment.networkInterfaceName());
+    variables.put("NCCL_IB_DISABLE", "1");
+    if (runner != RunnerType.MPI) {
+      // Under MPI, mpirun's "-x NCCL_DEBUG=INFO" is what the ranks see in the Python container.
+      variables.put("NCCL_DEBUG", "WARN");
+    }
+    variables.put("MASTER_ADDR", environment.masterHostname());
+    variables.put("MASTER_PORT", Integer.toString(MASTER_PORT));
+    return variables;
+  }
+
+  /** Reads torch's version from its package metadata (importing torch would cost seconds). */
+  private static Optional<String> torchVersion(TrainingContext context) {
+    try {
+      Process process = new ProcessBuilder(context.python(), "-c",
+          "import importlib.metadata as m; print(m.version('torch'))")
+          .redirectErrorStream(true).start();
+      process.getOutputStream().close();
+      String output;
+      try (InputStream in = process.getInputStream()) {
+        output = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+      }
+      if (process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0 && !output.isEmpty()) {
+        return Optional.of(output);
+      }
+      context.log().warning("PyTorch is not installed for " + context.python() + "; SM_DLC_TORCH_VERSION not set");
+    } catch (ToolkitException | IOException e) {
+      context.log().warning("Cannot read the PyTorch version: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Optional.empty();
+  }
+}

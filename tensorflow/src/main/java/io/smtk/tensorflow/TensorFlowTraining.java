@@ -1,0 +1,217 @@
+package io.smtk.tensorflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smtk.ToolkitException;
+import io.smtk.distributed.LaunchConfigurationException;
+import io.smtk.distributed.RunnerType;
+import io.smtk.environment.TrainingEnvironment;
+import io.smtk.framework.FrameworkEntry;
+import io.smtk.framework.TrainingContext;
+import io.smtk.process.ServiceProcess;
+import io.smtk.python.PythonValues;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The TensorFlow training entry: parameter servers, MultiWorkerMirroredStrategy, Horovod (MPI) and
+ * SMDDP, {@code model_dir} under tuning, and the model warnings of the SageMaker TensorFlow container.
+ */
+public final class TensorFlowTraining implements FrameworkEntry {
+
+  /** The value the SageMaker TensorFlow images set in {@code SAGEMAKER_TRAINING_MODULE}. */
+  public static final String MODULE = "sagemaker_tensorflow_container.training:main";
+
+  static final String PARAMETER_SERVER = "sagemaker_parameter_server_enabled";
+  static final String MULTI_WORKER_MIRRORED = "sagemaker_multi_worker_mirrored_strategy_enabled";
+  static final String DATA_PARALLEL = "sagemaker_distributed_dataparallel_enabled";
+  static final String MPI = "sagemaker_mpi_enabled";
+
+  /** Runs a parameter server the way the container does: CPU only, task index from the cluster. */
+  static final String PS_SERVER_SCRIPT = String.join("\n",
+      "import json, sys",
+      "import tensorflow as tf",
+      "cluster = json.loads(sys.argv[1])",
+      "server = tf.distribute.Server(tf.train.ClusterSpec(cluster), job_name='ps', task_index=int(sys.argv[2]),",
+      "                              config=tf.compat.v1.ConfigProto(device_count={'GPU': 0}))",
+      "server.join()");
+
+  private static final Duration MASTER_POLL = Duration.ofSeconds(1);
+
+  @Override
+  public List<String> names() {
+    return List.of(MODULE);
+  }
+
+  @Override
+  public void train(TrainingContext context) throws ToolkitException {
+    TrainingEnvironment environment = withTuningModelDir(context);
+    context = context.withEnvironment(environment);
+    ObjectNode params = environment.additionalFrameworkParameters();
+    boolean inDistribution = environment.distributionInstanceGroups().contains(environment.currentInstanceGroup());
+    boolean parameterServer = PythonValues.truthy(params.get(PARAMETER_SERVER)) && environment.hosts().size() > 1;
+
+    Map<String, String> variables = new LinkedHashMap<>();
+    JsonNode modelDir = environment.hyperparameters().get("model_dir");
+    // The container asks S3 for a bucket's region; the job's region is right for SageMaker's buckets.
+    variables.put("S3_REGION", environment.sagemakerRegion());
+    variables.put("TF_CPP_MIN_LOG_LEVEL", "1");
+    variables.put("S3_USE_HTTPS", "1");
+
+    RunnerType runner = RunnerType.PROCESS;
+    if (parameterServer) {
+      if (!inDistribution) {
+        throw new LaunchConfigurationException(PARAMETER_SERVER + " is set but instance group "
+            + environment.currentInstanceGroup() + " is not one of the distribution instance groups "
+            + environment.distributionInstanceGroups());
+      }
+      variables.put("TF_CONFIG",
+          TfConfig.parameterServer(environment.distributionHosts(), environment.currentHost(), false));
+    } else if (inDistribution) {
+      if (PythonValues.truthy(params.get(MULTI_WORKER_MIRRORED))) {
+        context.log().info("Running distributed training job with multi_worker_mirrored_strategy setup");
+        variables.put("TF_CONFIG",
+            TfConfig.multiWorkerMirrored(environment.distributionHosts(), environment.currentHost()));
+      }
+      // Horovod is MPI; MultiWorkerMirroredStrategy needs no launcher of its own.
+      if (PythonValues.truthy(params.get(MPI))) {
+        runner = RunnerType.MPI;
+      } else if (PythonValues.truthy(params.get(DATA_PARALLEL))) {
+        runner = RunnerType.SMDDP;
+      }
+    }
+    context.log().info("TensorFlow training: runner " + runner + (parameterServer ? " with parameter servers" : "")
+        + ", hosts " + environment.hosts() + ", distribution hosts " + environment.distributionHosts()
+        + ", model_dir " + (modelDir == null ? "(not set)" : modelDir) + ", TF_CONFIG "
+        + variables.getOrDefault("TF_CONFIG", "(not set)"));
+
+    if (parameterServer) {
+      ServiceProcess server = startParameterServer(context, environment);
+      context.runUserEntryPoint(RunnerType.PROCESS, variables);
+      String master = environment.distributionHosts().get(0);
+      if (!environment.currentHost().equals(master)) {
+        waitUntilMasterIsDown(context, master);
+      }
+      stop(context, server);
+    } else {
+      context.runUserEntryPoint(runner, variables);
+    }
+    logModelWarnings(context, environment.modelDir());
+  }
+
+  /**
+   * Appends the job name to {@code model_dir} under hyperparameter tuning (so that tuning jobs do not
+   * share one model directory), unless it is a local path under {@code /opt/ml}.
+   */
+  static TrainingEnvironment withTuningModelDir(TrainingContext context) {
+    TrainingEnvironment environment = context.environment();
+    if (!environment.sagemakerHyperparameters().has("_tuning_objective_metric")) {
+      return environment;
+    }
+    JsonNode modelDir = environment.hyperparameters().get("model_dir");
+    if (modelDir == null || modelDir.isNull()) {
+      // The container would set "None/<job>/model" here; without a model_dir there is nothing to move.
+      return environment;
+    }
+    String value = modelDir.isTextual() ? modelDir.textValue() : modelDir.toString();
+    if (value.startsWith("/opt/ml")) {
+      return environment;
+    }
+    if (environment.jobName().isEmpty()) {
+      context.log().warning("Hyperparameter tuning without TRAINING_JOB_NAME: model_dir stays " + value);
+      return environment;
+    }
+    String tuned = value + "/" + environment.jobName().get() + "/model";
+    context.log().info("Appending the training job name to model_dir: " + tuned);
+    ObjectNode hyperparameters = environment.hyperparameters();
+    hyperparameters.put("model_dir", tuned);
+    return environment.toBuilder().hyperparameters(hyperparameters).build();
+  }
+
+  private static ServiceProcess startParameterServer(TrainingContext context, TrainingEnvironment environment)
+      throws ToolkitException {
+    List<String> hosts = environment.distributionHosts();
+    String cluster = TfConfig.parameterServerCluster(hosts, environment.currentHost());
+    List<String> command = List.of(context.python(), "-c", PS_SERVER_SCRIPT, cluster,
+        Integer.toString(hosts.indexOf(environment.currentHost())));
+    return context.startService("parameter server", command,
+        Map.of("TF_CONFIG", TfConfig.parameterServer(hosts, environment.currentHost(), true),
+            "CUDA_VISIBLE_DEVICES", ""));
+  }
+
+  /** Keeps this host's parameter server up while the master's worker (port 2222) still answers. */
+  private static void waitUntilMasterIsDown(TrainingContext context, String master) throws ToolkitException {
+    context.log().info("Waiting for master " + master + " to finish before stopping the parameter server");
+    while (true) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(master, TfConfig.PS_WORKER_PORT), (int) MASTER_POLL.toMillis());
+      } catch (IOException e) {
+        context.log().info("master " + master + " is down, stopping parameter server");
+        return;
+      }
+      try {
+        Thread.sleep(MASTER_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ToolkitException("Interrupted while waiting for master " + master, e);
+      }
+    }
+  }
+
+  private static void stop(TrainingContext context, ServiceProcess server) throws ToolkitException {
+    try {
+      server.stop(context.settings().stopGrace());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ToolkitException("Interrupted while stopping the parameter server", e);
+    }
+  }
+
+  /** The container's warnings about a model TensorFlow Serving cannot load. */
+  static List<String> modelWarnings(Path modelDir) {
+    List<Path> files = new ArrayList<>();
+    if (Files.isDirectory(modelDir)) {
+      try (Stream<Path> walk = Files.walk(modelDir)) {
+        walk.filter(Files::isRegularFile).forEach(files::add);
+      } catch (IOException e) {
+        return List.of("Cannot list the model directory " + modelDir + ": " + e.getMessage());
+      }
+    }
+    List<String> warnings = new ArrayList<>();
+    if (files.isEmpty()) {
+      warnings.add("No model artifact is saved under path " + modelDir + ". Your training job will not save any "
+          + "model files to S3.\nFor details of how to construct your training script see:\n"
+          + "https://sagemaker.readthedocs.io/en/stable/using_tf.html#adapting-your-local-tensorflow-script");
+      return warnings;
+    }
+    List<Path> savedModels = files.stream()
+        .filter(file -> file.getFileName().toString().contains("saved_model.pb"))
+        .toList();
+    if (savedModels.isEmpty()) {
+      warnings.add("Your model will NOT be servable with SageMaker TensorFlow Serving container. The model "
+          + "artifact was not saved in the TensorFlow SavedModel directory structure:\n"
+          + "https://www.tensorflow.org/guide/saved_model#structure_of_a_savedmodel_directory");
+    }
+    for (Path savedModel : savedModels) {
+      Path dir = savedModel.getParent();
+      if (!dir.getFileName().toString().matches("\\d+")) {
+        warnings.add("Your model will NOT be servable with SageMaker TensorFlow Serving containers. The SavedModel "
+            + "bundle is under directory \"" + dir.getFileName() + "\", not a numeric name.");
+      }
+    }
+    return warnings;
+  }
+
+  private static void logModelWarnings(TrainingContext context, Path modelDir) {
+    modelWarnings(modelDir).forEach(context.log()::warning);
+  }
+}

@@ -1,0 +1,87 @@
+package io.smtk.mxnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smtk.distributed.NetnsCluster;
+import io.smtk.testing.NamespaceJobs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tests for {@link MXNetTraining} in parameter-server mode across two hosts in network namespaces,
+ * with the stand-in {@code mxnet} package (MXNet is not installable here): the scheduler only on
+ * algo-1, a server on both hosts, the user's script as a worker, and nothing left running.
+ */
+@Timeout(300)
+class MXNetParameterServerIntegrationTest {
+
+  private static final String TRAIN = String.join("\n",
+      "import json, os",
+      "import mxnet",
+      "keys = ('DMLC_ROLE', 'DMLC_NUM_WORKER', 'DMLC_NUM_SERVER', 'DMLC_PS_ROOT_URI', 'DMLC_PS_ROOT_PORT', 'PS_VERBOSE')",
+      "open(os.path.join(os.environ['SM_MODEL_DIR'], 'dmlc.json'), 'w').write(json.dumps({k: os.environ[k] for k in keys}))",
+      "");
+
+  @TempDir Path records;
+
+  @BeforeAll
+  static void requireNamespaces() {
+    NetnsCluster.requireAvailable(Optional.empty());
+  }
+
+  @Test
+  void train_twoHostsParameterServer_schedulerOnFirstServersOnBothNoneLeft() throws Exception {
+    Path standin = Path.of(MXNetParameterServerIntegrationTest.class.getResource("/standin").toURI());
+    try (NetnsCluster cluster = NetnsCluster.start(2, "mxps")) {
+      NamespaceJobs job = NamespaceJobs.layOut(cluster,
+          "{\"sagemaker_program\": \"\\\"train.py\\\"\", \"sagemaker_parameter_server_enabled\": \"true\", \"_ps_port\": \"8001\"}",
+          Map.of("train.py", TRAIN));
+
+      List<NamespaceJobs.HostResult> results = job.train(Map.of(
+          "SAGEMAKER_TRAINING_MODULE", MXNetTraining.MODULE,
+          "PYTHONPATH", standin.toString(),
+          "STANDIN_RECORD_DIR", records.toString()), Duration.ofMinutes(3));
+
+      for (NamespaceJobs.HostResult result : results) {
+        assertThat(result.exitCode()).as(result.host() + ":\n" + result.output()).isZero();
+      }
+      ObjectMapper mapper = new ObjectMapper();
+      String rootUri = cluster.address(1);
+      for (int i = 1; i <= 2; i++) {
+        JsonNode dmlc = mapper.readTree(job.tree(i).model("dmlc.json").toFile());
+        assertThat(dmlc.path("DMLC_ROLE").asText()).isEqualTo("worker");
+        assertThat(dmlc.path("DMLC_NUM_WORKER").asText()).isEqualTo("2");
+        assertThat(dmlc.path("DMLC_PS_ROOT_URI").asText()).isEqualTo(rootUri);
+        assertThat(dmlc.path("DMLC_PS_ROOT_PORT").asText()).isEqualTo("8001");
+      }
+      assertThat(records("algo-1-scheduler-")).hasSize(1);
+      assertThat(records("algo-2-scheduler-")).isEmpty();
+      assertThat(records("algo-1-server-")).hasSize(1);
+      assertThat(records("algo-2-server-")).hasSize(1);
+      try (Stream<Path> files = Files.list(records)) {
+        for (Path record : files.toList()) {
+          long pid = mapper.readTree(record.toFile()).path("pid").asLong();
+          assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+              .as(record.getFileName() + " still running after the job").isFalse();
+        }
+      }
+    }
+  }
+
+  private List<Path> records(String prefix) throws Exception {
+    try (Stream<Path> files = Files.list(records)) {
+      return files.filter(file -> file.getFileName().toString().startsWith(prefix)).toList();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.smtk.tensorflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smtk.distributed.NetnsCluster;
+import io.smtk.testing.NamespaceJobs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tests for {@link TensorFlowTraining} in parameter-server mode across two hosts in network
+ * namespaces, with the stand-in {@code tensorflow} package (TensorFlow is not installable here): a
+ * parameter server starts on each host, the user's script gets each host's TF_CONFIG, and no
+ * parameter server is left running after the job.
+ */
+@Timeout(300)
+class TensorFlowParameterServerIntegrationTest {
+
+  private static final String TRAIN = String.join("\n",
+      "import json, os, time",
+      "import tensorflow as tf",
+      "config = json.loads(os.environ['TF_CONFIG'])",
+      "task = config['task']",
+      "server = tf.distribute.Server(tf.train.ClusterSpec(config['cluster']), job_name=task['type'], task_index=task['index'])",
+      "time.sleep(3 if task['type'] == 'master' else 1)",
+      "open(os.path.join(os.environ['SM_MODEL_DIR'], 'tf_config.json'), 'w').write(os.environ['TF_CONFIG'])",
+      "");
+
+  @TempDir Path records;
+
+  @BeforeAll
+  static void requireNamespaces() {
+    NetnsCluster.requireAvailable(Optional.empty());
+  }
+
+  @Test
+  void train_twoHostsParameterServer_serverPerHostStoppedAfterJob() throws Exception {
+    Path standin = Path.of(TensorFlowParameterServerIntegrationTest.class.getResource("/standin").toURI());
+    try (NetnsCluster cluster = NetnsCluster.start(2, "tfps")) {
+      NamespaceJobs job = NamespaceJobs.layOut(cluster,
+          "{\"sagemaker_program\": \"\\\"train.py\\\"\", \"sagemaker_parameter_server_enabled\": \"true\"}",
+          Map.of("train.py", TRAIN));
+
+      List<NamespaceJobs.HostResult> results = job.train(Map.of(
+          "SAGEMAKER_TRAINING_MODULE", TensorFlowTraining.MODULE,
+          "PYTHONPATH", standin.toString(),
+          "STANDIN_RECORD_DIR", records.toString()), Duration.ofMinutes(3));
+
+      for (NamespaceJobs.HostResult result : results) {
+        assertThat(result.exitCode()).as(result.host() + ":\n" + result.output()).isZero();
+      }
+      List<String> hosts = List.of("algo-1", "algo-2");
+      for (int i = 1; i <= 2; i++) {
+        assertThat(job.tree(i).model("tf_config.json"))
+            .hasContent(TfConfig.parameterServer(hosts, hosts.get(i - 1), false));
+        assertThat(job.tree(i).success()).exists();
+      }
+      ObjectMapper mapper = new ObjectMapper();
+      for (String host : hosts) {
+        List<Path> servers = records(host + "-server-ps-");
+        assertThat(servers).as("parameter servers started on " + host).hasSize(1);
+        JsonNode record = mapper.readTree(servers.get(0).toFile());
+        assertThat(record.path("address").asText()).isEqualTo(host + ":2223");
+        assertThat(record.path("device_count").path("GPU").asInt(-1)).isZero();
+        assertThat(ProcessHandle.of(record.path("pid").asLong()).map(ProcessHandle::isAlive).orElse(false))
+            .as("parameter server of " + host + " still running after the job").isFalse();
+      }
+      assertThat(records("algo-1-server-master-")).hasSize(1);
+      assertThat(records("algo-2-server-worker-")).hasSize(1);
+    }
+  }
+
+  private List<Path> records(String prefix) throws Exception {
+    try (Stream<Path> files = Files.list(records)) {
+      return files.filter(file -> file.getFileName().toString().startsWith(prefix)).toList();
+    }
+  }
+}

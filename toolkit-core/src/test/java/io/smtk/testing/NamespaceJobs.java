@@ -1,0 +1,126 @@
+package io.smtk.testing;
+
+import io.smtk.distributed.NetnsCluster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one SageMaker job across the hosts of a {@link NetnsCluster}: a job tree per host (its own
+ * resourceconfig), {@code bin/smtk train} started inside every host's namespace, and each host's exit
+ * status and output collected.
+ */
+public final class NamespaceJobs {
+
+  private final NetnsCluster cluster;
+  private final List<JobTree> trees = new ArrayList<>();
+
+  private NamespaceJobs(NetnsCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  /** One host's outcome. */
+  public record HostResult(String host, int exitCode, String output, long endedAtMillis) {}
+
+  /**
+   * Lays out the job on every host: the same hyperparameters and code, each host's own resourceconfig.
+   *
+   * @param cluster the hosts
+   * @param hyperparameters hyperparameters.json
+   * @param code file name to content, written into every host's code directory
+   * @return the job
+   * @throws IOException when a file cannot be written
+   */
+  public static NamespaceJobs layOut(NetnsCluster cluster, String hyperparameters, Map<String, String> code)
+      throws IOException {
+    NamespaceJobs jobs = new NamespaceJobs(cluster);
+    List<String> hosts = new ArrayList<>();
+    for (int i = 1; i <= cluster.size(); i++) {
+      hosts.add("\"" + cluster.hostname(i) + "\"");
+    }
+    for (int i = 1; i <= cluster.size(); i++) {
+      JobTree tree = JobTree.create(cluster.baseDir(i))
+          .config("hyperparameters.json", hyperparameters)
+          .config("resourceconfig.json", "{\"current_host\": \"" + cluster.hostname(i) + "\", \"current_instance_type\": "
+              + "\"ml.c5.xlarge\", \"current_group_name\": \"homogeneousCluster\", \"hosts\": " + hosts + ", "
+              + "\"instance_groups\": [{\"instance_group_name\": \"homogeneousCluster\", \"instance_type\": "
+              + "\"ml.c5.xlarge\", \"hosts\": " + hosts + "}], \"network_interface_name\": \"eth0\"}");
+      for (Map.Entry<String, String> file : code.entrySet()) {
+        tree.code(file.getKey(), file.getValue());
+      }
+      jobs.trees.add(tree);
+    }
+    return jobs;
+  }
+
+  /**
+   * Returns host K's job tree.
+   *
+   * @param host 1-based host number
+   * @return its tree
+   */
+  public JobTree tree(int host) {
+    return trees.get(host - 1);
+  }
+
+  /**
+   * Runs {@code bin/smtk train} on every host at once and waits for all of them.
+   *
+   * @param extra variables for every host (besides the job tree's)
+   * @param timeout how long the job may take
+   * @return each host's result, host 1 first
+   * @throws IOException when a host cannot be started
+   * @throws InterruptedException when interrupted
+   */
+  public List<HostResult> train(Map<String, String> extra, Duration timeout) throws IOException, InterruptedException {
+    List<Process> processes = new ArrayList<>();
+    List<Path> logs = new ArrayList<>();
+    for (int i = 1; i <= cluster.size(); i++) {
+      Map<String, String> env = new LinkedHashMap<>(tree(i).environment());
+      env.put("SM_STUDIO_LOCAL_MODE", "false");
+      env.putAll(extra);
+      Path log = cluster.hostDir(i).resolve("train.log");
+      logs.add(log);
+      processes.add(cluster.start(i, List.of(JobTree.smtk().toString(), "train"), env, log, log));
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<HostResult> results = new ArrayList<>();
+    long[] ended = new long[processes.size()];
+    boolean[] done = new boolean[processes.size()];
+    int remaining = processes.size();
+    while (remaining > 0) {
+      for (int i = 0; i < processes.size(); i++) {
+        if (!done[i] && !processes.get(i).isAlive()) {
+          done[i] = true;
+          ended[i] = System.currentTimeMillis();
+          remaining--;
+        }
+      }
+      if (remaining > 0) {
+        if (System.nanoTime() > deadline) {
+          StringBuilder output = new StringBuilder();
+          for (int i = 0; i < logs.size(); i++) {
+            output.append("--- ").append(cluster.hostname(i + 1)).append('\n').append(read(logs.get(i)));
+          }
+          throw new AssertionError("the job did not end within " + timeout + ":\n" + output);
+        }
+        processes.get(0).waitFor(50, TimeUnit.MILLISECONDS);
+      }
+    }
+    for (int i = 0; i < processes.size(); i++) {
+      results.add(new HostResult(cluster.hostname(i + 1), processes.get(i).exitValue(), read(logs.get(i)), ended[i]));
+    }
+    return results;
+  }
+
+  private static String read(Path log) throws IOException {
+    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+  }
+}

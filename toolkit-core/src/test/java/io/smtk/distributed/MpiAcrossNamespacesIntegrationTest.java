@@ -40,9 +40,13 @@ class MpiAcrossNamespacesIntegrationTest {
           "comm = MPI.COMM_WORLD",
           "rank, size = comm.Get_rank(), comm.Get_size()",
           "total = comm.allreduce(rank + 1, op=MPI.SUM)",
-          "print('rank=%d size=%d host=%s uts=%s sum=%d tag=%s base=%s' % (rank, size,",
+          "import sys",
+          "# One write per line: with PYTHONUNBUFFERED, print() writes the text and the newline",
+          "# separately, and mpirun --tag-output then tags the lone newline as a line of its own.",
+          "sys.stdout.write('rank=%d size=%d host=%s uts=%s sum=%d tag=%s base=%s\\n' % (rank, size,",
           "      socket.gethostname(), os.uname().nodename, total, os.environ.get('SM_TEST_TAG'),",
-          "      os.environ.get('SAGEMAKER_BASE_DIR')), flush=True)",
+          "      os.environ.get('SAGEMAKER_BASE_DIR')))",
+          "sys.stdout.flush()",
           "");
 
   private static final Pattern RANK_LINE =

@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Thrown on the MPI master when mpirun fails; the failure reason keeps the Python toolkit's layout and
- * its error message starts with the rank and host that failed first, followed by that rank's error
- * output (its Python traceback when it printed one).
+ * Thrown on the MPI master when mpirun fails; the failure reason keeps the Python toolkit's layout,
+ * with the failing rank's error output (its Python traceback when it printed one) as the error message
+ * and who failed first as {@code ExtraInfo}, which always fits in the part SageMaker shows.
  */
 public class MpiJobFailedException extends CalledProcessException {
 
@@ -22,12 +22,13 @@ public class MpiJobFailedException extends CalledProcessException {
    *
    * @param command the mpirun command
    * @param exitCode mpirun's exit status
-   * @param errorText the error text, starting with who failed first
+   * @param errorText the failing rank's error text
+   * @param summary who failed first, e.g. {@code rank 1 on algo-2 failed first with exit code 1}
    * @param failedRank the rank that failed first, or null when mpirun did not say
    * @param failedHost the host that failed first, or null when unknown
    */
-  public MpiJobFailedException(
-      List<String> command, int exitCode, String errorText, Integer failedRank, String failedHost) {
+  public MpiJobFailedException(List<String> command, int exitCode, String errorText, String summary,
+      Integer failedRank, String failedHost) {
     super(
         "mpirun exited with code "
             + exitCode
@@ -36,7 +37,7 @@ public class MpiJobFailedException extends CalledProcessException {
         command,
         exitCode,
         errorText,
-        extraInfoFor(exitCode));
+        extraInfoFor(exitCode) == null ? summary : summary + "; " + extraInfoFor(exitCode));
     this.failedRank = failedRank;
     this.failedHost = failedHost;
   }

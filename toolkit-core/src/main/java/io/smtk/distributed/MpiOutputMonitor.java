@@ -62,13 +62,67 @@ final class MpiOutputMonitor implements LineTransformer {
 
   @Override
   public byte[] transform(byte[] buffer, int offset, int length) {
+    byte[] joined = withoutRepeatedTag(buffer, offset, length);
+    if (joined != null) {
+      buffer = joined;
+      offset = 0;
+      length = joined.length;
+    }
     byte[] rewritten = rewriter.transform(buffer, offset, length);
+    if (rewritten == null && joined != null) {
+      rewritten = joined;
+    }
     // Rank stdout is the bulk of the output and is not looked at; decode only the rest.
     if (length > 0 && buffer[offset] == '[' && rewritten != null && !isStderrTag(buffer, offset, length)) {
       return rewritten;
     }
     observe(new String(buffer, offset, Math.min(length, MAX_LINE_CHARS * 2), StandardCharsets.UTF_8));
     return rewritten;
+  }
+
+  /**
+   * Removes the copies of a line's own tag inside it. mpirun tags every chunk it reads from a rank,
+   * not every line, and Python's {@code print} writes the text and its newline separately, so a line
+   * often arrives as {@code [1,0]<stdout>:text[1,0]<stdout>:}; the copy is mpirun's, not the
+   * program's.
+   *
+   * @return the line without the copies, or null when it has none
+   */
+  static byte[] withoutRepeatedTag(byte[] buffer, int offset, int length) {
+    int end = offset + length;
+    if (length < 4 || buffer[offset] != '[') {
+      return null;
+    }
+    int close = -1;
+    for (int i = offset + 1; i < Math.min(end, offset + 48); i++) {
+      if (buffer[i] == ']') {
+        close = i;
+        break;
+      }
+    }
+    // "]<stdout>:" or "]<stderr>:" is 10 bytes.
+    if (close < 0 || close + 10 > end || buffer[close + 1] != '<' || buffer[close + 9] != ':') {
+      return null;
+    }
+    int tagLength = close + 10 - offset;
+    java.io.ByteArrayOutputStream line = null;
+    int copied = offset + tagLength;
+    for (int i = offset + tagLength; i + tagLength <= end; i++) {
+      if (java.util.Arrays.equals(buffer, i, i + tagLength, buffer, offset, offset + tagLength)) {
+        if (line == null) {
+          line = new java.io.ByteArrayOutputStream(length);
+          line.write(buffer, offset, tagLength);
+        }
+        line.write(buffer, copied, i - copied);
+        copied = i + tagLength;
+        i = copied - 1;
+      }
+    }
+    if (line == null) {
+      return null;
+    }
+    line.write(buffer, copied, end - copied);
+    return line.toByteArray();
   }
 
   private static boolean isStderrTag(byte[] buffer, int offset, int length) {

@@ -139,8 +139,7 @@ final class MpiRunner {
     }
     JobOutcome outcome = monitor.failure(result.exitCode(), result.errorText());
     tell(control, outcome);
-    String text = outcome.summary() + ":\n" + outcome.errorText();
-    throw new MpiJobFailedException(command, result.exitCode(), text,
+    throw new MpiJobFailedException(command, result.exitCode(), outcome.errorText(), outcome.summary(),
         outcome.failedRank() < 0 ? null : outcome.failedRank(),
         outcome.failedHost().isEmpty() ? null : outcome.failedHost());
   }

@@ -32,6 +32,23 @@ class MpiOutputMonitorTest {
   }
 
   @Test
+  void transform_lineSplitByMpirunChunks_dropsRepeatedOwnTag() {
+    MpiOutputMonitor monitor = new MpiOutputMonitor(HOSTS, 1);
+
+    assertThat(new String(transform(monitor, "[1,0]<stdout>:print line 0[1,0]<stdout>:"), StandardCharsets.UTF_8))
+        .isEqualTo("[1,mpirank:0,algo-1]<stdout>:print line 0");
+    assertThat(new String(transform(monitor, "[1,1]<stdout>:a[1,1]<stdout>:b[1,0]<stdout>:c"), StandardCharsets.UTF_8))
+        .isEqualTo("[1,mpirank:1,algo-2]<stdout>:ab[1,0]<stdout>:c");
+  }
+
+  @Test
+  void transform_untaggedLine_isKept() {
+    MpiOutputMonitor monitor = new MpiOutputMonitor(HOSTS, 1);
+
+    assertThat(monitor.transform("plain".getBytes(StandardCharsets.UTF_8), 0, 5)).isNull();
+  }
+
+  @Test
   void failure_mpi4pyAbort_blamesAbortingRankWithItsTraceback() {
     MpiOutputMonitor monitor = new MpiOutputMonitor(HOSTS, 1);
     feed(

@@ -1,0 +1,32 @@
+package io.smtk.distributed;
+
+import io.smtk.ToolkitException;
+import io.smtk.environment.TrainingEnvironment;
+import io.smtk.framework.FrameworkEntry;
+import io.smtk.framework.TrainingContext;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A framework entry for tests that chooses its runner as the PyTorch toolkit does ({@link
+ * RunnerSelection#forPyTorch}), so {@code sagemaker_torch_distributed_enabled} reaches {@link
+ * TorchRunner} through {@code smtk train}; named by its class name in {@code SAGEMAKER_TRAINING_MODULE}.
+ */
+public final class TorchDistributedEntry implements FrameworkEntry {
+
+  @Override
+  public List<String> names() {
+    return List.of("smtk_test.torch_distributed:main");
+  }
+
+  @Override
+  public void train(TrainingContext context) throws ToolkitException {
+    TrainingEnvironment environment = context.environment();
+    RunnerType runner =
+        RunnerSelection.forPyTorch(
+            environment.additionalFrameworkParameters(),
+            environment.currentInstanceGroup(),
+            environment.distributionInstanceGroups());
+    context.runUserEntryPoint(runner, Map.of());
+  }
+}

@@ -130,6 +130,27 @@ class DistributedTrainingIntegrationTest {
 
   @Test
   @Timeout(300)
+  void train_noSshdOnWorker_workerStartsItsOwnAndMasterUsesAJobKey() throws Exception {
+    try (NetnsCluster cluster = NetnsCluster.start(2)) {
+      // Stop the harness's sshd on algo-2 and give no client config: the runner must do it all.
+      ProcessHandle.of(cluster.sshdPids().get(1)).ifPresent(ProcessHandle::destroy);
+      ProcessHandle.of(cluster.sshdPids().get(1)).ifPresent(handle -> handle.onExit().join());
+      List<String> keysBefore = smtkTempDirs();
+      Job job = new Job(cluster, "ownsshd", ALLREDUCE, hyperparameters(1)).withoutSshConfig().start();
+
+      List<Run> runs = job.await();
+
+      for (Run run : runs) {
+        assertThat(run.exitCode()).as(job.describe()).isZero();
+      }
+      assertRanks(runs.get(0).stdout(), 2, 1, job);
+      assertThat(runs.get(1).stderr()).contains("Creating SSH daemon.");
+      assertThat(smtkTempDirs()).as("key folders are deleted").isEqualTo(keysBefore);
+    }
+  }
+
+  @Test
+  @Timeout(300)
   void train_allreduceOnThreeHosts_succeedsEverywhereAndExitsPromptly() throws Exception {
     try (NetnsCluster cluster = NetnsCluster.start(3)) {
       Job job = new Job(cluster, "allreduce3", ALLREDUCE, hyperparameters(1)).start();
@@ -239,13 +260,36 @@ class DistributedTrainingIntegrationTest {
 
   @Test
   @Timeout(300)
+  void train_smddpOnTwoHostsWithoutSmddprun_runsRanksThroughMpirun() throws Exception {
+    try (NetnsCluster cluster = NetnsCluster.start(2)) {
+      Job job =
+          new Job(cluster, "smddp", ALLREDUCE,
+                  "{\"sagemaker_program\": \"\\\"train.py\\\"\","
+                      + " \"sagemaker_distributed_dataparallel_enabled\": \"true\"}")
+              .withEnv(Map.of("SAGEMAKER_TRAINING_MODULE", PyTorchRunnerEntry.class.getName()))
+              .withTestClassPath()
+              .start();
+
+      List<Run> runs = job.await();
+
+      for (Run run : runs) {
+        assertThat(run.exitCode()).as(job.describe()).isZero();
+      }
+      assertThat(runs.get(0).stderr()).contains(SmddpCommand.SMDDPRUN_MISSING_WARNING, "--oversubscribe");
+      assertRanks(runs.get(0).stdout(), 2, 1, job);
+      assertExitedPromptly(runs, job);
+    }
+  }
+
+  @Test
+  @Timeout(300)
   void train_torchDdpOnTwoHosts_plainEnvLaunchSucceeds() throws Exception {
     // torchrun (python3 -m torch.distributed.run) crashes with Debian's torch 1.13 on Python 3.11,
     // so the ranks are launched with RANK/WORLD_SIZE/MASTER_ADDR (SMTK_TORCH_LAUNCHER=env).
     try (NetnsCluster cluster = NetnsCluster.start(2)) {
       Map<String, String> env = new HashMap<>();
       env.put("SMTK_TORCH_LAUNCHER", "env");
-      env.put("SAGEMAKER_TRAINING_MODULE", TorchDistributedEntry.class.getName());
+      env.put("SAGEMAKER_TRAINING_MODULE", PyTorchRunnerEntry.class.getName());
       Job job =
           new Job(cluster, "torch", TORCH_DDP,
                   "{\"sagemaker_program\": \"\\\"train.py\\\"\","
@@ -304,6 +348,15 @@ class DistributedTrainingIntegrationTest {
       assertThat(seconds)
           .as("algo-%d exited %.1f s after the last rank finished; %s", run.host(), seconds, job.describe())
           .isLessThan(10.0);
+    }
+  }
+
+  private static List<String> smtkTempDirs() throws IOException {
+    try (var files = Files.list(Paths.get(System.getProperty("java.io.tmpdir")))) {
+      return files.map(path -> path.getFileName().toString())
+          .filter(name -> name.startsWith("smtk-ssh-") || name.startsWith("smtk-sshd-"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -369,6 +422,11 @@ class DistributedTrainingIntegrationTest {
       env.put("PYTHONDONTWRITEBYTECODE", "1");
     }
 
+    Job withoutSshConfig() {
+      env.remove("SMTK_SSH_CONFIG");
+      return this;
+    }
+
     Job withEnv(Map<String, String> extra) {
       env.putAll(extra);
       return this;
@@ -412,7 +470,7 @@ class DistributedTrainingIntegrationTest {
       Path core = smtk.getParent().getParent().resolve("toolkit-core/target");
       List<String> classPath = new ArrayList<>();
       try {
-        classPath.add(Paths.get(TorchDistributedEntry.class.getProtectionDomain().getCodeSource().getLocation()
+        classPath.add(Paths.get(PyTorchRunnerEntry.class.getProtectionDomain().getCodeSource().getLocation()
             .toURI()).toString());
       } catch (java.net.URISyntaxException e) {
         throw new IllegalStateException(e);

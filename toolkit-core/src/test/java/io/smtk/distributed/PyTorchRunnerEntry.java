@@ -9,14 +9,15 @@ import java.util.Map;
 
 /**
  * A framework entry for tests that chooses its runner as the PyTorch toolkit does ({@link
- * RunnerSelection#forPyTorch}), so {@code sagemaker_torch_distributed_enabled} reaches {@link
- * TorchRunner} through {@code smtk train}; named by its class name in {@code SAGEMAKER_TRAINING_MODULE}.
+ * RunnerSelection#forPyTorch}), so {@code sagemaker_torch_distributed_enabled} and {@code
+ * sagemaker_distributed_dataparallel_enabled} reach the torch and SMDDP runners through {@code smtk
+ * train}; named by its class name in {@code SAGEMAKER_TRAINING_MODULE}.
  */
-public final class TorchDistributedEntry implements FrameworkEntry {
+public final class PyTorchRunnerEntry implements FrameworkEntry {
 
   @Override
   public List<String> names() {
-    return List.of("smtk_test.torch_distributed:main");
+    return List.of("smtk_test.pytorch_runner:main");
   }
 
   @Override

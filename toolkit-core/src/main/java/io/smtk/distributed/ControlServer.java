@@ -105,12 +105,21 @@ final class ControlServer implements AutoCloseable {
   }
 
   /**
-   * Sets what is called (from a control thread) when a ready worker is lost before the job's end.
+   * Sets what is called (from a control thread) when a ready worker is lost before the job's end; a
+   * worker lost before this call is reported at once.
    *
    * @param listener gets the host and the reason
    */
-  synchronized void onLost(BiConsumer<String, String> listener) {
-    this.lostListener = listener;
+  void onLost(BiConsumer<String, String> listener) {
+    Map<String, String> alreadyLost = new LinkedHashMap<>();
+    synchronized (this) {
+      this.lostListener = listener;
+      peers.values().stream()
+          .filter(peer -> peer.hostKey != null && peer.lostReason != null)
+          .forEach(peer -> alreadyLost.put(peer.host, peer.lostReason));
+    }
+    // A worker lost between its READY and this call (during the SSH checks) counts too.
+    alreadyLost.forEach(listener);
   }
 
   /**
@@ -248,7 +257,7 @@ final class ControlServer implements AutoCloseable {
         reject(socket, from, "connected from " + from + ", which is not an address of " + host);
         return;
       }
-      peer = new Peer(host, socket, in);
+      peer = new Peer(host, socket);
       synchronized (this) {
         Peer previous = peers.get(host);
         if (previous != null && previous.hostKey != null) {
@@ -367,15 +376,13 @@ final class ControlServer implements AutoCloseable {
   private static final class Peer {
     final String host;
     final Socket socket;
-    final BufferedReader in;
     final Thread reader = Thread.currentThread();
     String hostKey; // guarded by the server; null until READY
     String lostReason; // guarded by the server
 
-    Peer(String host, Socket socket, BufferedReader in) {
+    Peer(String host, Socket socket) {
       this.host = host;
       this.socket = socket;
-      this.in = in;
     }
 
     synchronized void send(String line) {

@@ -4,9 +4,22 @@ import io.smtk.ToolkitException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.logging.ToolkitLog;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 
 /** Runs the user's entry point with a distributed runner (MPI, SMDDP, torchrun, PyTorch XLA) on this host. */
 public final class DistributedRunners {
+
+  /** Where the hostname shim lies in a checkout, relative to the checkout's root. */
+  static final String CHECKOUT_SHIM = "images/target/native/libsmtkhostname.so";
 
   private DistributedRunners() {}
 
@@ -23,6 +36,145 @@ public final class DistributedRunners {
    */
   public static void run(RunnerType runner, TrainingEnvironment environment, ToolkitSettings settings,
       ToolkitLog log, UserLaunch launch, JobProcesses processes) throws ToolkitException {
-    throw new LaunchConfigurationException("The " + runner + " runner is not available in this build");
+    switch (runner) {
+      case MPI:
+        new MpiRunner(plan(runner, environment, settings, log, launch), false, settings, log, launch, processes,
+            jobId(environment)).run();
+        return;
+      case SMDDP:
+        new MpiRunner(plan(runner, environment, settings, log, launch), true, settings, log, launch, processes,
+            jobId(environment)).run();
+        return;
+      case TORCH_DISTRIBUTED:
+        new TorchRunner(plan(runner, environment, settings, log, launch), settings, log, launch, processes).run();
+        return;
+      case PYTORCH_XLA:
+        PyTorchXlaRunner.run(plan(runner, environment, settings, log, launch), log, launch, processes);
+        return;
+      default:
+        throw new LaunchConfigurationException("The " + runner + " runner is not a distributed runner");
+    }
+  }
+
+  /**
+   * Builds the launch plan of a runner from the job, as {@code runner.get} of the Python toolkit: the
+   * distribution hosts and their master, processes per host from {@code
+   * sagemaker_mpi_num_of_processes_per_host} (else GPUs, else Neuron cores, else 1), and the runner's
+   * custom MPI options and instance type.
+   *
+   * @param runner the runner
+   * @param environment the training environment
+   * @param settings the toolkit's settings
+   * @param log the toolkit's log (a missing hostname shim is warned about)
+   * @param launch the installed entry point
+   * @return the plan
+   * @throws LaunchConfigurationException if a launcher hyperparameter is invalid
+   */
+  static LaunchPlan plan(RunnerType runner, TrainingEnvironment environment, ToolkitSettings settings,
+      ToolkitLog log, UserLaunch launch) throws LaunchConfigurationException {
+    var params = environment.additionalFrameworkParameters();
+    int processesPerHost = RunnerSelection.processesPerHost(params,
+        RunnerSelection.defaultProcessesPerHost(environment.numGpus(), environment.numNeurons()));
+    boolean smddp = runner == RunnerType.SMDDP;
+    String instanceType = environment.currentInstanceType();
+    if (smddp) {
+      var type = params.get("sagemaker_instance_type");
+      if (type != null && type.isTextual() && !type.textValue().isEmpty()) {
+        instanceType = type.textValue();
+      }
+    }
+    List<String> hosts = environment.distributionHosts().isEmpty()
+        ? environment.hosts() : environment.distributionHosts();
+    Path shim = null;
+    if (runner == RunnerType.MPI || runner == RunnerType.SMDDP) {
+      shim = hostnameShim(settings, codeSource()).orElse(null);
+      if (shim == null) {
+        log.warning("The hostname shim libsmtkhostname.so was not found (SMTK_HOSTNAME_SHIM, "
+            + ToolkitSettings.DEFAULT_HOSTNAME_SHIM + ", " + CHECKOUT_SHIM
+            + " of the checkout); ranks will see the machine's own host name instead of " + environment.currentHost());
+      }
+    }
+    return LaunchPlan.builder()
+        .hosts(hosts)
+        .currentHost(environment.currentHost())
+        .masterHost(environment.masterHostname())
+        .processesPerHost(processesPerHost)
+        .numProcesses(smddp ? 0 : RunnerSelection.numProcesses(params))
+        .networkInterface(environment.networkInterfaceName())
+        .instanceType(instanceType)
+        .customMpiOptions(RunnerSelection.customMpiOptions(params,
+            smddp ? RunnerSelection.SMDDP_CUSTOM_OPTIONS : RunnerSelection.MPI_CUSTOM_OPTIONS))
+        .forwardedEnvNames(new ArrayList<>(launch.userVariables().keySet()))
+        .credentialEnvNamesFrom(settings.variables())
+        .hostnameShim(shim)
+        .python(launch.python() == null ? "python3" : launch.python())
+        .entryPoint(launch.entryPoint().type(), launch.entryPoint().name())
+        .args(launch.arguments())
+        .numGpus(environment.numGpus())
+        .modelParallelParameters(settings.modelParallelParameters().orElse(""))
+        .dlcTorchVersion(settings.get("SM_DLC_TORCH_VERSION").orElse(""))
+        .smddprunInstalled(environment.isSmddprunInstalled())
+        .smddpmprunInstalled(environment.isSmddpmprunInstalled())
+        .neuronParallelCompile("1".equals(settings.get("RUN_NEURON_PARALLEL_COMPILE").orElse("")))
+        .build();
+  }
+
+  /**
+   * Finds the hostname shim: {@code SMTK_HOSTNAME_SHIM} if set (even if missing, so a wrong setting
+   * shows), else the image's {@link ToolkitSettings#DEFAULT_HOSTNAME_SHIM}, else the checkout's build
+   * output next to the toolkit's jar ({@code bin/smtk} runs from a checkout).
+   *
+   * @param settings the toolkit's settings
+   * @param codeSource where the toolkit's classes were loaded from, or null
+   * @return the shim, or empty when there is none
+   */
+  static Optional<Path> hostnameShim(ToolkitSettings settings, Path codeSource) {
+    if (settings.hostnameShim().isPresent()) {
+      Path configured = settings.hostnameShim().get().toAbsolutePath();
+      return Files.isRegularFile(configured) ? Optional.of(configured) : Optional.empty();
+    }
+    if (Files.isRegularFile(ToolkitSettings.DEFAULT_HOSTNAME_SHIM)) {
+      return Optional.of(ToolkitSettings.DEFAULT_HOSTNAME_SHIM);
+    }
+    // <checkout>/toolkit-core/target/toolkit-core.jar or <checkout>/toolkit-core/target/classes
+    for (Path dir = codeSource; dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve(CHECKOUT_SHIM);
+      if (Files.isRegularFile(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Returns the identity every host of a job computes alike (the job name and the hosts), which keeps
+   * a host of another job off this job's control channel.
+   *
+   * @param environment the training environment
+   * @return 16 hex digits
+   */
+  static String jobId(TrainingEnvironment environment) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(environment.sagemakerJobName().getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(environment.jobName().orElse("").getBytes(StandardCharsets.UTF_8));
+      for (String host : environment.hosts()) {
+        sha.update((byte) 0);
+        sha.update(host.getBytes(StandardCharsets.UTF_8));
+      }
+      return HexFormat.of().formatHex(sha.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+    }
+  }
+
+  private static Path codeSource() {
+    try {
+      var source = DistributedRunners.class.getProtectionDomain().getCodeSource();
+      return source == null ? null : Path.of(source.getLocation().toURI()).toAbsolutePath();
+    } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+      return null;
+    }
   }
 }

@@ -26,4 +26,12 @@ public interface JobProcesses {
    */
   ProcessResult run(List<String> command, Path workingDirectory, Map<String, String> environment,
       LineTransformer lineTransformer) throws ToolkitException;
+
+  /**
+   * Throws when the toolkit was asked to stop (SIGTERM, SIGINT) while no process of the job ran, so
+   * a runner that waits for other hosts stops waiting; by default it never throws.
+   *
+   * @throws ToolkitException (a {@code TrainingStoppedException}) when a stop was requested
+   */
+  default void checkStopped() throws ToolkitException {}
 }

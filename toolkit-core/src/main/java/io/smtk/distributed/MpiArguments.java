@@ -41,11 +41,13 @@ final class MpiArguments {
     return String.join(",", entries);
   }
 
-  static String requireShim(LaunchPlan plan, String launcher) {
-    if (plan.hostnameShim() == null) {
-      throw new IllegalStateException(
-          launcher + " needs LaunchPlan.hostnameShim (libsmtkhostname.so)");
+  /**
+   * Appends {@code -x LD_PRELOAD=<shim>}, or nothing when the plan has no shim (the runner has
+   * warned that ranks will see the machine's own host name).
+   */
+  static void preloadShim(List<String> command, LaunchPlan plan) {
+    if (plan.hostnameShim() != null) {
+      export(command, "LD_PRELOAD=" + plan.hostnameShim());
     }
-    return plan.hostnameShim().toString();
   }
 }

@@ -3,7 +3,7 @@ package io.smtk.distributed;
 import static io.smtk.distributed.MpiArguments.export;
 import static io.smtk.distributed.MpiArguments.hostList;
 import static io.smtk.distributed.MpiArguments.mca;
-import static io.smtk.distributed.MpiArguments.requireShim;
+import static io.smtk.distributed.MpiArguments.preloadShim;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,14 +32,13 @@ public final class MpiCommand {
    * --NCCL_DEBUG}, the EFA flags, {@code -x} for each credential and forwarded variable, the model
    * parallel flags, and the user command run through {@code python -m mpi4py}.
    *
-   * @param plan the launch plan; its hostname shim must be set
+   * @param plan the launch plan; without a hostname shim no {@code LD_PRELOAD} is passed
    * @return the command, immutable
    * @throws InvalidMpiOptionsException if the custom MPI options are unusable
    * @throws LaunchConfigurationException if a host name does not fit mpirun's host list, or the
    *     model parallel parameters are not a JSON object
    */
   public static List<String> build(LaunchPlan plan) throws LaunchConfigurationException {
-    String shim = requireShim(plan, "mpirun");
     MpiOptions options = MpiOptions.parse(plan.customMpiOptions());
     String iface = plan.networkInterface();
     int pph = plan.processesPerHost();
@@ -64,7 +63,7 @@ public final class MpiCommand {
     export(command, "NCCL_DEBUG=" + options.ncclDebug());
     export(command, "LD_LIBRARY_PATH");
     export(command, "PATH");
-    export(command, "LD_PRELOAD=" + shim);
+    preloadShim(command, plan);
     command.addAll(options.additional());
     if (EfaInstanceTypes.isNccl(plan.instanceType())) {
       export(command, "FI_PROVIDER=efa");

@@ -3,7 +3,7 @@ package io.smtk.distributed;
 import static io.smtk.distributed.MpiArguments.export;
 import static io.smtk.distributed.MpiArguments.hostList;
 import static io.smtk.distributed.MpiArguments.mca;
-import static io.smtk.distributed.MpiArguments.requireShim;
+import static io.smtk.distributed.MpiArguments.preloadShim;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +12,10 @@ import java.util.List;
  * Builds the {@code mpirun} command of the SageMaker distributed data parallel master (spec section
  * 18.4), flag for flag as the Python toolkit's {@code SMDataParallelRunner}.
  *
- * <p>Unlike {@link MpiCommand} it forwards no SM_* variables (workers read them from their own
- * environment), always sets {@code FI_PROVIDER=efa}, ignores {@code sagemaker_mpi_num_processes},
- * and the caller passes {@code sagemaker_distributed_dataparallel_custom_mpi_options} as the plan's
+ * <p>Unlike {@link MpiCommand} it always sets {@code FI_PROVIDER=efa}, ignores {@code
+ * sagemaker_mpi_num_processes}, and forwards the credential and job variables ({@code -x NAME}) after
+ * the SMDDP flags, just before {@code smddprun}; the reference forwarded none and relied on workers
+ * appending their environment to {@code /etc/environment}, which smtk does not do. The caller passes {@code sagemaker_distributed_dataparallel_custom_mpi_options} as the plan's
  * custom options and {@code sagemaker_instance_type} (else the current instance type) as its
  * instance type. When smddprun is not installed the caller should log the reference's warning
  * {@value #SMDDPRUN_MISSING_WARNING}.
@@ -33,13 +34,12 @@ public final class SmddpCommand {
   /**
    * Builds the mpirun argv.
    *
-   * @param plan the launch plan; its hostname shim must be set
+   * @param plan the launch plan; without a hostname shim no {@code LD_PRELOAD} is passed
    * @return the command, immutable
    * @throws InvalidMpiOptionsException if the custom MPI options are unusable
    * @throws LaunchConfigurationException if a host name does not fit mpirun's host list
    */
   public static List<String> build(LaunchPlan plan) throws LaunchConfigurationException {
-    String shim = requireShim(plan, "smddp mpirun");
     MpiOptions options = MpiOptions.parse(plan.customMpiOptions());
     String iface = plan.networkInterface();
     int hostCount = plan.hosts().size();
@@ -70,7 +70,7 @@ public final class SmddpCommand {
         multiNode ? "SMDATAPARALLEL_USE_HOMOGENEOUS=1" : "SMDATAPARALLEL_USE_SINGLENODE=1");
     export(command, "FI_PROVIDER=efa");
     export(command, "RDMAV_FORK_SAFE=1");
-    export(command, "LD_PRELOAD=" + shim);
+    preloadShim(command, plan);
     command.addAll(options.additional());
     if (EfaInstanceTypes.isNccl(plan.instanceType())) {
       export(command, "NCCL_PROTO=simple");
@@ -83,6 +83,10 @@ public final class SmddpCommand {
       export(command, "SMDATAPARALLEL_SERVER_PORT=" + SERVER_PORT);
       export(command, "SAGEMAKER_INSTANCE_TYPE=" + plan.instanceType());
     }
+    // The reference left these to /etc/environment on the workers; smtk writes no such file, so
+    // they travel with the command, as for plain MPI.
+    plan.credentialEnvNames().forEach(name -> export(command, name));
+    plan.forwardedEnvNames().forEach(name -> export(command, name));
     if (plan.smddprunInstalled()) {
       command.add("smddprun");
     }

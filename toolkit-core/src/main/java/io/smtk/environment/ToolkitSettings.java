@@ -26,15 +26,47 @@ public final class ToolkitSettings {
   /** How long to wait for every host name to resolve, as the Python toolkit does. */
   public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofMinutes(15);
 
+  /** How long the MPI master waits for every worker to come up and accept SSH. */
+  public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(10);
+
+  /** How long a host of a distributed job may stay silent before the others give up on it. */
+  public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The TCP port of the MPI master's job control channel (outside Linux's ephemeral range). */
+  public static final int DEFAULT_CONTROL_PORT = 7591;
+
+  /** Where images install the hostname shim. */
+  public static final Path DEFAULT_HOSTNAME_SHIM = Path.of("/opt/smtk/lib/libsmtkhostname.so");
+
+  /** How torch distributed ranks are started: {@code torchrun} or {@code env}. */
+  public enum TorchLauncher {
+    /** {@code torchrun} from PATH, else {@code python -m torch.distributed.run}, as the reference. */
+    TORCHRUN,
+    /**
+     * The toolkit starts the ranks itself with {@code RANK}, {@code WORLD_SIZE}, {@code
+     * MASTER_ADDR}, {@code MASTER_PORT} and {@code LOCAL_RANK}, for torch builds whose torchrun is
+     * broken (torch 1.13 on Python 3.11).
+     */
+    ENV
+  }
+
   private final Map<String, String> variables;
   private final Duration stopGrace;
   private final Duration dnsTimeout;
+  private final Duration startupTimeout;
+  private final Duration peerTimeout;
+  private final int controlPort;
+  private final TorchLauncher torchLauncher;
 
   private ToolkitSettings(Map<String, String> variables) throws InvalidTrainingConfigException {
     // LinkedHashMap keeps the order the process saw, which keeps logs and child environments stable.
     this.variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
     this.stopGrace = seconds("SMTK_STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE);
     this.dnsTimeout = seconds("SMTK_DNS_TIMEOUT_SECONDS", DEFAULT_DNS_TIMEOUT);
+    this.startupTimeout = seconds("SMTK_STARTUP_TIMEOUT_SECONDS", DEFAULT_STARTUP_TIMEOUT);
+    this.peerTimeout = seconds("SMTK_PEER_TIMEOUT_SECONDS", DEFAULT_PEER_TIMEOUT);
+    this.controlPort = port("SMTK_CONTROL_PORT", DEFAULT_CONTROL_PORT);
+    this.torchLauncher = torchLauncher("SMTK_TORCH_LAUNCHER");
   }
 
   /**
@@ -182,6 +214,63 @@ public final class ToolkitSettings {
   }
 
   /**
+   * Returns {@code SMTK_STARTUP_TIMEOUT_SECONDS}: how long the hosts of a distributed job wait for
+   * each other to come up (the master for every worker's SSH, a worker for the master).
+   *
+   * @return the timeout, 10 minutes by default
+   */
+  public Duration startupTimeout() {
+    return startupTimeout;
+  }
+
+  /**
+   * Returns {@code SMTK_PEER_TIMEOUT_SECONDS}: how long a host of a running distributed job may be
+   * silent (no heartbeat, port unreachable) before the others fail the job.
+   *
+   * @return the timeout, 30 seconds by default
+   */
+  public Duration peerTimeout() {
+    return peerTimeout;
+  }
+
+  /**
+   * Returns {@code SMTK_CONTROL_PORT}: the TCP port the MPI master listens on for its workers.
+   *
+   * @return the port, {@value #DEFAULT_CONTROL_PORT} by default
+   */
+  public int controlPort() {
+    return controlPort;
+  }
+
+  /**
+   * Returns {@code SMTK_HOSTNAME_SHIM}: the {@code libsmtkhostname.so} the MPI runners preload.
+   *
+   * @return the path, or empty when unset (the runner then looks in the usual places)
+   */
+  public Optional<Path> hostnameShim() {
+    return get("SMTK_HOSTNAME_SHIM").filter(value -> !value.isBlank()).map(Path::of);
+  }
+
+  /**
+   * Returns {@code SMTK_SSH_CONFIG}: an SSH client config for mpirun to use instead of the one the
+   * MPI master generates (the hosts' sshd and keys are then managed by someone else).
+   *
+   * @return the config file, or empty when unset
+   */
+  public Optional<Path> sshConfig() {
+    return get("SMTK_SSH_CONFIG").filter(value -> !value.isBlank()).map(Path::of);
+  }
+
+  /**
+   * Returns {@code SMTK_TORCH_LAUNCHER}: {@code torchrun} (the default) or {@code env}.
+   *
+   * @return the launcher
+   */
+  public TorchLauncher torchLauncher() {
+    return torchLauncher;
+  }
+
+  /**
    * Finds an executable file by name on {@code PATH}, as {@code which} does.
    *
    * @param name the program's name
@@ -202,6 +291,35 @@ public final class ToolkitSettings {
       }
     }
     return Optional.empty();
+  }
+
+  private int port(String name, int fallback) throws InvalidTrainingConfigException {
+    String value = variables.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int port = Integer.parseInt(value.trim());
+      if (port < 1 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new InvalidTrainingConfigException(
+          "Environment variable " + name + "='" + value + "' is not a TCP port (1-65535)");
+    }
+  }
+
+  private TorchLauncher torchLauncher(String name) throws InvalidTrainingConfigException {
+    String value = variables.get(name);
+    if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("torchrun")) {
+      return TorchLauncher.TORCHRUN;
+    }
+    if (value.trim().equalsIgnoreCase("env")) {
+      return TorchLauncher.ENV;
+    }
+    throw new InvalidTrainingConfigException(
+        "Environment variable " + name + "='" + value + "' must be 'torchrun' or 'env'");
   }
 
   private Duration seconds(String name, Duration fallback) throws InvalidTrainingConfigException {

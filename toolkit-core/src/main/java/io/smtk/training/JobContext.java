@@ -17,6 +17,7 @@ import io.smtk.outcome.ExecuteUserScriptException;
 import io.smtk.outcome.FailureReport;
 import io.smtk.outcome.TrainingStoppedException;
 import io.smtk.distributed.DistributedRunners;
+import io.smtk.distributed.JobProcesses;
 import io.smtk.distributed.RunnerType;
 import io.smtk.distributed.UserLaunch;
 import io.smtk.process.LineTransformer;
@@ -138,7 +139,20 @@ final class JobContext implements TrainingContext, AutoCloseable {
       }
       return;
     }
-    DistributedRunners.run(runner, environment, settings, log, launch, this::runJobProcess);
+    JobProcesses processes =
+        new JobProcesses() {
+          @Override
+          public ProcessResult run(List<String> command, Path workingDirectory,
+              Map<String, String> variables, LineTransformer lineTransformer) throws ToolkitException {
+            return runJobProcess(command, workingDirectory, variables, lineTransformer);
+          }
+
+          @Override
+          public void checkStopped() throws ToolkitException {
+            stopIfAsked();
+          }
+        };
+    DistributedRunners.run(runner, environment, settings, log, launch, processes);
   }
 
   /** Fetches and installs the user's code and builds the environment its processes get. */

@@ -365,6 +365,43 @@ public final class NetnsCluster implements AutoCloseable {
   }
 
   /**
+   * Takes host K off the network ({@code ip -n NS link set eth0 down}), as if it lost power without
+   * closing its connections: its peers get no FIN or RST, only silence.
+   *
+   * @param host 1-based host number
+   * @throws IOException if the link cannot be set down
+   */
+  public void disconnect(int host) throws IOException {
+    ExecResult result =
+        exec(List.of("ip", "-n", namespace(host), "link", "set", "eth0", "down"), Duration.ofSeconds(10));
+    if (result.exitCode() != 0) {
+      throw new IOException("cannot disconnect " + hostname(host) + ": " + result.stderr());
+    }
+  }
+
+  /**
+   * Kills (SIGKILL) every process inside host K's namespace, by PID, as if the host had died: its
+   * toolkit, its sshd and whatever they started.
+   *
+   * @param host 1-based host number
+   * @return the PIDs killed
+   * @throws IOException if the namespace's processes cannot be listed
+   */
+  public List<Long> killHost(int host) throws IOException {
+    ExecResult result = exec(List.of("ip", "netns", "pids", namespace(host)), Duration.ofSeconds(10));
+    List<Long> killed = new ArrayList<>();
+    for (String pid : result.stdout().strip().split("\\s+")) {
+      if (!pid.isEmpty()) {
+        ProcessHandle.of(Long.parseLong(pid)).ifPresent(handle -> {
+          handle.destroyForcibly();
+          killed.add(handle.pid());
+        });
+      }
+    }
+    return killed;
+  }
+
+  /**
    * Ends every process this cluster started, deletes the namespaces and the temporary folder.
    * Idempotent.
    *

@@ -43,7 +43,7 @@ class SmddpCommandTest {
                 + SHIM
                 + " --verbose -x SMDATAPARALLEL_SERVER_ADDR=algo-1 -x"
                 + " SMDATAPARALLEL_SERVER_PORT=7592 -x SAGEMAKER_INSTANCE_TYPE=ml.p3.16xlarge"
-                + " smddprun usr/bin/python3 -m mpi4py train.py -v --lr 35");
+                + " -x SM_HOSTS smddprun usr/bin/python3 -m mpi4py train.py -v --lr 35");
   }
 
   @Test
@@ -66,7 +66,7 @@ class SmddpCommandTest {
                 + " -x LD_LIBRARY_PATH -x PATH -x SMDATAPARALLEL_USE_SINGLENODE=1"
                 + " -x FI_PROVIDER=efa -x RDMAV_FORK_SAFE=1 -x LD_PRELOAD="
                 + SHIM
-                + " -x NCCL_PROTO=simple -x FI_EFA_USE_DEVICE_RDMA=1 smddprun"
+                + " -x NCCL_PROTO=simple -x FI_EFA_USE_DEVICE_RDMA=1 -x SM_HOSTS smddprun"
                 + " usr/bin/python3 -m mpi4py train.py -v --lr 35");
   }
 
@@ -76,7 +76,7 @@ class SmddpCommandTest {
 
     assertThat(command).doesNotContain("smddprun");
     assertThat(String.join(" ", command))
-        .contains("SAGEMAKER_INSTANCE_TYPE=ml.p3.16xlarge usr/bin/python3 -m mpi4py train.py");
+        .contains("SAGEMAKER_INSTANCE_TYPE=ml.p3.16xlarge -x SM_HOSTS usr/bin/python3 -m mpi4py train.py");
   }
 
   @Test
@@ -87,7 +87,27 @@ class SmddpCommandTest {
   }
 
   @Test
-  void build_forwardedEnvNames_areNotForwarded() throws Exception {
-    assertThat(SmddpCommand.build(plan().build())).doesNotContain("SM_HOSTS");
+  void build_credentialsAndEnvNames_forwardedBeforeSmddprun() throws Exception {
+    // The reference relied on /etc/environment on the workers (quirk 16); smtk forwards with -x.
+    List<String> command =
+        SmddpCommand.build(
+            plan()
+                .credentialEnvNames(List.of("AWS_ACCESS_KEY_ID"))
+                .forwardedEnvNames(List.of("SM_HOSTS", "PYTHONPATH"))
+                .build());
+
+    assertThat(String.join(" ", command))
+        .contains(
+            "-x SAGEMAKER_INSTANCE_TYPE=ml.p3.16xlarge -x AWS_ACCESS_KEY_ID -x SM_HOSTS -x PYTHONPATH"
+                + " smddprun usr/bin/python3");
+  }
+
+  @Test
+  void build_withoutShim_omitsLdPreload() throws Exception {
+    List<String> command = SmddpCommand.build(plan().hostnameShim(null).build());
+
+    assertThat(String.join(" ", command))
+        .doesNotContain("LD_PRELOAD")
+        .contains("-x RDMAV_FORK_SAFE=1 --verbose");
   }
 }

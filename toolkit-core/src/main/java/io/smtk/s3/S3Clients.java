@@ -1,0 +1,158 @@
+package io.smtk.s3;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.transfer.s3.S3TransferManager;
+
+/**
+ * The S3 clients of one toolkit run, created on first use so that a job without any S3 URI pays nothing
+ * for them at start-up.
+ *
+ * <p>One asynchronous client (the SDK's Java S3 client over the CRT HTTP client, multipart uploads
+ * enabled) serves both the ranged parallel downloads and the {@link S3TransferManager} uploads. Every request goes through the SDK's standard retry strategy
+ * with {@link S3Settings#maxAttempts()} attempts: transient failures (connection reset or refused, 5xx,
+ * throttling) are retried with jittered exponential backoff and each retry is reported to the retry log;
+ * permanent ones (403, 404, NoSuchBucket, NoSuchKey, AccessDenied) are not retried. Thread-safe.
+ */
+public final class S3Clients implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(S3Clients.class);
+
+  private final S3Settings settings;
+  private final Consumer<String> retryLog;
+  private S3AsyncClient client;
+  private S3TransferManager transferManager;
+  private boolean closed;
+
+  private S3Clients(S3Settings settings, Consumer<String> retryLog) {
+    this.settings = settings;
+    this.retryLog = retryLog;
+  }
+
+  /**
+   * Returns a holder that creates its clients on first use; creating it costs nothing.
+   *
+   * @param settings region, endpoint, credentials and tuning
+   * @return the holder; close it at the end of the job
+   */
+  public static S3Clients create(S3Settings settings) {
+    return new S3Clients(settings, LOG::warn);
+  }
+
+  /**
+   * Returns a holder that reports each retried S3 request to {@code retryLog} instead of the logger.
+   *
+   * @param settings region, endpoint, credentials and tuning
+   * @param retryLog receives one line per retried request (operation, attempt, cause, backoff)
+   * @return the holder; close it at the end of the job
+   */
+  public static S3Clients create(S3Settings settings, Consumer<String> retryLog) {
+    return new S3Clients(settings, retryLog);
+  }
+
+  /**
+   * Returns the settings the clients are built from.
+   *
+   * @return the settings
+   */
+  public S3Settings settings() {
+    return settings;
+  }
+
+  synchronized S3AsyncClient client() {
+    if (closed) {
+      throw new IllegalStateException("S3 clients are closed");
+    }
+    if (client == null) {
+      client = buildClient();
+    }
+    return client;
+  }
+
+  synchronized S3TransferManager transferManager() {
+    S3AsyncClient async = client();
+    if (transferManager == null) {
+      transferManager = S3TransferManager.builder().s3Client(async).build();
+    }
+    return transferManager;
+  }
+
+  private S3AsyncClient buildClient() {
+    LOG.debug("Creating the S3 client: {}", settings);
+    S3AsyncClientBuilder builder =
+        S3AsyncClient.builder()
+            .credentialsProvider(credentialsProvider())
+            .httpClientBuilder(
+                AwsCrtAsyncHttpClient.builder()
+                    .maxConcurrency(settings.maxConcurrency())
+                    .connectionTimeout(Duration.ofSeconds(10))
+                    // Callers keep their in-flight requests near maxConcurrency, so waiting for a
+                    // connection means waiting for another part to finish on a slow network.
+                    .connectionAcquisitionTimeout(Duration.ofSeconds(60))
+                    // CRT has no read timeout: fail a connection that moves nothing for 30 s, so the
+                    // retry strategy can replace it instead of the job hanging.
+                    .connectionHealthConfiguration(
+                        h -> h.minimumThroughputInBps(1L).minimumThroughputTimeout(Duration.ofSeconds(30)))
+                    .tcpKeepAliveConfiguration(
+                        k -> k.keepAliveInterval(Duration.ofSeconds(30)).keepAliveTimeout(Duration.ofSeconds(10))))
+            .overrideConfiguration(
+                o ->
+                    o.retryStrategy(
+                        new LoggingRetryStrategy(
+                            AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(settings.maxAttempts())
+                                .build(),
+                            retryLog)))
+            .forcePathStyle(settings.pathStyle())
+            .multipartEnabled(true)
+            .multipartConfiguration(
+                m ->
+                    m.thresholdInBytes(settings.partSizeBytes())
+                        .minimumPartSizeInBytes(settings.partSizeBytes())
+                        // A quarter of the connections per file: four large files fill the pool.
+                        .parallelConfiguration(
+                            p -> p.maxInFlightParts(Math.max(1, settings.maxConcurrency() / 4))));
+    settings.configuredRegion().ifPresent(r -> builder.region(Region.of(r)));
+    settings.configuredEndpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  private AwsCredentialsProvider credentialsProvider() {
+    if (settings.accessKeyId() == null) {
+      return DefaultCredentialsProvider.builder().build();
+    }
+    AwsCredentials credentials =
+        settings.sessionToken() == null
+            ? AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey())
+            : AwsSessionCredentials.create(
+                settings.accessKeyId(), settings.secretAccessKey(), settings.sessionToken());
+    return StaticCredentialsProvider.create(credentials);
+  }
+
+  /** Closes the clients, if they were ever created; in-flight transfers fail. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (transferManager != null) {
+      transferManager.close();
+      transferManager = null;
+    }
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.smtk.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.adobe.testing.s3mock.junit5.S3MockExtension;
+import io.smtk.s3.FaultyProxy.Fault;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Tests for the retries of {@link S3Clients}, through {@link FaultyProxy} in front of S3Mock. */
+class S3FaultIntegrationTest {
+
+  @RegisterExtension
+  static final S3MockExtension S3_MOCK = S3MockSupport.extension(S3MockSupport.BUCKET);
+
+  private static S3Client testClient;
+
+  @TempDir Path tmp;
+
+  private final List<String> log = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void client() {
+    testClient = S3MockSupport.testClient(S3_MOCK.getHttpPort());
+  }
+
+  @AfterAll
+  static void closeClient() {
+    testClient.close();
+  }
+
+  private static Path randomObject(Path tmp, String key, long size) throws Exception {
+    Path source = tmp.resolve(key.replace('/', '_'));
+    S3CodeDownloaderIntegrationTest.writeRandom(source, size, key.hashCode());
+    testClient.putObject(b -> b.bucket(S3MockSupport.BUCKET).key(key), RequestBody.fromFile(source));
+    return source;
+  }
+
+  @Test
+  void download_firstConnectionsResetOrThrottled_succeedsAndLogsEachRetry() throws Exception {
+    Path source = randomObject(tmp, "faults/object.bin", 40L * 1024 * 1024);
+    List<Fault> faults =
+        List.of(
+            Fault.RESET_ON_ACCEPT,
+            Fault.RESET_AFTER_REQUEST,
+            Fault.SLOW_DOWN_503,
+            Fault.INTERNAL_ERROR_500,
+            Fault.RESET_MID_RESPONSE);
+    Path target = tmp.resolve("downloaded.bin");
+
+    FaultyProxy proxy = new FaultyProxy(S3_MOCK.getHttpPort(), faults);
+    try (proxy;
+        S3Clients clients = S3Clients.create(S3Settings.fromEnvironment(S3MockSupport.env(proxy.port())), log::add)) {
+      DownloadResult result =
+          S3CodeDownloader.create(clients, tmp, log::add)
+              .download(S3Uri.parse("s3://bucket/faults/object.bin"), target);
+
+      assertThat(result.bytes()).isEqualTo(Files.size(source));
+      assertThat(proxy.faultsInjected()).as(proxy.events().toString()).isEqualTo(faults.size());
+    }
+    assertThat(S3MockSupport.sha256(target)).isEqualTo(S3MockSupport.sha256(source));
+    List<String> retries = log.stream().filter(l -> l.contains("retrying in")).toList();
+    assertThat(retries).as("a retry line per fault: %s %s", log, proxy.events()).hasSize(faults.size());
+    assertThat(retries).filteredOn(l -> l.contains("socket is closed")).hasSize(3);
+    assertThat(retries).anyMatch(l -> l.contains("SlowDown, HTTP 503"));
+    assertThat(retries).anyMatch(l -> l.contains("InternalError, HTTP 500"));
+    assertThat(retries).allMatch(l -> l.startsWith("S3 GetObject attempt "));
+  }
+
+  @Test
+  void download_serverAlwaysFailing_givesUpAfterMaxAttemptsNamingUri() throws Exception {
+    randomObject(tmp, "faults/small.bin", 1024);
+    List<Fault> faults = java.util.Collections.nCopies(50, Fault.INTERNAL_ERROR_500);
+
+    try (FaultyProxy proxy = new FaultyProxy(S3_MOCK.getHttpPort(), faults);
+        S3Clients clients =
+            S3Clients.create(
+                S3Settings.fromEnvironment(S3MockSupport.env(proxy.port())).withMaxAttempts(3), log::add)) {
+      S3CodeDownloader downloader = S3CodeDownloader.create(clients, tmp, log::add);
+
+      assertThatThrownBy(
+              () -> downloader.download(S3Uri.parse("s3://bucket/faults/small.bin"), tmp.resolve("x")))
+          .isInstanceOfSatisfying(
+              S3TransferException.class, e -> assertThat(e.errorCode()).contains("InternalError"))
+          .hasMessageStartingWith("Could not download s3://bucket/faults/small.bin: InternalError (HTTP 500)");
+      assertThat(proxy.faultsInjected()).as("bounded: 3 attempts, no more").isEqualTo(3);
+    }
+    assertThat(tmp.resolve("x")).doesNotExist();
+    assertThat(log.stream().filter(l -> l.contains("retrying in"))).hasSize(2);
+  }
+
+  @Test
+  void download_connectionRefused_givesUpWithNetworkErrorNamingUri() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    Map<String, String> env = S3MockSupport.env(closedPort);
+
+    try (S3Clients clients = S3Clients.create(S3Settings.fromEnvironment(env).withMaxAttempts(2), log::add)) {
+      S3CodeDownloader downloader = S3CodeDownloader.create(clients, tmp, log::add);
+
+      assertThatThrownBy(() -> downloader.download(S3Uri.parse("s3://bucket/key"), tmp.resolve("x")))
+          .isInstanceOfSatisfying(S3TransferException.class, e -> assertThat(e.errorCode()).isEmpty())
+          .hasMessageStartingWith("Could not download s3://bucket/key after 2 attempts")
+          .hasMessageContaining("connection refused");
+    }
+    assertThat(log).anyMatch(l -> l.contains("attempt 1 of 2 failed") && l.contains("connection refused"));
+  }
+}

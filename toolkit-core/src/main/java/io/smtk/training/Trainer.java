@@ -1,6 +1,7 @@
 package io.smtk.training;
 
 import io.smtk.ToolkitException;
+import io.smtk.archive.SafeTarExtractor;
 import io.smtk.code.ArchiveExtractor;
 import io.smtk.code.CodeFetcher;
 import io.smtk.distributed.RunnerSelection;
@@ -71,13 +72,17 @@ public final class Trainer {
     ToolkitLog log = ToolkitLog.to(err);
     Path outputDir = fallbackOutputDir();
     JobContext job = null;
+    S3Access s3 = null;
     try {
       ToolkitSettings settings = ToolkitSettings.from(processEnvironment);
       TrainingEnvironment environment = reader.read(settings);
       outputDir = environment.outputDir();
       log.setThreshold(logLevel(environment));
-      job = new JobContext(environment, settings, log, out, err, remoteCode, extractor, signals);
+      s3 = new S3Access(processEnvironment, environment, log);
+      job = new JobContext(environment, settings, log, out, err, remoteCode == null ? s3 : remoteCode, extractor,
+          signals);
       job.stopIfAsked();
+      s3.startIntermediateSync(environment);
       if (settings.trainingModule().isPresent()) {
         String module = settings.trainingModule().get();
         var entry = frameworks.find(module);
@@ -89,6 +94,7 @@ public final class Trainer {
                 environment.currentInstanceGroup(), environment.distributionInstanceGroups()),
             Map.of());
       }
+      s3.flushIntermediateSync();
       OutcomeFiles outcome = OutcomeFiles.in(outputDir);
       if (outcome.failureExists()) {
         // A script that reports failure in the file but exits 0 failed: never exit 0 with a failure file.
@@ -109,6 +115,10 @@ public final class Trainer {
     } finally {
       if (job != null) {
         job.close();
+      }
+      if (s3 != null) {
+        // After a failure the sync still uploads what is pending: partial results are not lost.
+        s3.close();
       }
     }
   }
@@ -158,14 +168,8 @@ public final class Trainer {
     private final PrintStream err;
     private TrainingEnvironmentReader reader = TrainingEnvironmentReader.create();
     private FrameworkEntries frameworks;
-    private CodeFetcher remoteCode =
-        (uri, dir) -> {
-          throw new ToolkitException("Cannot download " + uri + ": this build has no S3 support");
-        };
-    private ArchiveExtractor extractor =
-        (archive, dir) -> {
-          throw new ToolkitException("Cannot extract " + archive + ": this build has no archive support");
-        };
+    private CodeFetcher remoteCode;
+    private ArchiveExtractor extractor = (archive, dir) -> SafeTarExtractor.create().extract(archive, dir);
     private SignalForwarder signals;
 
     private Builder(Map<String, String> processEnvironment, PrintStream out, PrintStream err) {
@@ -197,7 +201,7 @@ public final class Trainer {
     }
 
     /**
-     * Sets how {@code s3://} code is fetched.
+     * Sets how {@code s3://} code is fetched; defaults to the AWS SDK with the job's region and endpoint.
      *
      * @param remoteCode the fetcher
      * @return this builder

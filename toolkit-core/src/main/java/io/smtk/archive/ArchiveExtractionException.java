@@ -4,8 +4,8 @@ import io.smtk.ToolkitException;
 import java.nio.file.Path;
 
 /**
- * Thrown when an archive cannot be extracted: it is not a tar or gzip-compressed tar, it is truncated or
- * corrupt, or the extracted tree cannot be written or moved into place.
+ * Thrown when an archive cannot be extracted: it is not a tar or gzip-compressed tar, it is
+ * truncated or corrupt, or the extracted tree cannot be written or moved into place.
  */
 public class ArchiveExtractionException extends ToolkitException {
 

@@ -3,8 +3,8 @@ package io.smtk.archive;
 import java.util.List;
 
 /**
- * What {@link SafeTarExtractor#extract} wrote: counts of entries, the bytes of regular files, and the
- * top-level entries of a non-empty target directory that the archive replaced.
+ * What {@link SafeTarExtractor#extract} wrote: counts of entries, the bytes of regular files, and
+ * the top-level entries of a non-empty target directory that the archive replaced.
  *
  * @param files regular files written (hard links included)
  * @param directories directories created from directory entries

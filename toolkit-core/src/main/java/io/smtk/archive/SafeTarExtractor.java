@@ -1,21 +1,11 @@
 package io.smtk.archive;
 
 import java.io.BufferedInputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -29,8 +19,10 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -39,6 +31,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -46,20 +46,21 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarUtils;
 
 /**
- * Extracts a gzip-compressed or plain tar archive into a directory, refusing entries that would land
- * outside it and never leaving a partly extracted tree behind.
+ * Extracts a gzip-compressed or plain tar archive into a directory, refusing entries that would
+ * land outside it and never leaving a partly extracted tree behind.
  *
  * <p>The format is detected from the file's first bytes, not its name. Entries are refused (with an
  * {@link UnsafeArchiveEntryException} naming them) when their name is absolute or has a {@code ..}
- * segment, when a symbolic link is absolute or resolves outside the target, when a hard link names an
- * entry outside the target, and when they are devices or FIFOs. Permission bits ({@code 0777}) and
- * modification times are kept; set-user-ID, set-group-ID and sticky bits and owners are not.
+ * segment, when a symbolic link is absolute or resolves outside the target, when a hard link names
+ * an entry outside the target, and when they are devices or FIFOs. Permission bits ({@code 0777})
+ * and modification times are kept; set-user-ID, set-group-ID and sticky bits and owners are not.
  *
- * <p>The archive is first extracted into a hidden temporary directory next to the target (inside it when
- * the parent is not writable) and moved into place only once the whole archive, including the gzip
- * trailer, has been read. A missing target is created by one rename. When the target already has content,
- * each top-level entry of the archive replaces the entry of the same name whole (it is never merged), and
- * the other entries are kept; {@link ExtractionResult#replacedEntries()} lists the replaced names.
+ * <p>The archive is first extracted into a hidden temporary directory next to the target (inside it
+ * when the parent is not writable) and moved into place only once the whole archive, including the
+ * gzip trailer, has been read. A missing target is created by one rename. When the target already
+ * has content, each top-level entry of the archive replaces the entry of the same name whole (it is
+ * never merged), and the other entries are kept; {@link ExtractionResult#replacedEntries()} lists
+ * the replaced names.
  */
 public final class SafeTarExtractor {
 
@@ -98,10 +99,10 @@ public final class SafeTarExtractor {
    * @param archive a gzip-compressed or plain tar file
    * @param targetDir the directory to extract into; missing, empty or not (see the class comment)
    * @return what was written
-   * @throws UnsafeArchiveEntryException if an entry would be written outside {@code targetDir}; nothing
-   *     is extracted then
-   * @throws ArchiveExtractionException if the file is not a tar or gzip archive, is truncated or corrupt,
-   *     or the tree cannot be written; nothing is extracted then
+   * @throws UnsafeArchiveEntryException if an entry would be written outside {@code targetDir};
+   *     nothing is extracted then
+   * @throws ArchiveExtractionException if the file is not a tar or gzip archive, is truncated or
+   *     corrupt, or the tree cannot be written; nothing is extracted then
    */
   public ExtractionResult extract(Path archive, Path targetDir) throws ArchiveExtractionException {
     Path target = targetDir.toAbsolutePath().normalize();
@@ -130,7 +131,8 @@ public final class SafeTarExtractor {
     if (read >= 2 && (header[0] & 0xff) == GZIP_MAGIC_0 && (header[1] & 0xff) == GZIP_MAGIC_1) {
       return Format.GZIP;
     }
-    // ustar/GNU magic first; old (v7) headers have no magic, so a valid header checksum also counts.
+    // ustar/GNU magic first; old (v7) headers have no magic, so a valid header checksum also
+    // counts.
     if (TarArchiveInputStream.matches(header, read) || isV7TarHeader(header, read)) {
       return Format.TAR;
     }
@@ -154,14 +156,16 @@ public final class SafeTarExtractor {
 
   private static Path createStaging(Path archive, Path target) throws ArchiveExtractionException {
     Path parent = target.getParent();
-    String prefix = "." + (target.getFileName() == null ? "root" : target.getFileName()) + ".extract-";
+    String prefix =
+        "." + (target.getFileName() == null ? "root" : target.getFileName()) + ".extract-";
     try {
       if (parent != null) {
         Files.createDirectories(parent);
         try {
           return Files.createTempDirectory(parent, prefix);
         } catch (AccessDeniedException e) {
-          // The parent (say /opt/ml) may belong to someone else while the target is ours: stage inside it.
+          // The parent (say /opt/ml) may belong to someone else while the target is ours: stage
+          // inside it.
           if (!Files.isDirectory(target)) {
             throw e;
           }
@@ -202,8 +206,8 @@ public final class SafeTarExtractor {
   }
 
   /**
-   * Reads what follows the end-of-archive blocks, so that the gzip trailer (CRC and length) is checked
-   * and a truncated or corrupt stream is noticed.
+   * Reads what follows the end-of-archive blocks, so that the gzip trailer (CRC and length) is
+   * checked and a truncated or corrupt stream is noticed.
    */
   private static void extractTail(InputStream decompressed) throws ArchiveReadException {
     try {
@@ -241,7 +245,10 @@ public final class SafeTarExtractor {
     }
   }
 
-  /** Marks a failure to read the archive, to tell a corrupt archive from a file that cannot be written. */
+  /**
+   * Marks a failure to read the archive, to tell a corrupt archive from a file that cannot be
+   * written.
+   */
   private static final class ArchiveReadException extends IOException {
     private static final long serialVersionUID = 1L;
 
@@ -281,7 +288,12 @@ public final class SafeTarExtractor {
     } catch (IOException e) {
       throw new ArchiveExtractionException(
           archive,
-          "Cannot move the extracted content of " + archive + " into " + target + ": " + describe(e),
+          "Cannot move the extracted content of "
+              + archive
+              + " into "
+              + target
+              + ": "
+              + describe(e),
           e);
     }
   }
@@ -299,7 +311,8 @@ public final class SafeTarExtractor {
     try {
       deleteRecursively(path);
     } catch (IOException e) {
-      // Best effort: the staging directory is hidden and named as such; the original error matters more.
+      // Best effort: the staging directory is hidden and named as such; the original error matters
+      // more.
     }
   }
 
@@ -363,12 +376,14 @@ public final class SafeTarExtractor {
   }
 
   /**
-   * Writes the entries of one archive into the staging directory, checking each before it is written.
+   * Writes the entries of one archive into the staging directory, checking each before it is
+   * written.
    *
    * <p>Reading, checking and creating directories happen on the caller's thread, in archive order.
-   * Small regular files are then written by a few threads, because a source tree of thousands of small
-   * files is bound by file-creation system calls, not bytes; every link entry, and any entry whose path
-   * is still being written, first waits for the pending writes, so the archive's order still holds.
+   * Small regular files are then written by a few threads, because a source tree of thousands of
+   * small files is bound by file-creation system calls, not bytes; every link entry, and any entry
+   * whose path is still being written, first waits for the pending writes, so the archive's order
+   * still holds.
    */
   private static final class Writer implements AutoCloseable {
     private final Path archive;
@@ -380,8 +395,8 @@ public final class SafeTarExtractor {
     private final Semaphore bufferedBytes = new Semaphore(MAX_BUFFERED_BYTES);
     private final Set<Path> pending = ConcurrentHashMap.newKeySet();
     private final List<Future<?>> writes = new ArrayList<>();
-    // Parent directories already created and checked to resolve inside root; cleared whenever a link
-    // or a replaced directory could change where a path leads.
+    // Parent directories already created and checked to resolve inside root; cleared whenever a
+    // link or a replaced directory could change where a path leads.
     private final Set<Path> checkedParents = new HashSet<>();
     private final Map<Path, TarArchiveEntry> directories = new HashMap<>();
 
@@ -452,7 +467,8 @@ public final class SafeTarExtractor {
       }
     }
 
-    void write(TarArchiveEntry entry, InputStream content) throws IOException, ArchiveExtractionException {
+    void write(TarArchiveEntry entry, InputStream content)
+        throws IOException, ArchiveExtractionException {
       if (entry.isGlobalPaxHeader()) {
         return;
       }
@@ -503,13 +519,15 @@ public final class SafeTarExtractor {
         return null;
       }
       try {
-        return Path.of(segments.get(0), segments.subList(1, segments.size()).toArray(String[]::new));
+        return Path.of(
+            segments.get(0), segments.subList(1, segments.size()).toArray(String[]::new));
       } catch (InvalidPathException e) {
         throw new UnsafeArchiveEntryException(archive, name, "invalid path: " + e.getReason());
       }
     }
 
-    private void ensureParent(String name, Path destination) throws IOException, UnsafeArchiveEntryException {
+    private void ensureParent(String name, Path destination)
+        throws IOException, UnsafeArchiveEntryException {
       Path parent = destination.getParent();
       if (checkedParents.contains(parent)) {
         return;
@@ -545,14 +563,16 @@ public final class SafeTarExtractor {
     private void writeSymlink(String name, Path destination, String linkName)
         throws IOException, UnsafeArchiveEntryException {
       if (linkName == null || linkName.isEmpty()) {
-        throw new UnsafeArchiveEntryException(archive, name, "the symbolic link has an empty target");
+        throw new UnsafeArchiveEntryException(
+            archive, name, "the symbolic link has an empty target");
       }
       if (linkName.startsWith("/")) {
         throw new UnsafeArchiveEntryException(
             archive, name, "absolute symbolic link target '" + linkName + "' is not allowed");
       }
-      // Resolve against the real parent. '..' is allowed only before the first name: after a name it
-      // could climb out of a directory reached through another link, which no lexical check can see.
+      // Resolve against the real parent. '..' is allowed only before the first name: after a name
+      // it could climb out of a directory reached through another link, which no lexical check can
+      // see.
       Path resolved = destination.getParent().toRealPath();
       boolean seenName = false;
       for (String segment : linkName.split("/")) {
@@ -600,13 +620,18 @@ public final class SafeTarExtractor {
         realSource = source.toRealPath();
       } catch (NoSuchFileException e) {
         throw new UnsafeArchiveEntryException(
-            archive, name, "hard link target '" + linkName + "' is not an earlier entry of the archive");
+            archive,
+            name,
+            "hard link target '" + linkName + "' is not an earlier entry of the archive");
       }
-      if (!realSource.startsWith(root) || !Files.isRegularFile(realSource, LinkOption.NOFOLLOW_LINKS)) {
+      if (!realSource.startsWith(root)
+          || !Files.isRegularFile(realSource, LinkOption.NOFOLLOW_LINKS)) {
         throw new UnsafeArchiveEntryException(
             archive,
             name,
-            "hard link target '" + linkName + "' is not a regular file inside the target directory");
+            "hard link target '"
+                + linkName
+                + "' is not a regular file inside the target directory");
       }
       prepareDestination(name, destination);
       try {
@@ -617,7 +642,8 @@ public final class SafeTarExtractor {
       counts.files++;
     }
 
-    private void writeFile(String name, Path destination, TarArchiveEntry entry, InputStream content)
+    private void writeFile(
+        String name, Path destination, TarArchiveEntry entry, InputStream content)
         throws IOException, UnsafeArchiveEntryException {
       prepareDestination(name, destination);
       int bits = entry.getMode() & PERMISSION_MASK;
@@ -669,8 +695,12 @@ public final class SafeTarExtractor {
       return data;
     }
 
-    /** Creates one file with its content and attributes; writes either {@code data} or {@code stream}. */
-    private long createFile(Path destination, int mode, FileTime time, ByteBuffer data, InputStream stream)
+    /**
+     * Creates one file with its content and attributes; writes either {@code data} or {@code
+     * stream}.
+     */
+    private long createFile(
+        Path destination, int mode, FileTime time, ByteBuffer data, InputStream stream)
         throws IOException {
       Set<PosixFilePermission> permissions = modeToPermissions(mode);
       long written = 0;
@@ -699,14 +729,19 @@ public final class SafeTarExtractor {
         Files.setPosixFilePermissions(destination, permissions); // the umask cleared some bits
       }
       if (time != null) {
-        // Without following links the JDK sets the time with one call instead of open+futimens+close.
-        Files.getFileAttributeView(destination, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        // Without following links the JDK sets the time with one call instead of
+        // open+futimens+close.
+        Files.getFileAttributeView(
+                destination, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
             .setTimes(time, null, null);
       }
       return written;
     }
 
-    /** Removes what an earlier entry left at this path, since a later tar entry replaces an earlier one. */
+    /**
+     * Removes what an earlier entry left at this path, since a later tar entry replaces an earlier
+     * one.
+     */
     private void prepareDestination(String name, Path destination)
         throws IOException, UnsafeArchiveEntryException {
       if (pending.contains(destination)) {
@@ -725,7 +760,8 @@ public final class SafeTarExtractor {
     }
 
     private void applyDirectoryAttributes() throws IOException {
-      // Deepest first, and only now: a read-only directory mode must not stop its own files being written.
+      // Deepest first, and only now: a read-only directory mode must not stop its own files being
+      // written.
       List<Path> paths = new ArrayList<>(directories.keySet());
       paths.sort(Comparator.comparingInt(Path::getNameCount).reversed());
       for (Path path : paths) {

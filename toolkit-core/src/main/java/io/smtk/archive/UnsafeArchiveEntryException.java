@@ -3,8 +3,9 @@ package io.smtk.archive;
 import java.nio.file.Path;
 
 /**
- * Thrown when an archive holds an entry that would be written outside the target directory: a {@code ..}
- * segment, an absolute path, a link whose target leaves the target directory, or a device or FIFO.
+ * Thrown when an archive holds an entry that would be written outside the target directory: a
+ * {@code ..} segment, an absolute path, a link whose target leaves the target directory, or a
+ * device or FIFO.
  */
 public final class UnsafeArchiveEntryException extends ArchiveExtractionException {
 

@@ -8,8 +8,8 @@ import software.amazon.awssdk.core.async.SdkPublisher;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * Wraps the SDK's file transformer to count the bytes of a GET as they arrive; a retried attempt first
- * takes back what the failed one counted, so progress never runs past the object's size.
+ * Wraps the SDK's file transformer to count the bytes of a GET as they arrive; a retried attempt
+ * first takes back what the failed one counted, so progress never runs past the object's size.
  */
 final class CountingFileTransformer
     implements AsyncResponseTransformer<GetObjectResponse, GetObjectResponse> {

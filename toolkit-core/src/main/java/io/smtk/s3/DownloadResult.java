@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * What {@link S3CodeDownloader#download} fetched: the object, the file, its size, the number of ranged
- * requests it took, and how long.
+ * What {@link S3CodeDownloader#download} fetched: the object, the file, its size, the number of
+ * ranged requests it took, and how long.
  *
  * @param uri the object
  * @param file the file it was written to

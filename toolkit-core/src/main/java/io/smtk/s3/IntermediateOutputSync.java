@@ -32,31 +32,32 @@ import software.amazon.awssdk.transfer.s3.model.UploadFileRequest;
 
 /**
  * Uploads every file written under the intermediate output directory ({@code
- * /opt/ml/output/intermediate}) to {@code <s3 output>/<job>/output/intermediate/<relative path>} while
- * training runs, and flushes what is left when the job ends.
+ * /opt/ml/output/intermediate}) to {@code <s3 output>/<job>/output/intermediate/<relative path>}
+ * while training runs, and flushes what is left when the job ends.
  *
- * <p>Java's {@link WatchService} reports creations and modifications but not "closed after writing", so
- * a file counts as complete once its size, modification time and inode have stayed the same for the
- * settle time ({@link Builder#settleTime}, 1 s by default), or its modification time is already that
- * old. A file that changes again is uploaded again, and the last upload wins; a file renamed into the
- * tree and directories created later (watched recursively, then walked to catch files written before
- * the watch) are picked up the same way. A periodic rescan covers events the watch service drops.
+ * <p>Java's {@link WatchService} reports creations and modifications but not "closed after
+ * writing", so a file counts as complete once its size, modification time and inode have stayed the
+ * same for the settle time ({@link Builder#settleTime}, 1 s by default), or its modification time
+ * is already that old. A file that changes again is uploaded again, and the last upload wins; a
+ * file renamed into the tree and directories created later (watched recursively, then walked to
+ * catch files written before the watch) are picked up the same way. A periodic rescan covers events
+ * the watch service drops.
  *
- * <p>Uploads run on their own daemon threads, {@link Builder#uploadConcurrency} files at a time, and
- * never block the training process; files above the part size use multipart uploads through the {@link
- * software.amazon.awssdk.transfer.s3.S3TransferManager}. Each file is first copied to a staging
- * directory outside the watched tree, and the copy is uploaded only if the file did not change while
- * it was copied, so a file rewritten meanwhile never yields a torn object. Files larger than {@link
- * Builder#snapshotMaxBytes} are uploaded in place instead (the SDK fails the upload if the file changes
- * under it) and checked again afterwards. Only one upload of a given file runs at a time, so an older
- * version can never overwrite a newer one.
+ * <p>Uploads run on their own daemon threads, {@link Builder#uploadConcurrency} files at a time,
+ * and never block the training process; files above the part size use multipart uploads through the
+ * {@link software.amazon.awssdk.transfer.s3.S3TransferManager}. Each file is first copied to a
+ * staging directory outside the watched tree, and the copy is uploaded only if the file did not
+ * change while it was copied, so a file rewritten meanwhile never yields a torn object. Files
+ * larger than {@link Builder#snapshotMaxBytes} are uploaded in place instead (the SDK fails the
+ * upload if the file changes under it) and checked again afterwards. Only one upload of a given
+ * file runs at a time, so an older version can never overwrite a newer one.
  *
- * <p>{@link #stopAndFlush} (called when the job ends: success, failure or SIGTERM) stops watching, walks
- * the whole tree, uploads everything not yet in S3 in its final state without waiting for it to settle,
- * waits for the uploads, and returns a {@link SyncSummary} naming any file whose final content could not
- * be uploaded. Differences from the Python toolkit: renamed-in files are uploaded; uploads are parallel
- * and retried; a deleted file's object stays in S3 (nothing is deleted there); symbolic links are not
- * followed; empty directories are not represented.
+ * <p>{@link #stopAndFlush} (called when the job ends: success, failure or SIGTERM) stops watching,
+ * walks the whole tree, uploads everything not yet in S3 in its final state without waiting for it
+ * to settle, waits for the uploads, and returns a {@link SyncSummary} naming any file whose final
+ * content could not be uploaded. Differences from the Python toolkit: renamed-in files are
+ * uploaded; uploads are parallel and retried; a deleted file's object stays in S3 (nothing is
+ * deleted there); symbolic links are not followed; empty directories are not represented.
  */
 public final class IntermediateOutputSync {
 
@@ -121,8 +122,8 @@ public final class IntermediateOutputSync {
   /**
    * Returns a builder.
    *
-   * @param intermediateDir the directory to watch, usually {@code /opt/ml/output/intermediate}; it is
-   *     created by {@link #start()} if missing
+   * @param intermediateDir the directory to watch, usually {@code /opt/ml/output/intermediate}; it
+   *     is created by {@link #start()} if missing
    * @param prefix where the files go, see {@link #prefixFor}
    * @param clients the job's S3 clients
    * @return the builder
@@ -146,8 +147,8 @@ public final class IntermediateOutputSync {
   /**
    * Starts watching and uploading; returns at once.
    *
-   * @throws IntermediateSyncException if the directory or the staging directory cannot be created or
-   *     watched
+   * @throws IntermediateSyncException if the directory or the staging directory cannot be created
+   *     or watched
    * @throws IllegalStateException if called twice
    */
   public void start() throws IntermediateSyncException {
@@ -162,7 +163,8 @@ public final class IntermediateOutputSync {
       staging =
           stagingParent == null
               ? Files.createTempDirectory("smtk-intermediate-")
-              : Files.createTempDirectory(Files.createDirectories(stagingParent), "smtk-intermediate-");
+              : Files.createTempDirectory(
+                  Files.createDirectories(stagingParent), "smtk-intermediate-");
       if (staging.toRealPath().startsWith(root.toRealPath())) {
         throw new IntermediateSyncException(
             "The staging directory " + staging + " must not be inside " + root);
@@ -252,7 +254,8 @@ public final class IntermediateOutputSync {
           summary.failedAttempts());
     } else {
       LOG.error(
-          "Intermediate output sync to {} incomplete: {} file(s) not uploaded in their final state: {}",
+          "Intermediate output sync to {} incomplete: {} file(s) not uploaded in their final state:"
+              + " {}",
           prefix,
           summary.unsynced().size(),
           summary.unsynced());
@@ -358,7 +361,10 @@ public final class IntermediateOutputSync {
     }
   }
 
-  /** Marks every regular file under the root as possibly changed; the scan checks it against S3's copy. */
+  /**
+   * Marks every regular file under the root as possibly changed; the scan checks it against S3's
+   * copy.
+   */
   private void rescan() {
     try {
       Files.walkFileTree(
@@ -513,7 +519,8 @@ public final class IntermediateOutputSync {
           entry.retryAtNanos = now + SCAN_INTERVAL.toNanos();
         }
         case GONE -> {
-          if (entries.get(entry.relative) == entry && FileSig.read(root.resolve(entry.relative)) == null) {
+          if (entries.get(entry.relative) == entry
+              && FileSig.read(root.resolve(entry.relative)) == null) {
             entries.remove(entry.relative);
           }
         }
@@ -522,7 +529,9 @@ public final class IntermediateOutputSync {
           entry.failures++;
           entry.lastError = describe(error);
           long delay =
-              Math.min(MAX_RETRY_DELAY_NANOS, TimeUnit.SECONDS.toNanos(1L << Math.min(5, entry.failures)));
+              Math.min(
+                  MAX_RETRY_DELAY_NANOS,
+                  TimeUnit.SECONDS.toNanos(1L << Math.min(5, entry.failures)));
           entry.retryAtNanos = now + (flushing ? TimeUnit.MILLISECONDS.toNanos(500) : delay);
           if (flushing && ++entry.flushFailures >= FLUSH_ATTEMPTS) {
             entry.gaveUp = true;
@@ -566,7 +575,8 @@ public final class IntermediateOutputSync {
       }
       Files.deleteIfExists(staging);
     } catch (IOException e) {
-      // An upload thread past the deadline may still hold a copy; it is in the temp dir, named as ours.
+      // An upload thread past the deadline may still hold a copy; it is in the temp dir, named as
+      // ours.
       LOG.debug("Cannot delete {}", staging, e);
     }
   }
@@ -637,8 +647,8 @@ public final class IntermediateOutputSync {
     private final S3Clients clients;
     private Duration settleTime = Duration.ofSeconds(1);
     private Duration rescanInterval = Duration.ofSeconds(30);
-    private int uploadConcurrency = 4;
-    private long snapshotMaxBytes = 256L * 1024 * 1024;
+    private int uploadConcurrency = 8;
+    private long snapshotMaxBytes = 64L * 1024 * 1024;
     private Path stagingDir;
 
     private Builder(Path intermediateDir, S3Uri prefix, S3Clients clients) {
@@ -662,21 +672,24 @@ public final class IntermediateOutputSync {
     }
 
     /**
-     * Sets how often the whole tree is walked to catch events the watch service dropped. Default 30 s.
+     * Sets how often the whole tree is walked to catch events the watch service dropped. Default 30
+     * s.
      *
      * @param rescanInterval a positive duration
      * @return this builder
      */
     public Builder rescanInterval(Duration rescanInterval) {
       if (rescanInterval.isNegative() || rescanInterval.isZero()) {
-        throw new IllegalArgumentException("rescanInterval must be positive, got " + rescanInterval);
+        throw new IllegalArgumentException(
+            "rescanInterval must be positive, got " + rescanInterval);
       }
       this.rescanInterval = rescanInterval;
       return this;
     }
 
     /**
-     * Sets how many files are uploaded at once. Default 4; each large file also uploads its parts in
+     * Sets how many files are uploaded at once. Default 8: small files are bound by request latency
+     * (the Python toolkit uploads one at a time); each large file also uploads its parts in
      * parallel.
      *
      * @param files at least 1
@@ -691,8 +704,9 @@ public final class IntermediateOutputSync {
     }
 
     /**
-     * Sets the largest file that is copied to the staging directory before upload. Default 256 MiB;
-     * larger files are uploaded in place and checked for changes afterwards.
+     * Sets the largest file that is copied to the staging directory before upload. Default 64 MiB,
+     * so the staging copies stay small; larger files are uploaded in place (the SDK fails the
+     * upload if the file changes while it is read) and checked for changes afterwards.
      *
      * @param bytes zero or more
      * @return this builder
@@ -706,8 +720,8 @@ public final class IntermediateOutputSync {
     }
 
     /**
-     * Sets where the staging directory for snapshots is created. Default {@code java.io.tmpdir}; it must
-     * not be inside the watched directory.
+     * Sets where the staging directory for snapshots is created. Default {@code java.io.tmpdir}; it
+     * must not be inside the watched directory.
      *
      * @param dir the parent of the staging directory
      * @return this builder

@@ -18,16 +18,17 @@ import software.amazon.awssdk.retries.api.RetryToken;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * A retry strategy that delegates every decision to the SDK's strategy and reports each retry it grants,
- * with the failure, the attempt number and the backoff, so that transient S3 trouble is visible in the job
- * log instead of only as a slow transfer.
+ * A retry strategy that delegates every decision to the SDK's strategy and reports each retry it
+ * grants, with the failure, the attempt number and the backoff, so that transient S3 trouble is
+ * visible in the job log instead of only as a slow transfer.
  */
 final class LoggingRetryStrategy implements RetryStrategy {
 
   private final RetryStrategy delegate;
   private final Consumer<String> log;
   // Attempt number of each live token; tokens are per request and dropped by the SDK afterwards.
-  private final Map<RetryToken, Integer> attempts = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<RetryToken, Integer> attempts =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   LoggingRetryStrategy(RetryStrategy delegate, Consumer<String> log) {
     this.delegate = delegate;
@@ -45,8 +46,8 @@ final class LoggingRetryStrategy implements RetryStrategy {
   public RefreshRetryTokenResponse refreshRetryToken(RefreshRetryTokenRequest request) {
     Integer attempt = attempts.remove(request.token());
     int failed = attempt == null ? 1 : attempt;
-    // Throws TokenAcquisitionFailedException when the failure is permanent or the attempts are spent;
-    // the caller then reports the failure itself, so only granted retries are logged here.
+    // Throws TokenAcquisitionFailedException when the failure is permanent or the attempts are
+    // spent; the caller then reports the failure itself, so only granted retries are logged here.
     RefreshRetryTokenResponse response = delegate.refreshRetryToken(request);
     attempts.put(response.token(), failed + 1);
     log.accept(
@@ -108,7 +109,8 @@ final class LoggingRetryStrategy implements RetryStrategy {
   }
 
   /** Builds a {@link LoggingRetryStrategy} around a builder of the SDK's strategy. */
-  // Raw types: RetryStrategy.Builder is self-typed, and the delegate's concrete builder type is unknown.
+  // Raw types: RetryStrategy.Builder is self-typed, and the delegate's concrete builder type is
+  // unknown.
   @SuppressWarnings({"rawtypes", "unchecked"})
   static final class Builder implements RetryStrategy.Builder<Builder, LoggingRetryStrategy> {
     private final RetryStrategy.Builder delegate;

@@ -18,14 +18,16 @@ import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
 
 /**
- * The S3 clients of one toolkit run, created on first use so that a job without any S3 URI pays nothing
- * for them at start-up.
+ * The S3 clients of one toolkit run, created on first use so that a job without any S3 URI pays
+ * nothing for them at start-up.
  *
  * <p>One asynchronous client (the SDK's Java S3 client over the CRT HTTP client, multipart uploads
- * enabled) serves both the ranged parallel downloads and the {@link S3TransferManager} uploads. Every request goes through the SDK's standard retry strategy
- * with {@link S3Settings#maxAttempts()} attempts: transient failures (connection reset or refused, 5xx,
- * throttling) are retried with jittered exponential backoff and each retry is reported to the retry log;
- * permanent ones (403, 404, NoSuchBucket, NoSuchKey, AccessDenied) are not retried. Thread-safe.
+ * enabled) serves both the ranged parallel downloads and the {@link S3TransferManager} uploads.
+ * Every request goes through the SDK's standard retry strategy with {@link
+ * S3Settings#maxAttempts()} attempts: transient failures (connection reset or refused, 5xx,
+ * throttling) are retried with jittered exponential backoff and each retry is reported to the retry
+ * log; permanent ones (403, 404, NoSuchBucket, NoSuchKey, AccessDenied) are not retried.
+ * Thread-safe.
  */
 public final class S3Clients implements AutoCloseable {
 
@@ -53,7 +55,8 @@ public final class S3Clients implements AutoCloseable {
   }
 
   /**
-   * Returns a holder that reports each retried S3 request to {@code retryLog} instead of the logger.
+   * Returns a holder that reports each retried S3 request to {@code retryLog} instead of the
+   * logger.
    *
    * @param settings region, endpoint, credentials and tuning
    * @param retryLog receives one line per retried request (operation, attempt, cause, backoff)
@@ -102,12 +105,16 @@ public final class S3Clients implements AutoCloseable {
                     // Callers keep their in-flight requests near maxConcurrency, so waiting for a
                     // connection means waiting for another part to finish on a slow network.
                     .connectionAcquisitionTimeout(Duration.ofSeconds(60))
-                    // CRT has no read timeout: fail a connection that moves nothing for 30 s, so the
-                    // retry strategy can replace it instead of the job hanging.
+                    // CRT has no read timeout: fail a connection that moves nothing for 60 s, so
+                    // the retry strategy can replace it instead of the job hanging.
                     .connectionHealthConfiguration(
-                        h -> h.minimumThroughputInBps(1L).minimumThroughputTimeout(Duration.ofSeconds(30)))
+                        h ->
+                            h.minimumThroughputInBps(1L)
+                                .minimumThroughputTimeout(Duration.ofSeconds(60)))
                     .tcpKeepAliveConfiguration(
-                        k -> k.keepAliveInterval(Duration.ofSeconds(30)).keepAliveTimeout(Duration.ofSeconds(10))))
+                        k ->
+                            k.keepAliveInterval(Duration.ofSeconds(30))
+                                .keepAliveTimeout(Duration.ofSeconds(10))))
             .overrideConfiguration(
                 o ->
                     o.retryStrategy(

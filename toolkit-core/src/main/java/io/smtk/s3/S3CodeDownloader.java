@@ -28,20 +28,21 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Downloads the user's code ({@code sagemaker_submit_directory=s3://bucket/key/sourcedir.tar.gz}) and
- * extracts it safely into the code directory.
+ * Downloads the user's code ({@code sagemaker_submit_directory=s3://bucket/key/sourcedir.tar.gz})
+ * and extracts it safely into the code directory.
  *
- * <p>The object is fetched with ranged GETs of {@link S3Settings#partSizeBytes()} bytes, up to a quarter
- * of {@link S3Settings#maxConcurrency()} at a time, each written at its offset of one file; the first
- * range also tells the object's size and ETag, and the others are conditional on that ETag, so an object
- * replaced mid-download fails instead of mixing two versions. (The SDK's own parallel download splits by
- * multipart part numbers, which gives one request for an object uploaded in one PUT.) Progress is logged
- * every 10% or every 5 seconds. Retries are those of {@link S3Clients}.
+ * <p>The object is fetched with ranged GETs of {@link S3Settings#partSizeBytes()} bytes, up to a
+ * quarter of {@link S3Settings#maxConcurrency()} at a time, each written at its offset of one file;
+ * the first range also tells the object's size and ETag, and the others are conditional on that
+ * ETag, so an object replaced mid-download fails instead of mixing two versions. (The SDK's own
+ * parallel download splits by multipart part numbers, which gives one request for an object
+ * uploaded in one PUT.) Progress is logged every 10% or every 5 seconds. Retries are those of
+ * {@link S3Clients}.
  *
- * <p>When the code directory is not empty (code baked into the image) and a submit directory is given
- * too, the Python toolkit silently skips the download. Here the submitted code wins: each top-level entry
- * of the archive replaces the entry of the same name whole, the other entries are kept, and a warning
- * names the directory and the replaced entries.
+ * <p>When the code directory is not empty (code baked into the image) and a submit directory is
+ * given too, the Python toolkit silently skips the download. Here the submitted code wins: each
+ * top-level entry of the archive replaces the entry of the same name whole, the other entries are
+ * kept, and a warning names the directory and the replaced entries.
  */
 public final class S3CodeDownloader {
 
@@ -68,8 +69,8 @@ public final class S3CodeDownloader {
   }
 
   /**
-   * Returns a downloader that stages archives in {@code tempDir} and sends its progress lines to {@code
-   * log}.
+   * Returns a downloader that stages archives in {@code tempDir} and sends its progress lines to
+   * {@code log}.
    *
    * @param clients the job's S3 clients (created on first download)
    * @param tempDir where the downloaded archive is kept until it is extracted
@@ -81,14 +82,15 @@ public final class S3CodeDownloader {
   }
 
   /**
-   * Downloads {@code uri} and extracts it into {@code codeDir} (see the class comment for a non-empty
-   * directory). Nothing is extracted unless the whole archive was downloaded and read.
+   * Downloads {@code uri} and extracts it into {@code codeDir} (see the class comment for a
+   * non-empty directory). Nothing is extracted unless the whole archive was downloaded and read.
    *
    * @param uri the archive, a gzip-compressed or plain tar
    * @param codeDir the code directory, created if missing
    * @return what was extracted
    * @throws InvalidS3UriException if {@code uri} names a bucket or prefix instead of an object
-   * @throws S3TransferException if the download fails; the message names the URI and S3's error code
+   * @throws S3TransferException if the download fails; the message names the URI and S3's error
+   *     code
    * @throws ArchiveExtractionException if the object is not a valid archive or holds unsafe entries
    */
   public ExtractionResult downloadAndExtract(S3Uri uri, Path codeDir) throws ToolkitException {
@@ -141,7 +143,8 @@ public final class S3CodeDownloader {
       if (count > 0) {
         LOG.warn(
             "Code directory {} is not empty ({} entries) and sagemaker_submit_directory is {}: the"
-                + " archive's top-level entries replace those of the same name, the others are kept",
+                + " archive's top-level entries replace those of the same name, the others are"
+                + " kept",
             codeDir,
             count,
             uri);
@@ -158,11 +161,13 @@ public final class S3CodeDownloader {
    * @param destination the file to write
    * @return size, ranges and timing of the download
    * @throws InvalidS3UriException if {@code uri} names a bucket or prefix instead of an object
-   * @throws S3TransferException if the download fails; the message names the URI and S3's error code
+   * @throws S3TransferException if the download fails; the message names the URI and S3's error
+   *     code
    */
   public DownloadResult download(S3Uri uri, Path destination) throws ToolkitException {
     if (uri.key().isEmpty() || uri.key().endsWith("/")) {
-      throw new InvalidS3UriException(uri.toString(), "expected an object key, not a bucket or prefix");
+      throw new InvalidS3UriException(
+          uri.toString(), "expected an object key, not a bucket or prefix");
     }
     long start = System.nanoTime();
     try {
@@ -173,8 +178,7 @@ public final class S3CodeDownloader {
     }
   }
 
-  private DownloadResult fetch(S3Uri uri, Path destination, long start)
-      throws S3TransferException {
+  private DownloadResult fetch(S3Uri uri, Path destination, long start) throws S3TransferException {
     S3AsyncClient client = clients.client();
     long partSize = clients.settings().partSizeBytes();
     GetObjectResponse first;
@@ -199,8 +203,7 @@ public final class S3CodeDownloader {
               client.getObject(
                   GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build(),
                   AsyncResponseTransformer.toFile(
-                      destination,
-                      FileTransformerConfiguration.defaultCreateOrReplaceExisting())),
+                      destination, FileTransformerConfiguration.defaultCreateOrReplaceExisting())),
               uri);
       return finish(uri, destination, whole.contentLength(), 1, start);
     }
@@ -225,58 +228,82 @@ public final class S3CodeDownloader {
             + lanes
             + " at a time");
     progress.add(firstPart.bytes());
-    AtomicInteger next = new AtomicInteger(1);
-    AtomicBoolean failed = new AtomicBoolean();
-    List<CompletableFuture<Void>> running = new ArrayList<>();
-    for (int i = 0; i < lanes; i++) {
-      running.add(
-          lane(client, uri, destination, first.eTag(), partSize, total, ranges, next, failed,
-              progress));
-    }
-    await(CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)), uri);
+    RangedDownload download =
+        new RangedDownload(client, uri, destination, first.eTag(), partSize, total, progress);
+    await(download.start(lanes), uri);
     return finish(uri, destination, total, ranges, start);
   }
 
-  /** Fetches ranges one after another until none is left; several lanes run side by side. */
-  private static CompletableFuture<Void> lane(
-      S3AsyncClient client,
-      S3Uri uri,
-      Path destination,
-      String eTag,
-      long partSize,
-      long total,
-      int ranges,
-      AtomicInteger next,
-      AtomicBoolean failed,
-      TransferProgress progress) {
-    int index = next.getAndIncrement();
-    if (index >= ranges || failed.get()) {
-      return CompletableFuture.completedFuture(null);
+  /**
+   * The ranges after the first: several lanes each fetch the next free range until none is left,
+   * and stop taking new ranges once one has failed.
+   */
+  private static final class RangedDownload {
+    private final S3AsyncClient client;
+    private final S3Uri uri;
+    private final Path destination;
+    private final String eTag;
+    private final long partSize;
+    private final long total;
+    private final int ranges;
+    private final TransferProgress progress;
+    private final AtomicInteger next = new AtomicInteger(1);
+    private final AtomicBoolean failed = new AtomicBoolean();
+
+    RangedDownload(
+        S3AsyncClient client,
+        S3Uri uri,
+        Path destination,
+        String eTag,
+        long partSize,
+        long total,
+        TransferProgress progress) {
+      this.client = client;
+      this.uri = uri;
+      this.destination = destination;
+      this.eTag = eTag;
+      this.partSize = partSize;
+      this.total = total;
+      this.ranges = (int) ((total + partSize - 1) / partSize);
+      this.progress = progress;
     }
-    long offset = index * partSize;
-    long length = Math.min(partSize, total - offset);
-    CountingFileTransformer transformer =
-        new CountingFileTransformer(
-            AsyncResponseTransformer.toFile(
-                destination,
-                FileTransformerConfiguration.builder()
-                    .fileWriteOption(FileWriteOption.WRITE_TO_POSITION)
-                    .position(offset)
-                    .failureBehavior(FailureBehavior.LEAVE)
-                    .build()),
-            progress);
-    return client
-        .getObject(request(uri, offset, length, eTag), transformer)
-        .whenComplete(
-            (response, error) -> {
-              if (error != null) {
-                failed.set(true); // stop the other lanes from starting new ranges
-              }
-            })
-        .thenCompose(
-            response ->
-                lane(client, uri, destination, eTag, partSize, total, ranges, next, failed,
-                    progress));
+
+    CompletableFuture<Void> start(int lanes) {
+      List<CompletableFuture<Void>> running = new ArrayList<>();
+      for (int i = 0; i < lanes; i++) {
+        running.add(lane());
+      }
+      // allOf completes only when every lane has stopped, so no write is still running on failure.
+      return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Void> lane() {
+      int index = next.getAndIncrement();
+      if (index >= ranges || failed.get()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      long offset = index * partSize;
+      long length = Math.min(partSize, total - offset);
+      CountingFileTransformer transformer =
+          new CountingFileTransformer(
+              AsyncResponseTransformer.toFile(
+                  destination,
+                  FileTransformerConfiguration.builder()
+                      .fileWriteOption(FileWriteOption.WRITE_TO_POSITION)
+                      .position(offset)
+                      .failureBehavior(FailureBehavior.LEAVE)
+                      .build()),
+              progress);
+      return client
+          .getObject(request(uri, offset, length, eTag), transformer)
+          .whenComplete(
+              (response, error) -> {
+                if (error != null) {
+                  failed.set(true);
+                }
+              })
+          .thenCompose(response -> lane());
+    }
   }
 
   private static GetObjectRequest request(S3Uri uri, long offset, long length, String eTag) {
@@ -310,7 +337,12 @@ public final class S3CodeDownloader {
       size = Files.size(destination);
     } catch (IOException e) {
       throw new S3TransferException(
-          "Could not download " + uri + ": the downloaded file " + destination + " is unreadable: " + e,
+          "Could not download "
+              + uri
+              + ": the downloaded file "
+              + destination
+              + " is unreadable: "
+              + e,
           uri.toString(),
           null,
           0,
@@ -350,7 +382,9 @@ public final class S3CodeDownloader {
       Throwable cause = S3Failures.unwrap(e);
       if (cause instanceof S3Exception s3 && s3.statusCode() == 412) {
         throw new S3TransferException(
-            "Could not download " + uri + ": the object changed while it was being downloaded"
+            "Could not download "
+                + uri
+                + ": the object changed while it was being downloaded"
                 + " (PreconditionFailed, HTTP 412)",
             uri.toString(),
             "PreconditionFailed",

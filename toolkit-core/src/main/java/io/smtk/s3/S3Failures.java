@@ -7,7 +7,10 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
-/** Turns the SDK's exceptions into {@link S3TransferException}s whose message names the URI and code. */
+/**
+ * Turns the SDK's exceptions into {@link S3TransferException}s whose message names the URI and
+ * code.
+ */
 final class S3Failures {
 
   private S3Failures() {}
@@ -30,7 +33,9 @@ final class S3Failures {
       status = service.statusCode();
       code = details == null ? null : details.errorCode();
       String text = details == null ? null : details.errorMessage();
-      message.append(": ").append(code == null ? "HTTP " + status : code + " (HTTP " + status + ")");
+      message
+          .append(": ")
+          .append(code == null ? "HTTP " + status : code + " (HTTP " + status + ")");
       if (text != null && !text.isBlank()) {
         message.append(": ").append(text);
       }

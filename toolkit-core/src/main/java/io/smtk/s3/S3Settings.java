@@ -7,21 +7,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How the toolkit talks to S3: region, endpoint, credentials, retries and transfer tuning, read from an
- * environment map that the caller passes in (the toolkit reads the process environment in one place).
+ * How the toolkit talks to S3: region, endpoint, credentials, retries and transfer tuning, read
+ * from an environment map that the caller passes in (the toolkit reads the process environment in
+ * one place).
  *
  * <p>{@link #fromEnvironment(Map)} reads these keys:
  *
  * <ul>
- *   <li>{@code AWS_REGION}, else {@code SAGEMAKER_REGION}: the region. When neither is set the SDK's own
- *       region chain decides, except that a custom endpoint without a region gets {@code us-east-1}.
+ *   <li>{@code AWS_REGION}, else {@code SAGEMAKER_REGION}: the region. When neither is set the
+ *       SDK's own region chain decides, except that a custom endpoint without a region gets {@code
+ *       us-east-1}.
  *   <li>{@code S3_ENDPOINT_URL} (what the Python toolkit reads), else the SDK's standard {@code
  *       AWS_ENDPOINT_URL_S3}, else {@code AWS_ENDPOINT_URL}; the last two are ignored when {@code
  *       AWS_IGNORE_CONFIGURED_ENDPOINT_URLS} is {@code true}. A custom endpoint turns on path-style
  *       addressing, which S3-compatible stores expect.
- *   <li>{@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and {@code AWS_SESSION_TOKEN}: static
- *       credentials when the first two are set; otherwise the SDK's default chain (container credentials
- *       on SageMaker).
+ *   <li>{@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and {@code AWS_SESSION_TOKEN}:
+ *       static credentials when the first two are set; otherwise the SDK's default chain (container
+ *       credentials on SageMaker).
  * </ul>
  *
  * @param region the region, or null to let the SDK's chain decide
@@ -31,7 +33,8 @@ import java.util.Optional;
  * @param secretAccessKey static secret key, or null for the default chain
  * @param sessionToken session token of the static credentials, or null
  * @param maxAttempts attempts per request, the first included (so 5 means 4 retries)
- * @param partSizeBytes size of a ranged GET and of a multipart upload part; also the multipart threshold
+ * @param partSizeBytes size of a ranged GET and of a multipart upload part; also the multipart
+ *     threshold
  * @param maxConcurrency most requests in flight on one client
  */
 public record S3Settings(
@@ -45,7 +48,9 @@ public record S3Settings(
     long partSizeBytes,
     int maxConcurrency) {
 
-  /** Attempts per request: enough to ride out a short outage (about 10 s of backoff), never forever. */
+  /**
+   * Attempts per request: enough to ride out a short outage (about 10 s of backoff), never forever.
+   */
   public static final int DEFAULT_MAX_ATTEMPTS = 8;
 
   /** 8 MiB, the part size of the AWS CLI and boto3. */
@@ -69,7 +74,8 @@ public record S3Settings(
           "partSizeBytes must be at least 5 MiB, got " + partSizeBytes);
     }
     if (maxConcurrency < 1) {
-      throw new IllegalArgumentException("maxConcurrency must be at least 1, got " + maxConcurrency);
+      throw new IllegalArgumentException(
+          "maxConcurrency must be at least 1, got " + maxConcurrency);
     }
     if ((accessKeyId == null) != (secretAccessKey == null)) {
       throw new IllegalArgumentException("accessKeyId and secretAccessKey must be set together");
@@ -81,8 +87,8 @@ public record S3Settings(
    *
    * @param env the process environment, or a map standing for it
    * @return the settings, with the default retry and transfer tuning
-   * @throws IllegalArgumentException if an endpoint variable is not an absolute http(s) URL; the message
-   *     names the variable
+   * @throws IllegalArgumentException if an endpoint variable is not an absolute http(s) URL; the
+   *     message names the variable
    */
   public static S3Settings fromEnvironment(Map<String, String> env) {
     String region = firstNonBlank(env, "AWS_REGION", "SAGEMAKER_REGION");
@@ -147,8 +153,15 @@ public record S3Settings(
    */
   public S3Settings withMaxAttempts(int attempts) {
     return new S3Settings(
-        region, endpointOverride, pathStyle, accessKeyId, secretAccessKey, sessionToken, attempts,
-        partSizeBytes, maxConcurrency);
+        region,
+        endpointOverride,
+        pathStyle,
+        accessKeyId,
+        secretAccessKey,
+        sessionToken,
+        attempts,
+        partSizeBytes,
+        maxConcurrency);
   }
 
   /**
@@ -159,8 +172,15 @@ public record S3Settings(
    */
   public S3Settings withPartSizeBytes(long bytes) {
     return new S3Settings(
-        region, endpointOverride, pathStyle, accessKeyId, secretAccessKey, sessionToken, maxAttempts,
-        bytes, maxConcurrency);
+        region,
+        endpointOverride,
+        pathStyle,
+        accessKeyId,
+        secretAccessKey,
+        sessionToken,
+        maxAttempts,
+        bytes,
+        maxConcurrency);
   }
 
   /**
@@ -171,8 +191,15 @@ public record S3Settings(
    */
   public S3Settings withMaxConcurrency(int requests) {
     return new S3Settings(
-        region, endpointOverride, pathStyle, accessKeyId, secretAccessKey, sessionToken, maxAttempts,
-        partSizeBytes, requests);
+        region,
+        endpointOverride,
+        pathStyle,
+        accessKeyId,
+        secretAccessKey,
+        sessionToken,
+        maxAttempts,
+        partSizeBytes,
+        requests);
   }
 
   /** Never prints the secret key or the session token, since settings end up in logs. */

@@ -5,11 +5,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Thrown when an S3 transfer fails for good: a permanent error (no such bucket or key, access denied) at
- * once, or a transient one (connection reset, 5xx, throttling) once the bounded retries are spent.
+ * Thrown when an S3 transfer fails for good: a permanent error (no such bucket or key, access
+ * denied) at once, or a transient one (connection reset, 5xx, throttling) once the bounded retries
+ * are spent.
  *
- * <p>The message names the S3 URI and, when S3 answered, its error code and HTTP status, e.g. {@code
- * Could not download s3://bucket/code.tar.gz: NoSuchKey (HTTP 404): The specified key does not exist.}
+ * <p>The message names the S3 URI and, when S3 answered, its error code and HTTP status, e.g.
+ * {@code Could not download s3://bucket/code.tar.gz: NoSuchKey (HTTP 404): The specified key does
+ * not exist.}
  */
 public final class S3TransferException extends ToolkitException {
 
@@ -46,7 +48,8 @@ public final class S3TransferException extends ToolkitException {
   }
 
   /**
-   * Returns S3's error code, such as {@code NoSuchBucket}, {@code NoSuchKey} or {@code AccessDenied}.
+   * Returns S3's error code, such as {@code NoSuchBucket}, {@code NoSuchKey} or {@code
+   * AccessDenied}.
    *
    * @return the code, or empty when the request never got an S3 answer (network failure)
    */

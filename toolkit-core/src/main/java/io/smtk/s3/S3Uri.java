@@ -4,11 +4,13 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * An S3 location: a bucket and a key (or key prefix, possibly empty), parsed from {@code s3://bucket/key}.
+ * An S3 location: a bucket and a key (or key prefix, possibly empty), parsed from {@code
+ * s3://bucket/key}.
  *
- * <p>The scheme is matched case-insensitively, as Python's {@code urlparse} lower-cases it, so {@code
- * S3://} is accepted. The key is kept exactly as written, without percent-decoding: S3 keys may hold
- * characters such as spaces, {@code ?} or {@code #} that a {@link java.net.URI} would reject or split off.
+ * <p>The scheme is matched case-insensitively, as Python's {@code urlparse} lower-cases it, so
+ * {@code S3://} is accepted. The key is kept exactly as written, without percent-decoding: S3 keys
+ * may hold characters such as spaces, {@code ?} or {@code #} that a {@link java.net.URI} would
+ * reject or split off.
  *
  * @param bucket the bucket name, never empty
  * @param key the key or key prefix, without a leading {@code /}; empty for the bucket's root
@@ -30,8 +32,8 @@ public record S3Uri(String bucket, String key) {
    *
    * @param uri the text to parse
    * @return the location
-   * @throws InvalidS3UriException if the scheme is not {@code s3}, the bucket is missing, or the bucket
-   *     name has characters S3 never allows in one
+   * @throws InvalidS3UriException if the scheme is not {@code s3}, the bucket is missing, or the
+   *     bucket name has characters S3 never allows in one
    */
   public static S3Uri parse(String uri) throws InvalidS3UriException {
     if (uri == null) {

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The outcome of an {@link IntermediateOutputSync} run, returned by {@link
- * IntermediateOutputSync#stopAndFlush}: what was uploaded, how many uploads failed along the way, and
- * which files are not in S3 in their final state.
+ * IntermediateOutputSync#stopAndFlush}: what was uploaded, how many uploads failed along the way,
+ * and which files are not in S3 in their final state.
  *
  * @param prefix the S3 prefix the files went to
  * @param uploads completed uploads, re-uploads of a changed file included

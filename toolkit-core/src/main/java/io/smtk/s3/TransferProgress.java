@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Counts the bytes of one transfer and reports progress every 10% or every few seconds, whichever comes
- * first, instead of once per chunk.
+ * Counts the bytes of one transfer and reports progress every 10% or every few seconds, whichever
+ * comes first, instead of once per chunk.
  */
 final class TransferProgress {
 

@@ -36,12 +36,15 @@ class SafeTarExtractorTest {
   }
 
   private static String mode(Path path) throws IOException {
-    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+    return PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
   }
 
   private List<String> leftovers() throws IOException {
     try (Stream<Path> list = Files.list(tmp)) {
-      return list.map(p -> p.getFileName().toString()).filter(n -> n.contains(".extract-")).toList();
+      return list.map(p -> p.getFileName().toString())
+          .filter(n -> n.contains(".extract-"))
+          .toList();
     }
   }
 
@@ -240,7 +243,8 @@ class SafeTarExtractorTest {
 
   @Test
   void extract_manySmallFilesWithRepeatsAndLinks_keepsArchiveOrder() throws Exception {
-    // Enough small files for the parallel writers; repeated paths and links must still see archive order.
+    // Enough small files for the parallel writers; repeated paths and links must still see archive
+    // order.
     Path archive = tmp.resolve("many.tar.gz");
     try (TarFixture tar = TarFixture.gzip(archive)) {
       for (int i = 0; i < 500; i++) {
@@ -249,7 +253,9 @@ class SafeTarExtractorTest {
       for (int i = 0; i < 500; i += 3) {
         tar.file("d" + (i % 7) + "/f" + i + ".txt", "second " + i);
       }
-      tar.hardLink("linked.txt", "d0/f0.txt").symlink("alias", "d1/f1.txt").file("d2/f2.txt", 0700, new byte[] {7});
+      tar.hardLink("linked.txt", "d0/f0.txt")
+          .symlink("alias", "d1/f1.txt")
+          .file("d2/f2.txt", 0700, new byte[] {7});
     }
 
     ExtractionResult result = extractor.extract(archive, tmp.resolve("code"));
@@ -263,7 +269,9 @@ class SafeTarExtractorTest {
     }
     assertThat(tmp.resolve("code/linked.txt")).hasContent("second 0");
     assertThat(tmp.resolve("code/alias")).hasContent("first 1");
-    assertThat(Files.readAllBytes(tmp.resolve("code/d2/f2.txt"))).as("the later entry wins").containsExactly(7);
+    assertThat(Files.readAllBytes(tmp.resolve("code/d2/f2.txt")))
+        .as("the later entry wins")
+        .containsExactly(7);
     assertThat(mode(tmp.resolve("code/d2/f2.txt"))).isEqualTo("rwx------");
     assertThat(result.files()).isEqualTo(500 + 167 + 2);
   }

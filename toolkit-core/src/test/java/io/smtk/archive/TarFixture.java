@@ -37,7 +37,8 @@ public final class TarFixture implements AutoCloseable {
   public static TarFixture gzip(Path file) {
     try {
       return new TarFixture(
-          new GZIPOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), 1 << 16));
+          new GZIPOutputStream(
+              new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), 1 << 16));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -17,8 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of S3Mock that misbehaves on its first connections, one fault per
- * connection in the order given, then forwards faithfully.
+ * A TCP proxy on 127.0.0.1 in front of S3Mock that misbehaves on its first connections, one fault
+ * per connection in the order given, then forwards faithfully.
  */
 final class FaultyProxy implements AutoCloseable {
 
@@ -41,11 +41,13 @@ final class FaultyProxy implements AutoCloseable {
   private final List<Fault> faults;
   private final AtomicInteger connections = new AtomicInteger();
   private final List<String> events = new CopyOnWriteArrayList<>();
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "faulty-proxy");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "faulty-proxy");
+            t.setDaemon(true);
+            return t;
+          });
   private final List<Socket> open = new CopyOnWriteArrayList<>();
 
   FaultyProxy(int upstreamPort, List<Fault> faults) throws IOException {
@@ -97,8 +99,15 @@ final class FaultyProxy implements AutoCloseable {
           reset(client);
         }
         case RESET_MID_RESPONSE -> forward(client, 64 * 1024);
-        case SLOW_DOWN_503 -> answer(client, 503, "Slow Down", "SlowDown", "Please reduce your request rate.");
-        case INTERNAL_ERROR_500 -> answer(client, 500, "Internal Server Error", "InternalError", "We encountered an internal error.");
+        case SLOW_DOWN_503 ->
+            answer(client, 503, "Slow Down", "SlowDown", "Please reduce your request rate.");
+        case INTERNAL_ERROR_500 ->
+            answer(
+                client,
+                500,
+                "Internal Server Error",
+                "InternalError",
+                "We encountered an internal error.");
         default -> throw new IllegalStateException(fault.toString());
       }
     } catch (IOException e) {
@@ -143,12 +152,20 @@ final class FaultyProxy implements AutoCloseable {
       throws IOException {
     readHeaders(client.getInputStream());
     byte[] body =
-        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>"
-                + message + "</Message><RequestId>proxy</RequestId></Error>")
+        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
+                + code
+                + "</Code><Message>"
+                + message
+                + "</Message><RequestId>proxy</RequestId></Error>")
             .getBytes(StandardCharsets.UTF_8);
     String head =
-        "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/xml\r\nContent-Length: "
-            + body.length + "\r\nConnection: close\r\n\r\n";
+        "HTTP/1.1 "
+            + status
+            + " "
+            + reason
+            + "\r\nContent-Type: application/xml\r\nContent-Length: "
+            + body.length
+            + "\r\nConnection: close\r\n\r\n";
     OutputStream out = client.getOutputStream();
     out.write(head.getBytes(StandardCharsets.US_ASCII));
     out.write(body);
@@ -164,7 +181,10 @@ final class FaultyProxy implements AutoCloseable {
       seen.write(b);
       byte[] bytes = seen.toByteArray();
       int len = bytes.length;
-      if (len >= 4 && bytes[len - 4] == '\r' && bytes[len - 3] == '\n' && bytes[len - 2] == '\r'
+      if (len >= 4
+          && bytes[len - 4] == '\r'
+          && bytes[len - 3] == '\n'
+          && bytes[len - 2] == '\r'
           && bytes[len - 1] == '\n') {
         return;
       }

@@ -33,7 +33,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-/** Tests for {@link IntermediateOutputSync} against S3Mock: every object is read back after stop. */
+/**
+ * Tests for {@link IntermediateOutputSync} against S3Mock: every object is read back after stop.
+ */
 class IntermediateOutputSyncIntegrationTest {
 
   @RegisterExtension
@@ -67,7 +69,8 @@ class IntermediateOutputSyncIntegrationTest {
     intermediate = tmp.resolve("opt/ml/output/intermediate");
     // A job name per test, so tests never see each other's objects.
     prefix =
-        IntermediateOutputSync.prefixFor(S3Uri.parse("s3://bucket/outputs"), "job-" + (++jobCounter));
+        IntermediateOutputSync.prefixFor(
+            S3Uri.parse("s3://bucket/outputs"), "job-" + (++jobCounter));
     jobPrefix = prefix.key();
   }
 
@@ -88,12 +91,17 @@ class IntermediateOutputSyncIntegrationTest {
 
   private byte[] object(String relative) {
     ResponseBytes<GetObjectResponse> bytes =
-        testClient.getObjectAsBytes(b -> b.bucket(S3MockSupport.BUCKET).key(jobPrefix + "/" + relative));
+        testClient.getObjectAsBytes(
+            b -> b.bucket(S3MockSupport.BUCKET).key(jobPrefix + "/" + relative));
     return bytes.asByteArray();
   }
 
-  /** Waits until the object exists with exactly {@code expected}; proves uploads happen while training runs. */
-  private void awaitObject(String relative, byte[] expected, Duration timeout) throws InterruptedException {
+  /**
+   * Waits until the object exists with exactly {@code expected}; proves uploads happen while
+   * training runs.
+   */
+  private void awaitObject(String relative, byte[] expected, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     byte[] last = null;
     while (System.nanoTime() < deadline) {
@@ -108,7 +116,10 @@ class IntermediateOutputSyncIntegrationTest {
       Thread.sleep(50);
     }
     throw new AssertionError(
-        relative + " not uploaded within " + timeout + (last == null ? "" : " (has " + last.length + " bytes)"));
+        relative
+            + " not uploaded within "
+            + timeout
+            + (last == null ? "" : " (has " + last.length + " bytes)"));
   }
 
   private void assertS3MatchesFolder() throws IOException {
@@ -168,7 +179,8 @@ class IntermediateOutputSyncIntegrationTest {
       sync.start();
       Path written = Files.writeString(outside.resolve("model.tmp"), "weights v1");
       Files.move(written, intermediate.resolve("model.bin"), StandardCopyOption.ATOMIC_MOVE);
-      // The usual atomic-replace pattern inside the tree: write a temp name, rename over the target.
+      // The usual atomic-replace pattern inside the tree: write a temp name, rename over the
+      // target.
       Files.writeString(intermediate.resolve(".model.bin.tmp"), "weights v2");
       Files.move(
           intermediate.resolve(".model.bin.tmp"),
@@ -197,7 +209,10 @@ class IntermediateOutputSyncIntegrationTest {
       // A whole tree prepared elsewhere and renamed in.
       Path tree = Files.createDirectories(tmp.resolve("prepared/a/b"));
       Files.writeString(tree.resolve("c.txt"), "moved tree");
-      Files.move(tmp.resolve("prepared"), intermediate.resolve("prepared"), StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          tmp.resolve("prepared"),
+          intermediate.resolve("prepared"),
+          StandardCopyOption.ATOMIC_MOVE);
       awaitObject("prepared/a/b/c.txt", bytes("moved tree"), Duration.ofSeconds(10));
       Files.writeString(intermediate.resolve("prepared/a/b/later.txt"), "after the move");
       awaitObject("prepared/a/b/later.txt", bytes("after the move"), Duration.ofSeconds(10));
@@ -211,7 +226,8 @@ class IntermediateOutputSyncIntegrationTest {
   void stopAndFlush_fileStillBeingWrittenWhenJobEnds_uploadsItsFinalContent() throws Exception {
     Path log = intermediate.resolve("logs/train.log");
     try (S3Clients clients = clients()) {
-      // A long settle time: the flush must upload at once instead of waiting for the file to settle.
+      // A long settle time: the flush must upload at once instead of waiting for the file to
+      // settle.
       IntermediateOutputSync sync =
           IntermediateOutputSync.builder(intermediate, prefix, clients)
               .settleTime(Duration.ofSeconds(20))
@@ -278,8 +294,10 @@ class IntermediateOutputSyncIntegrationTest {
               .snapshotMaxBytes(16L * 1024 * 1024) // exercise the in-place path as well
               .build();
       sync.start();
-      S3CodeDownloaderIntegrationTest.writeRandom(intermediate.resolve("big-copied.bin"), 12L << 20, 5);
-      S3CodeDownloaderIntegrationTest.writeRandom(intermediate.resolve("big-in-place.bin"), 40L << 20, 6);
+      S3CodeDownloaderIntegrationTest.writeRandom(
+          intermediate.resolve("big-copied.bin"), 12L << 20, 5);
+      S3CodeDownloaderIntegrationTest.writeRandom(
+          intermediate.resolve("big-in-place.bin"), 40L << 20, 6);
 
       SyncSummary summary = sync.stopAndFlush(FLUSH_TIMEOUT);
 
@@ -343,7 +361,8 @@ class IntermediateOutputSyncIntegrationTest {
 
   @Test
   void stopAndFlush_connectionsResetAtFirst_retriesLoggedAndEverythingUploaded() throws Exception {
-    List<Fault> faults = List.of(Fault.RESET_AFTER_REQUEST, Fault.SLOW_DOWN_503, Fault.RESET_MID_RESPONSE);
+    List<Fault> faults =
+        List.of(Fault.RESET_AFTER_REQUEST, Fault.SLOW_DOWN_503, Fault.RESET_MID_RESPONSE);
     try (FaultyProxy proxy = new FaultyProxy(S3_MOCK.getHttpPort(), faults);
         S3Clients clients = clients(proxy.port())) {
       IntermediateOutputSync sync = sync(clients);
@@ -351,7 +370,8 @@ class IntermediateOutputSyncIntegrationTest {
       for (int i = 0; i < 10; i++) {
         Files.writeString(intermediate.resolve("part-" + i + ".txt"), "part " + i);
       }
-      S3CodeDownloaderIntegrationTest.writeRandom(intermediate.resolve("multipart.bin"), 20L << 20, 11);
+      S3CodeDownloaderIntegrationTest.writeRandom(
+          intermediate.resolve("multipart.bin"), 20L << 20, 11);
 
       SyncSummary summary = sync.stopAndFlush(FLUSH_TIMEOUT);
 
@@ -409,7 +429,8 @@ class IntermediateOutputSyncIntegrationTest {
     try (S3Clients clients = clients()) {
       IntermediateOutputSync sync = sync(clients);
       sync.start();
-      try (var channel = Files.newByteChannel(sparse, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (var channel =
+          Files.newByteChannel(sparse, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         channel.position(size - 5);
         channel.write(java.nio.ByteBuffer.wrap(bytes("tail!")));
       }
@@ -421,7 +442,8 @@ class IntermediateOutputSyncIntegrationTest {
           "5 GiB sparse file: flush %d ms, %s%n", (System.nanoTime() - start) / 1_000_000, summary);
       assertThat(summary.complete()).as(summary.toString()).isTrue();
     }
-    var head = testClient.headObject(b -> b.bucket(S3MockSupport.BUCKET).key(jobPrefix + "/sparse.bin"));
+    var head =
+        testClient.headObject(b -> b.bucket(S3MockSupport.BUCKET).key(jobPrefix + "/sparse.bin"));
     assertThat(head.contentLength()).isEqualTo(size);
     assertS3MatchesFolder();
   }

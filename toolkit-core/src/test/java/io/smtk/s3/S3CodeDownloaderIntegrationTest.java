@@ -50,7 +50,8 @@ class S3CodeDownloaderIntegrationTest {
   }
 
   private S3Clients clients() {
-    return S3Clients.create(S3Settings.fromEnvironment(S3MockSupport.env(S3_MOCK.getHttpPort())), log::add);
+    return S3Clients.create(
+        S3Settings.fromEnvironment(S3MockSupport.env(S3_MOCK.getHttpPort())), log::add);
   }
 
   private S3CodeDownloader downloader(S3Clients clients) {
@@ -69,7 +70,10 @@ class S3CodeDownloaderIntegrationTest {
     try (TarFixture tar = TarFixture.gzip(archive)) {
       tar.file("train.py", "import sys\nprint(sys.argv)\n")
           .file("requirements.txt", "numpy\n")
-          .file("scripts/launch.sh", 0755, "#!/bin/sh\nexec python3 train.py \"$@\"\n".getBytes(StandardCharsets.UTF_8))
+          .file(
+              "scripts/launch.sh",
+              0755,
+              "#!/bin/sh\nexec python3 train.py \"$@\"\n".getBytes(StandardCharsets.UTF_8))
           .file("pkg/__init__.py", "")
           .file("pkg/models/deep/weights.bin", 0640, model);
     }
@@ -80,7 +84,8 @@ class S3CodeDownloaderIntegrationTest {
     try (S3Clients clients = clients()) {
       result =
           downloader(clients)
-              .downloadAndExtract(S3Uri.parse("s3://bucket/jobs/job-1/source/sourcedir.tar.gz"), code);
+              .downloadAndExtract(
+                  S3Uri.parse("s3://bucket/jobs/job-1/source/sourcedir.tar.gz"), code);
     }
 
     assertThat(result.files()).isEqualTo(5);
@@ -90,7 +95,8 @@ class S3CodeDownloaderIntegrationTest {
     assertThat(Files.isExecutable(code.resolve("scripts/launch.sh"))).isTrue();
     assertThat(
             PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(code.resolve("scripts/launch.sh"), LinkOption.NOFOLLOW_LINKS)))
+                Files.getPosixFilePermissions(
+                    code.resolve("scripts/launch.sh"), LinkOption.NOFOLLOW_LINKS)))
         .isEqualTo("rwxr-xr-x");
     assertThat(
             PosixFilePermissions.toString(
@@ -175,8 +181,10 @@ class S3CodeDownloaderIntegrationTest {
               S3TransferException.class, e -> assertThat(e.errorCode()).contains("NoSuchBucket"))
           .hasMessageStartingWith(
               "Could not download s3://no-such-bucket/sourcedir.tar.gz: NoSuchBucket (HTTP 404)")
-          .satisfies(e -> assertThat(((S3TransferException) e).failureReason())
-              .startsWith("S3TransferException: Could not download s3://no-such-bucket/"));
+          .satisfies(
+              e ->
+                  assertThat(((S3TransferException) e).failureReason())
+                      .startsWith("S3TransferException: Could not download s3://no-such-bucket/"));
     }
     assertThat(log).noneMatch(l -> l.contains("retrying"));
   }
@@ -192,7 +200,8 @@ class S3CodeDownloaderIntegrationTest {
 
     try (S3Clients clients = clients()) {
       S3CodeDownloader downloader = downloader(clients);
-      assertThatThrownBy(() -> downloader.downloadAndExtract(S3Uri.parse("s3://bucket/evil.tar.gz"), code))
+      assertThatThrownBy(
+              () -> downloader.downloadAndExtract(S3Uri.parse("s3://bucket/evil.tar.gz"), code))
           .isInstanceOf(UnsafeArchiveEntryException.class)
           .hasMessageContaining("'../../etc/cron.d/evil'");
     }
@@ -208,7 +217,8 @@ class S3CodeDownloaderIntegrationTest {
 
     try (S3Clients clients = clients()) {
       S3CodeDownloader downloader = downloader(clients);
-      assertThatThrownBy(() -> downloader.downloadAndExtract(S3Uri.parse("s3://bucket/readme.tar.gz"), code))
+      assertThatThrownBy(
+              () -> downloader.downloadAndExtract(S3Uri.parse("s3://bucket/readme.tar.gz"), code))
           .isInstanceOf(ArchiveExtractionException.class)
           .hasMessageContaining("Not a gzip-compressed or plain tar archive");
     }
@@ -221,7 +231,8 @@ class S3CodeDownloaderIntegrationTest {
   void download_prefixInsteadOfObject_throwsInvalidUri() throws Exception {
     try (S3Clients clients = clients()) {
       S3CodeDownloader downloader = downloader(clients);
-      assertThatThrownBy(() -> downloader.download(S3Uri.parse("s3://bucket/dir/"), tmp.resolve("x")))
+      assertThatThrownBy(
+              () -> downloader.download(S3Uri.parse("s3://bucket/dir/"), tmp.resolve("x")))
           .isInstanceOf(InvalidS3UriException.class)
           .hasMessageContaining("expected an object key");
     }

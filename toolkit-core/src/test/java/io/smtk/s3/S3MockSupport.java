@@ -20,14 +20,19 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** Starts S3Mock on 127.0.0.1 only and gives tests an independent client to seed and read back objects. */
+/**
+ * Starts S3Mock on 127.0.0.1 only and gives tests an independent client to seed and read back
+ * objects.
+ */
 public final class S3MockSupport {
 
   public static final String BUCKET = "bucket";
 
   private S3MockSupport() {}
 
-  /** S3Mock without TLS, bound to loopback; the second ("vectors") connectors get ephemeral ports. */
+  /**
+   * S3Mock without TLS, bound to loopback; the second ("vectors") connectors get ephemeral ports.
+   */
   public static S3MockExtension extension(String... buckets) {
     return S3MockExtension.builder()
         .silent()
@@ -40,7 +45,9 @@ public final class S3MockSupport {
         .build();
   }
 
-  /** The environment a job would see, pointing the toolkit at S3Mock (or a proxy) on {@code port}. */
+  /**
+   * The environment a job would see, pointing the toolkit at S3Mock (or a proxy) on {@code port}.
+   */
   public static Map<String, String> env(int port) {
     return Map.of(
         "S3_ENDPOINT_URL", "http://127.0.0.1:" + port,
@@ -49,7 +56,9 @@ public final class S3MockSupport {
         "AWS_SECRET_ACCESS_KEY", "test-secret");
   }
 
-  /** A plain synchronous client (URL connection, not the toolkit's netty client) for test set-up. */
+  /**
+   * A plain synchronous client (URL connection, not the toolkit's netty client) for test set-up.
+   */
   public static S3Client testClient(int port) {
     return S3Client.builder()
         .endpointOverride(URI.create("http://127.0.0.1:" + port))
@@ -61,7 +70,9 @@ public final class S3MockSupport {
         .build();
   }
 
-  /** Returns SHA-256 of every object under {@code prefix}, keyed by the key relative to the prefix. */
+  /**
+   * Returns SHA-256 of every object under {@code prefix}, keyed by the key relative to the prefix.
+   */
   static Map<String, String> objectDigests(S3Client client, String bucket, String prefix) {
     Map<String, String> digests = new TreeMap<>();
     for (S3Object object :

@@ -24,7 +24,8 @@ class S3SettingsTest {
   @Test
   void fromEnvironment_awsRegion_winsOverSagemakerRegion() {
     S3Settings settings =
-        S3Settings.fromEnvironment(Map.of("AWS_REGION", "eu-west-1", "SAGEMAKER_REGION", "us-west-2"));
+        S3Settings.fromEnvironment(
+            Map.of("AWS_REGION", "eu-west-1", "SAGEMAKER_REGION", "us-west-2"));
 
     assertThat(settings.region()).isEqualTo("eu-west-1");
   }
@@ -53,10 +54,16 @@ class S3SettingsTest {
   void fromEnvironment_standardEndpointVariables_inSdkOrder() {
     assertThat(
             S3Settings.fromEnvironment(
-                    Map.of("AWS_ENDPOINT_URL_S3", "http://s3.local:1", "AWS_ENDPOINT_URL", "http://x:2"))
+                    Map.of(
+                        "AWS_ENDPOINT_URL_S3",
+                        "http://s3.local:1",
+                        "AWS_ENDPOINT_URL",
+                        "http://x:2"))
                 .endpointOverride())
         .isEqualTo(URI.create("http://s3.local:1"));
-    assertThat(S3Settings.fromEnvironment(Map.of("AWS_ENDPOINT_URL", "https://x:2")).endpointOverride())
+    assertThat(
+            S3Settings.fromEnvironment(Map.of("AWS_ENDPOINT_URL", "https://x:2"))
+                .endpointOverride())
         .isEqualTo(URI.create("https://x:2"));
   }
 
@@ -64,14 +71,16 @@ class S3SettingsTest {
   void fromEnvironment_ignoreConfiguredEndpoints_skipsOnlyStandardVariables() {
     S3Settings settings =
         S3Settings.fromEnvironment(
-            Map.of("AWS_ENDPOINT_URL", "http://x:2", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"));
+            Map.of(
+                "AWS_ENDPOINT_URL", "http://x:2", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"));
 
     assertThat(settings.configuredEndpoint()).isEmpty();
   }
 
   @Test
   void fromEnvironment_badEndpoint_throwsNamingVariable() {
-    assertThatThrownBy(() -> S3Settings.fromEnvironment(Map.of("S3_ENDPOINT_URL", "localhost:9000")))
+    assertThatThrownBy(
+            () -> S3Settings.fromEnvironment(Map.of("S3_ENDPOINT_URL", "localhost:9000")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("S3_ENDPOINT_URL");
   }

@@ -30,7 +30,8 @@ class S3UriTest {
 
   @Test
   void parse_keyWithSpacesAndQuestionMark_keepsThemVerbatim() throws Exception {
-    assertThat(S3Uri.parse("s3://b/my dir/file?.tar.gz#1").key()).isEqualTo("my dir/file?.tar.gz#1");
+    assertThat(S3Uri.parse("s3://b/my dir/file?.tar.gz#1").key())
+        .isEqualTo("my dir/file?.tar.gz#1");
   }
 
   @Test

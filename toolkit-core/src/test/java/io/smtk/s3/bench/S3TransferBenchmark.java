@@ -25,11 +25,12 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Measures download+extract of a 200 MB source tarball (20,000 small files and a few large ones) and
- * intermediate-output upload throughput against S3Mock on loopback, each next to a one-request-at-a-time
- * reference. Not a test: run with {@code mvn -pl toolkit-core test-compile exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=io.smtk.s3.bench.S3TransferBenchmark}, optionally with
- * {@code -Dsmtk.bench.dir=/dev/shm} for the work files (S3Mock keeps its store in java.io.tmpdir).
+ * Measures download+extract of a 200 MB source tarball (20,000 small files and a few large ones)
+ * and intermediate-output upload throughput against S3Mock on loopback, each next to a
+ * one-request-at-a-time reference. Not a test: run with {@code mvn -pl toolkit-core test-compile
+ * exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.smtk.s3.bench.S3TransferBenchmark},
+ * optionally with {@code -Dsmtk.bench.dir=/dev/shm} for the work files (S3Mock keeps its store in
+ * java.io.tmpdir).
  */
 public final class S3TransferBenchmark {
 
@@ -42,7 +43,10 @@ public final class S3TransferBenchmark {
 
   public static void main(String[] args) throws Exception {
     // -Dsmtk.bench.dir=/dev/shm separates the toolkit's cost from a busy disk's.
-    Path work = Files.createTempDirectory(Path.of(System.getProperty("smtk.bench.dir", System.getProperty("java.io.tmpdir"))), "smtk-bench-");
+    Path work =
+        Files.createTempDirectory(
+            Path.of(System.getProperty("smtk.bench.dir", System.getProperty("java.io.tmpdir"))),
+            "smtk-bench-");
     S3MockExtension mock = S3MockSupport.extension(S3MockSupport.BUCKET);
     mock.start();
     try (S3Client client = S3MockSupport.testClient(mock.getHttpPort())) {
@@ -60,17 +64,25 @@ public final class S3TransferBenchmark {
     Path tarball = work.resolve("sourcedir.tar.gz");
     long content = writeSourceTarball(tarball);
     long tarBytes = Files.size(tarball);
-    client.putObject(b -> b.bucket(S3MockSupport.BUCKET).key("bench/sourcedir.tar.gz"), RequestBody.fromFile(tarball));
+    client.putObject(
+        b -> b.bucket(S3MockSupport.BUCKET).key("bench/sourcedir.tar.gz"),
+        RequestBody.fromFile(tarball));
     S3Uri uri = S3Uri.parse("s3://bucket/bench/sourcedir.tar.gz");
     System.out.printf(
         Locale.ROOT,
         "tarball: %d small + %d large files, %.1f MB content, %.1f MB compressed%n",
-        SMALL_FILES, LARGE_FILES, content / MB, tarBytes / MB);
+        SMALL_FILES,
+        LARGE_FILES,
+        content / MB,
+        tarBytes / MB);
 
     // Warm-up: class loading and JIT, not measured.
     runDownloadAndExtract(work, settings, uri, "warmup");
     for (int run = 1; run <= 2; run++) {
-      report("parallel ranges (16 lanes)", tarBytes, runDownloadAndExtract(work, settings, uri, "p" + run));
+      report(
+          "parallel ranges (16 lanes)",
+          tarBytes,
+          runDownloadAndExtract(work, settings, uri, "p" + run));
       report(
           "reference: one request at a time",
           tarBytes,
@@ -82,10 +94,10 @@ public final class S3TransferBenchmark {
       throws Exception {
     Path archive = work.resolve("dl-" + tag + ".tar.gz");
     Path code = work.resolve("code-" + tag);
-    try (S3Clients clients = S3Clients.create(settings, line -> { })) {
+    try (S3Clients clients = S3Clients.create(settings, line -> {})) {
       long start = System.nanoTime();
       DownloadResult download =
-          S3CodeDownloader.create(clients, work, line -> { }).download(uri, archive);
+          S3CodeDownloader.create(clients, work, line -> {}).download(uri, archive);
       long downloaded = System.nanoTime();
       ExtractionResult result = SafeTarExtractor.create().extract(archive, code);
       long extracted = System.nanoTime();
@@ -104,8 +116,13 @@ public final class S3TransferBenchmark {
     double extract = nanos[1] / 1e9;
     System.out.printf(
         Locale.ROOT,
-        "download+extract, %-34s download %5.2f s (%6.1f MB/s), extract %5.2f s, total %5.2f s = %6.1f MB/s%n",
-        label + ":", download, bytes / MB / download, extract, download + extract,
+        "download+extract, %-34s download %5.2f s (%6.1f MB/s), extract %5.2f s, total %5.2f s ="
+            + " %6.1f MB/s%n",
+        label + ":",
+        download,
+        bytes / MB / download,
+        extract,
+        download + extract,
         bytes / MB / (download + extract));
   }
 
@@ -120,7 +137,11 @@ public final class S3TransferBenchmark {
         content += data.length;
       }
       for (int i = 0; i < LARGE_FILES; i++) {
-        tar.file("data/large" + i + ".bin", 0644, LARGE_FILE_BYTES, out -> writeRandom(out, LARGE_FILE_BYTES, random));
+        tar.file(
+            "data/large" + i + ".bin",
+            0644,
+            LARGE_FILE_BYTES,
+            out -> writeRandom(out, LARGE_FILE_BYTES, random));
         content += LARGE_FILE_BYTES;
       }
     }
@@ -129,13 +150,13 @@ public final class S3TransferBenchmark {
 
   private static void benchmarkSync(Path work, S3Settings settings) throws Exception {
     for (int run = 1; run <= 2; run++) {
-      syncOnce(work, settings, 4, "parallel (4 files at a time, multipart)", run);
+      syncOnce(work, settings, 8, "parallel (8 files at a time, multipart)", run);
       syncOnce(work, settings, 1, "reference: one file at a time", run);
     }
   }
 
-  private static void syncOnce(Path work, S3Settings settings, int concurrency, String label, int run)
-      throws Exception {
+  private static void syncOnce(
+      Path work, S3Settings settings, int concurrency, String label, int run) throws Exception {
     Path dir = work.resolve("intermediate-" + concurrency + "-" + run);
     Random random = new Random(run);
     long bytes = 0;
@@ -153,7 +174,7 @@ public final class S3TransferBenchmark {
       }
       bytes += 40L << 20;
     }
-    try (S3Clients clients = S3Clients.create(settings, line -> { })) {
+    try (S3Clients clients = S3Clients.create(settings, line -> {})) {
       IntermediateOutputSync sync =
           IntermediateOutputSync.builder(
                   dir, S3Uri.parse("s3://bucket/sync/" + concurrency + "-" + run), clients)
@@ -171,7 +192,11 @@ public final class S3TransferBenchmark {
       System.out.printf(
           Locale.ROOT,
           "sync upload, %-40s %d files, %.1f MB in %5.2f s = %6.1f MB/s%n",
-          label + ":", summary.uploads(), bytes / MB, seconds, bytes / MB / seconds);
+          label + ":",
+          summary.uploads(),
+          bytes / MB,
+          seconds,
+          bytes / MB / seconds);
     } finally {
       deleteTree(dir);
     }

@@ -37,11 +37,13 @@ public record ContainerEngine(String name, Path executable) {
    * @param host the host's name, e.g. {@code algo-1}
    * @param hostTree the host's tree on this machine
    * @param network the job's network, or null for a single host on the engine's default network
+   * @param addresses every host's address on the network, or empty when the engine's DNS resolves
+   *     the network aliases
    * @param environment variables for the container, in order
    * @return the command line
    */
-  public List<String> runCommand(
-      LocalJob job, String host, Path hostTree, String network, Map<String, String> environment) {
+  public List<String> runCommand(LocalJob job, String host, Path hostTree, String network,
+      Map<String, String> addresses, Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     command.add(executable.toString());
     command.add("run");
@@ -55,6 +57,16 @@ public record ContainerEngine(String name, Path executable) {
       command.add(network);
       command.add("--network-alias");
       command.add(host);
+      // Podman's CNI backend without the dnsname plugin resolves no aliases: fixed addresses and
+      // /etc/hosts entries make algo-N resolve on every backend.
+      if (addresses.containsKey(host)) {
+        command.add("--ip");
+        command.add(addresses.get(host));
+        addresses.forEach((name, address) -> {
+          command.add("--add-host");
+          command.add(name + ":" + address);
+        });
+      }
     }
     for (String dir : List.of("input", "model", "output")) {
       command.add("-v");
@@ -93,6 +105,86 @@ public record ContainerEngine(String name, Path executable) {
    */
   public static String networkName(LocalJob job) {
     return job.jobName() + "-net";
+  }
+
+  /**
+   * Returns the command that prints the job network's subnets (podman only: Docker's embedded DNS
+   * resolves the aliases, and Docker allows {@code --ip} only on networks with a configured subnet).
+   *
+   * @param network the network
+   * @return the command, or empty for Docker
+   */
+  public List<String> subnetCommand(String network) {
+    return name.equals("podman")
+        ? List.of(executable.toString(), "network", "inspect", "--format",
+            "{{range .Subnets}}{{.Subnet}} {{end}}", network)
+        : List.of();
+  }
+
+  /**
+   * Assigns the hosts addresses in an IPv4 subnet, from the 10th address on.
+   *
+   * @param subnets the engine's output, e.g. {@code 10.89.0.0/24}
+   * @param hosts the hosts
+   * @return host to address, or empty when no IPv4 subnet of at least /24 is listed
+   */
+  static Map<String, String> addresses(String subnets, List<String> hosts) {
+    Map<String, String> addresses = new java.util.LinkedHashMap<>();
+    for (String subnet : subnets.trim().split("\\s+")) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+)/(\\d+)").matcher(subnet);
+      if (m.matches() && Integer.parseInt(m.group(5)) <= 24 && hosts.size() < 240) {
+        for (int i = 0; i < hosts.size(); i++) {
+          addresses.put(hosts.get(i),
+              m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + (10 + i));
+        }
+        return addresses;
+      }
+    }
+    return addresses;
+  }
+
+  /**
+   * Returns the command that stops a host's container as StopTrainingJob does: SIGTERM to its main
+   * process, SIGKILL after {@code graceSeconds}.
+   *
+   * @param job the job
+   * @param host the host
+   * @param graceSeconds the grace period
+   * @return the command
+   */
+  public List<String> stopCommand(LocalJob job, String host, long graceSeconds) {
+    return List.of(executable.toString(), "stop", "-t", Long.toString(graceSeconds),
+        containerName(job, host));
+  }
+
+  /**
+   * Returns the command that removes a host's container if it is still there (its {@code run} was
+   * killed).
+   *
+   * @param job the job
+   * @param host the host
+   * @return the command
+   */
+  public List<String> removeCommand(LocalJob job, String host) {
+    return List.of(executable.toString(), "rm", "-f", containerName(job, host));
+  }
+
+  /**
+   * Runs a short engine command and returns its standard output.
+   *
+   * @param command the command
+   * @return the output, or empty when it failed
+   * @throws IOException when it cannot be started
+   * @throws InterruptedException when interrupted
+   */
+  static String output(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .start();
+    String text = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    return process.waitFor() == 0 ? text : "";
   }
 
   /**

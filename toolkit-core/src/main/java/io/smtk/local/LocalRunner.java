@@ -300,7 +300,11 @@ public final class LocalRunner {
   private record HostResult(int exitCode, String error) {}
 
   private Map<String, HostResult> runHosts(LocalJob job, Map<String, Path> trees, String network)
-      throws InterruptedException {
+      throws InterruptedException, IOException {
+    Map<String, String> addresses = Map.of();
+    if (network != null && !engine.subnetCommand(network).isEmpty()) {
+      addresses = ContainerEngine.addresses(ContainerEngine.output(engine.subnetCommand(network)), job.hosts());
+    }
     // One stream per direction for all hosts: the runner locks the stdout stream around each line,
     // so lines of different hosts never mix.
     OutputStream stdout = new WriterStream(out);
@@ -311,7 +315,7 @@ public final class LocalRunner {
       String host = entry.getKey();
       Path tree = entry.getValue();
       List<String> command = job.image().isPresent()
-          ? engine.runCommand(job, host, tree, network, containerEnvironment(job))
+          ? engine.runCommand(job, host, tree, network, addresses, containerEnvironment(job))
           : toolkitCommand;
       Map<String, String> env = job.image().isPresent() ? settings.variables() : processEnvironment(job, tree);
       ProcessSpec spec = ProcessSpec.builder(command, env)
@@ -324,21 +328,63 @@ public final class LocalRunner {
       Thread thread = new Thread(() -> {
         try {
           ProcessResult result = runner.run(spec);
-          results.put(host, new HostResult(result.exitCode(), ""));
+          results.put(host, new HostResult(result.exitCode(), result.errorText()));
         } catch (IOException e) {
           results.put(host, new HostResult(1, "cannot run the host: " + e.getMessage()));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           results.put(host, new HostResult(1, "interrupted"));
+        } finally {
+          if (job.image().isPresent()) {
+            // A killed "podman run" leaves its container running; --rm does not apply then.
+            try {
+              ContainerEngine.succeeds(engine.removeCommand(job, host));
+            } catch (IOException | InterruptedException e) {
+              log.accept("Cannot remove the container of " + host + ": " + e.getMessage());
+            }
+          }
         }
       }, "smtk-local-" + host);
       threads.add(thread);
       thread.start();
     }
+    Thread stopper = job.image().isPresent() ? startContainerStopper(job, threads) : null;
     for (Thread thread : threads) {
       thread.join();
     }
+    if (stopper != null) {
+      stopper.interrupt();
+    }
     return results;
+  }
+
+  /**
+   * Stops the containers with the engine when a stop signal arrives: the signal the runner sends to
+   * {@code podman run} is not reliably passed into the container, {@code podman stop} is.
+   */
+  private Thread startContainerStopper(LocalJob job, List<Thread> hosts) {
+    long grace = Math.max(1, job.stopGrace().getSeconds() - 20);
+    Thread stopper = new Thread(() -> {
+      try {
+        while (signals.receivedSignal().isEmpty()) {
+          if (hosts.stream().noneMatch(Thread::isAlive)) {
+            return;
+          }
+          Thread.sleep(200);
+        }
+        log.accept("Stopping the containers (SIGTERM, SIGKILL after " + grace + " s)");
+        for (String host : job.hosts()) {
+          ContainerEngine.succeeds(engine.stopCommand(job, host, grace));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException e) {
+        log.accept("Cannot stop the containers: " + e.getMessage());
+      }
+    }, "smtk-local-container-stopper");
+    stopper.setDaemon(true);
+    stopper.start();
+    return stopper;
   }
 
   /** Hands the trees back to this user when a container wrote into them as a different root. */
@@ -404,6 +450,7 @@ public final class LocalRunner {
       Path failure = output.resolve("failure");
       Path partial = Files.createTempFile(output, ".failure.", ".partial");
       Files.writeString(partial, failures, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(partial, failure, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       written.add(failure);
     }
@@ -436,7 +483,9 @@ public final class LocalRunner {
     if (Files.isRegularFile(failure)) {
       return Files.readString(failure, StandardCharsets.UTF_8);
     }
-    return result.error().isEmpty() ? "exited without writing output/failure" : result.error();
+    return result.error().isBlank()
+        ? "exited without writing output/failure"
+        : "exited without writing output/failure; its last output:\n" + result.error();
   }
 
   /** Removes what an earlier run left that this run may not overwrite (other hosts, a failure). */

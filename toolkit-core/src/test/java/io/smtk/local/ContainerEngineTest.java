@@ -20,7 +20,7 @@ class ContainerEngineTest {
     LocalJob job = LocalJob.builder(dir.resolve("out"), "job-1")
         .sourceDir(dir).entryPoint("train.py").image("localhost/my-image:1").build();
 
-    List<String> command = PODMAN.runCommand(job, "algo-1", Path.of("/tmp/t/algo-1"), null,
+    List<String> command = PODMAN.runCommand(job, "algo-1", Path.of("/tmp/t/algo-1"), null, Map.of(),
         Map.of("TRAINING_JOB_NAME", "job-1"));
 
     assertThat(command).containsExactly(
@@ -37,15 +37,22 @@ class ContainerEngineTest {
   void runCommand_imageWithBakedCode_leavesOptMlCodeAlone(@TempDir Path dir) throws Exception {
     LocalJob job = LocalJob.builder(dir.resolve("out"), "job-2").image("byoc:latest").instanceCount(2).build();
 
-    List<String> command = PODMAN.runCommand(job, "algo-2", Path.of("/t/algo-2"), "job-2-net", Map.of());
+    List<String> command = PODMAN.runCommand(job, "algo-2", Path.of("/t/algo-2"), "job-2-net",
+        ContainerEngine.addresses("10.89.0.0/24", job.hosts()), Map.of());
 
     assertThat(command).containsExactly(
         "/usr/bin/podman", "run", "--rm", "--name", "job-2-algo-2", "--hostname", "algo-2",
         "--network", "job-2-net", "--network-alias", "algo-2",
+        "--ip", "10.89.0.11", "--add-host", "algo-1:10.89.0.10", "--add-host", "algo-2:10.89.0.11",
         "-v", "/t/algo-2/input:/opt/ml/input",
         "-v", "/t/algo-2/model:/opt/ml/model",
         "-v", "/t/algo-2/output:/opt/ml/output",
         "byoc:latest", "train");
+  }
+
+  @Test
+  void addresses_noIpv4Subnet_empty() {
+    assertThat(ContainerEngine.addresses("fd00::/64", java.util.List.of("algo-1"))).isEmpty();
   }
 
   @Test

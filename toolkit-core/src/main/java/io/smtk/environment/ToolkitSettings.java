@@ -196,6 +196,25 @@ public final class ToolkitSettings {
   }
 
   /**
+   * Returns the user and group ids of the user who ran the toolkit through {@code sudo} ({@code
+   * SUDO_UID} and {@code SUDO_GID}), to whom {@code smtk local} hands its archives.
+   *
+   * @return the uid and gid, or empty when not run through sudo or when either is not a number
+   */
+  public Optional<int[]> sudoUser() {
+    try {
+      Optional<String> uid = get("SUDO_UID").filter(value -> !value.isBlank());
+      Optional<String> gid = get("SUDO_GID").filter(value -> !value.isBlank());
+      if (uid.isEmpty() || gid.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(new int[] {Integer.parseInt(uid.get().trim()), Integer.parseInt(gid.get().trim())});
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Returns {@code SMTK_STOP_GRACE_SECONDS}: how long the user's process has to exit after SIGTERM.
    *
    * @return the grace period

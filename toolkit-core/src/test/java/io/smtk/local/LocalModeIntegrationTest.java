@@ -1,0 +1,318 @@
+package io.smtk.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smtk.testing.JobTree;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Tests for {@link LocalRunner} through {@code bin/smtk local}, as separate processes. */
+class LocalModeIntegrationTest {
+
+  /** README command 1, exactly as the README and {@code examples/README.md} give it. */
+  static final String README_COMMAND_1 =
+      "bin/smtk local --framework sklearn --source-dir examples/sklearn-iris --entry-point train.py"
+          + " --hyperparameter n-estimators=50 --output /tmp/smtk-example";
+
+  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+  @TempDir Path dir;
+
+  /** How one {@code smtk local} run ended. */
+  record Run(int exitCode, String stdout, String stderr) {}
+
+  @Test
+  void readmeCommand1_freshOutput_trainsTheSklearnExampleAndTheModelScores() throws Exception {
+    Path root = JobTree.projectRoot();
+    assertThat(Files.readString(root.resolve("examples/README.md"))).contains(README_COMMAND_1);
+    deleteTree(Path.of("/tmp/smtk-example"));
+
+    Run run = run(List.of("/bin/sh", "-c", README_COMMAND_1), root, Map.of());
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("Model: /tmp/smtk-example/model.tar.gz");
+    assertThat(run.stdout()).containsPattern("algo-1 \\| host=algo-1 n_estimators=50 test accuracy=");
+    Process score = new ProcessBuilder("/usr/bin/python3", "-c", String.join("\n",
+            "import io, tarfile, joblib",
+            "from sklearn.datasets import load_iris",
+            "with tarfile.open('/tmp/smtk-example/model.tar.gz') as tar:",
+            "    model = joblib.load(io.BytesIO(tar.extractfile('model.joblib').read()))",
+            "data = load_iris()",
+            "print(model.n_estimators, model.score(data.data, data.target))"))
+        .redirectErrorStream(true).start();
+    String scored = new String(score.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(score.waitFor()).as(scored).isZero();
+    assertThat(scored).startsWith("50 ");
+    assertThat(Double.parseDouble(scored.split(" ")[1])).isGreaterThan(0.9);
+  }
+
+  @Test
+  void local_twoHosts_eachHostSeesItsOwnNameAndKeepsItsModel() throws Exception {
+    Path code = script("train.py", """
+        import os
+        host = os.environ["SM_CURRENT_HOST"]
+        print("I am", host, "of", os.environ["SM_HOSTS"])
+        with open(os.path.join(os.environ["SM_MODEL_DIR"], "host.txt"), "w") as f:
+            f.write(host)
+        """);
+    Path out = dir.resolve("out");
+
+    Run run = run(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
+        "--instance-count", "2", "--output", out.toString()), dir, Map.of());
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("algo-1 | I am algo-1 of [\"algo-1\",\"algo-2\"]")
+        .contains("algo-2 | I am algo-2 of [\"algo-1\",\"algo-2\"]");
+    assertThat(listing(out)).containsExactlyInAnyOrder(
+        "model.tar.gz", "model-algo-2.tar.gz", "output.tar.gz", "output-algo-2.tar.gz");
+    assertThat(extract(out.resolve("model.tar.gz"), "host.txt")).isEqualTo("algo-1");
+    assertThat(extract(out.resolve("model-algo-2.tar.gz"), "host.txt")).isEqualTo("algo-2");
+  }
+
+  @Test
+  void local_channelAndHyperparameters_reachTheScriptAsOnSageMaker() throws Exception {
+    Path code = script("train.py", """
+        import json, os, sys
+        print("args", sys.argv[1:])
+        print("hps", os.environ["SM_HPS"])
+        print("lines", len(open(os.path.join(os.environ["SM_CHANNEL_TRAIN"], "d.csv")).readlines()))
+        """);
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Files.writeString(data.resolve("d.csv"), "1,2\n3,4\n");
+
+    Run run = run(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
+        "--channel", "train=" + data, "--hyperparameter", "lr=0.1", "--hyperparameter", "name=resnet",
+        "--output", dir.resolve("out").toString()), dir, Map.of());
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("algo-1 | args ['--lr', '0.1', '--name', 'resnet']")
+        .contains("algo-1 | hps {\"lr\":0.1,\"name\":\"resnet\"}")
+        .contains("algo-1 | lines 2");
+  }
+
+  @Test
+  void local_scriptFails_failureReasonPrintedWrittenAndPacked() throws Exception {
+    Path code = script("train.py", """
+        raise ValueError("the learning rate is far too high")
+        """);
+    Path out = dir.resolve("out");
+
+    Run run = run(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
+        "--output", out.toString()), dir, Map.of());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.stderr()).contains("failed (exit status 1)")
+        .contains("ValueError: the learning rate is far too high");
+    assertThat(Files.readString(out.resolve("failure")))
+        .startsWith("algo-1 (exit status 1):")
+        .contains("ValueError: the learning rate is far too high");
+    assertThat(extract(out.resolve("output.tar.gz"), "failure")).contains("the learning rate is far too high");
+  }
+
+  @Test
+  void local_sigint_forwardsSigtermToTheScriptAndPacksItsCheckpoint() throws Exception {
+    Path code = script("train.py", """
+        import os, signal, sys, time
+        def stop(signum, frame):
+            with open(os.path.join(os.environ["SM_MODEL_DIR"], "checkpoint.txt"), "w") as f:
+                f.write("stopped by signal %d" % signum)
+            print("checkpoint written", flush=True)
+            sys.exit(0)
+        signal.signal(signal.SIGTERM, stop)
+        print("ready", flush=True)
+        time.sleep(120)
+        """);
+    Path out = dir.resolve("out");
+    Path stdout = dir.resolve("stdout.log");
+    Path stderr = dir.resolve("stderr.log");
+    // SIGINT may be ignored by whoever started the build (a background job); reset it for smtk.
+    List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "-c",
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+            + " os.execv(sys.argv[1], sys.argv[1:])"));
+    command.addAll(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
+        "--output", out.toString()));
+    Process process = start(command, dir, Map.of("SMTK_STOP_GRACE_SECONDS", "10"), stdout, stderr);
+    try {
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (!Files.readString(stdout).contains("algo-1 | ready")) {
+        assertThat(process.isAlive()).as(Files.readString(stderr)).isTrue();
+        assertThat(System.nanoTime()).as("no 'ready' line").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      // bin/smtk execs java, so this pid is the JVM's.
+      new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      process.destroyForcibly();
+    }
+
+    assertThat(process.exitValue()).isEqualTo(130);
+    assertThat(Files.readString(stdout)).contains("algo-1 | checkpoint written");
+    assertThat(Files.readString(stderr)).contains("was stopped (exit status 130)");
+    assertThat(extract(out.resolve("model.tar.gz"), "checkpoint.txt")).isEqualTo("stopped by signal 15");
+    assertThat(Files.readString(out.resolve("failure"))).containsIgnoringCase("stopped");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"channel", "hyperparameter", "entry-point", "output-file", "image"})
+  void local_badInput_oneLineNamingTheValueExit2AndNothingWritten(String bad) throws Exception {
+    Path code = script("train.py", "print('never runs')\n");
+    Path out = Files.createDirectories(dir.resolve("out"));
+    List<String> command = new ArrayList<>(List.of(smtk(), "local", "--source-dir", code.toString()));
+    String value;
+    switch (bad) {
+      case "channel" -> {
+        value = dir.resolve("no-such-data").toString();
+        command.addAll(List.of("--entry-point", "train.py", "--channel", "train=" + value));
+      }
+      case "hyperparameter" -> {
+        value = "learning-rate";
+        command.addAll(List.of("--entry-point", "train.py", "--hyperparameter", value));
+      }
+      case "entry-point" -> {
+        value = "tran.py";
+        command.addAll(List.of("--entry-point", value));
+      }
+      case "output-file" -> {
+        out = Files.writeString(dir.resolve("out-file"), "keep me");
+        value = out.toString();
+        command.addAll(List.of("--entry-point", "train.py"));
+      }
+      default -> {
+        value = "localhost/smtk-no-such-image:none";
+        command.addAll(List.of("--entry-point", "train.py", "--image", value));
+      }
+    }
+    command.addAll(List.of("--output", out.toString()));
+
+    Run run = run(command, dir, Map.of());
+
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+    // bin/smtk may first say that it rebuilt the toolkit; what smtk local printed is one line.
+    String error = run.stderr().substring(Math.max(0, run.stderr().indexOf("smtk local: ")));
+    assertThat(error).startsWith("smtk local: ").contains(value);
+    assertThat(error.strip().lines()).hasSize(1);
+    if (bad.equals("output-file")) {
+      assertThat(Files.readString(out)).isEqualTo("keep me");
+    } else {
+      assertThat(listing(out)).isEmpty();
+    }
+  }
+
+  @Test
+  void local_byocTemplateImageOnTwoHosts_eachContainerTrainsAndKeepsItsModel() throws Exception {
+    String image = System.getProperty("smtk.byoc.image", "127.0.0.1:5000/smtk-test/byoc-template:cpu");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/podman"))
+            && new ProcessBuilder("/usr/bin/podman", "image", "exists", image).start().waitFor() == 0,
+        "no podman or no image " + image + " (built by the images module)");
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Files.writeString(data.resolve("line.csv"), "1,3\n2,5\n3,7\n");
+    Path out = dir.resolve("out");
+
+    Run run = run(List.of(smtk(), "local", "--image", image, "--instance-count", "2",
+        "--channel", "train=" + data, "--output", out.toString()), dir, containerSettings());
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("algo-1 | trained on 3 rows").contains("algo-2 | trained on 3 rows");
+    assertThat(extract(out.resolve("model.tar.gz"), "model.json")).contains("\"slope\": 2.0");
+    assertThat(extract(out.resolve("model-algo-2.tar.gz"), "model.json")).contains("\"slope\": 2.0");
+    assertThat(extract(out.resolve("output.tar.gz"), "success")).isEmpty();
+  }
+
+  /** The podman settings this kind of machine needs (.ci/podman-env.sh), when they are set. */
+  private static Map<String, String> containerSettings() {
+    Map<String, String> env = new LinkedHashMap<>();
+    // podman runs runc, conmon and iptables from the sbin folders.
+    env.put("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
+    for (String name : List.of("CONTAINERS_CONF", "CONTAINERS_REGISTRIES_CONF")) {
+      String value = System.getenv(name);
+      if (value != null) {
+        env.put(name, value);
+      }
+    }
+    Path conf = Path.of("/var/tmp/smtk-images/containers.conf");
+    if (!env.containsKey("CONTAINERS_CONF") && Files.isRegularFile(conf)) {
+      env.put("CONTAINERS_CONF", conf.toString());
+    }
+    return env;
+  }
+
+  private Path script(String name, String text) throws IOException {
+    Path code = Files.createDirectories(dir.resolve("code"));
+    Files.writeString(code.resolve(name), text);
+    return code;
+  }
+
+  private static String smtk() {
+    return JobTree.smtk().toString();
+  }
+
+  private Run run(List<String> command, Path cwd, Map<String, String> extra) throws Exception {
+    Path stdout = Files.createTempFile(dir, "stdout", ".log");
+    Path stderr = Files.createTempFile(dir, "stderr", ".log");
+    Process process = start(command, cwd, extra, stdout, stderr);
+    if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      throw new AssertionError(command + " did not end within " + TIMEOUT + ":\n" + Files.readString(stderr));
+    }
+    return new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+  }
+
+  private Process start(List<String> command, Path cwd, Map<String, String> extra, Path stdout, Path stderr)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(cwd.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(stdout.toFile())
+        .redirectError(stderr.toFile());
+    Map<String, String> env = new LinkedHashMap<>();
+    // As a user's shell on a machine with nothing configured for AWS.
+    env.put("PATH", "/usr/bin:/bin");
+    env.put("LANG", "C.UTF-8");
+    env.put("HOME", dir.toString());
+    env.put("PYTHONDONTWRITEBYTECODE", "1");
+    env.putAll(extra);
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
+  private static List<String> listing(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.map(file -> file.getFileName().toString()).toList();
+    }
+  }
+
+  private String extract(Path archive, String entry) throws Exception {
+    Process tar = new ProcessBuilder("tar", "-xzOf", archive.toString(), entry).start();
+    String text = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(tar.waitFor()).as("tar -xzOf " + archive + " " + entry).isZero();
+    return text;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (Files.exists(root)) {
+      try (Stream<Path> paths = Files.walk(root)) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+  }
+}

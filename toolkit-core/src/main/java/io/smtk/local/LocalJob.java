@@ -33,6 +33,7 @@ public final class LocalJob {
   private final Path sourceDir;
   private final String entryPoint;
   private final Map<String, Path> channels;
+  private final Map<String, String> s3Channels;
   private final Map<String, JsonNode> hyperparameters;
   private final int instanceCount;
   private final String instanceType;
@@ -49,6 +50,7 @@ public final class LocalJob {
     this.sourceDir = sourceDir;
     this.entryPoint = entryPoint;
     this.channels = Collections.unmodifiableMap(new LinkedHashMap<>(builder.channels));
+    this.s3Channels = Collections.unmodifiableMap(new LinkedHashMap<>(builder.s3Channels));
     this.hyperparameters = Collections.unmodifiableMap(new LinkedHashMap<>(builder.hyperparameters));
     this.instanceCount = builder.instanceCount;
     this.instanceType = builder.instanceType;
@@ -86,6 +88,18 @@ public final class LocalJob {
   /** @return channel name to local folder or file, in the order given */
   public Map<String, Path> channels() {
     return channels;
+  }
+
+  /** @return channel name to {@code s3://} prefix, downloaded when the job starts */
+  public Map<String, String> s3Channels() {
+    return s3Channels;
+  }
+
+  /** @return every channel's name: local ones first, then S3 ones, each in the order given */
+  public java.util.List<String> channelNames() {
+    java.util.List<String> names = new java.util.ArrayList<>(channels.keySet());
+    names.addAll(s3Channels.keySet());
+    return names;
   }
 
   /** @return the user's hyperparameters as natural values */
@@ -163,6 +177,7 @@ public final class LocalJob {
     private Path sourceDir;
     private String entryPoint;
     private final Map<String, Path> channels = new LinkedHashMap<>();
+    private final Map<String, String> s3Channels = new LinkedHashMap<>();
     private final Map<String, String> rawChannels = new LinkedHashMap<>();
     private final Map<String, JsonNode> hyperparameters = new LinkedHashMap<>();
     private int instanceCount = 1;
@@ -347,10 +362,14 @@ public final class LocalJob {
       for (Map.Entry<String, String> channel : rawChannels.entrySet()) {
         String where = channel.getValue();
         if (where.toLowerCase(Locale.ROOT).startsWith("s3://")) {
-          // TODO(s3): download the prefix with io.smtk.s3 once S3 support is in this build.
-          throw LocalJobException.usage(
-              "--channel " + channel.getKey() + "=" + where + ": s3:// channels need S3 support,"
-                  + " which this build lacks; download the data and pass a local folder");
+          try {
+            io.smtk.s3.S3Uri.parse(where);
+          } catch (io.smtk.ToolkitException e) {
+            throw LocalJobException.usage("--channel " + channel.getKey() + "=" + where + ": " + e.getMessage());
+          }
+          // Downloaded when the job starts, with the invoking user's AWS credentials and region.
+          s3Channels.put(channel.getKey(), where);
+          continue;
         }
         Path path = Path.of(where).toAbsolutePath().normalize();
         if (!Files.exists(path)) {

@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smtk.ToolkitException;
 import io.smtk.environment.ToolkitSettings;
+import io.smtk.s3.S3Clients;
+import io.smtk.s3.S3PrefixDownloader;
+import io.smtk.s3.S3Settings;
+import io.smtk.s3.S3Uri;
 import io.smtk.process.ProcessResult;
 import io.smtk.process.ProcessRunner;
 import io.smtk.process.ProcessSpec;
@@ -124,12 +129,14 @@ public final class LocalRunner {
               .orElse("process mode (no container engine)")
           + ", framework " + job.framework().cliName()
           + ", distribution " + job.distribution().cliName());
+      Map<String, Path> channelSources = new LinkedHashMap<>(job.channels());
+      channelSources.putAll(downloadS3Channels(job, root));
       Map<String, Path> trees = new LinkedHashMap<>();
       for (String host : job.hosts()) {
         if (signals.receivedSignal().isPresent()) {
           break;
         }
-        trees.put(host, layOut(job, root, host));
+        trees.put(host, layOut(job, channelSources, root, host));
       }
       OptionalInt early = signals.receivedSignal();
       if (early.isPresent()) {
@@ -189,8 +196,27 @@ public final class LocalRunner {
     }
   }
 
+  /** Downloads each {@code s3://} channel once, into the job's private folder. */
+  private Map<String, Path> downloadS3Channels(LocalJob job, Path root) throws LocalJobException {
+    Map<String, Path> downloaded = new LinkedHashMap<>();
+    if (job.s3Channels().isEmpty()) {
+      return downloaded;
+    }
+    try (S3Clients clients = S3Clients.create(S3Settings.fromEnvironment(settings.variables()), log)) {
+      for (Map.Entry<String, String> channel : job.s3Channels().entrySet()) {
+        Path target = root.resolve(".s3-channels").resolve(channel.getKey());
+        log.accept("Downloading channel " + channel.getKey() + " from " + channel.getValue());
+        S3PrefixDownloader.create(clients, log).download(S3Uri.parse(channel.getValue()), target);
+        downloaded.put(channel.getKey(), target);
+      }
+    } catch (ToolkitException | IllegalArgumentException e) {
+      throw LocalJobException.failed("channel download failed: " + e.getMessage(), e);
+    }
+    return downloaded;
+  }
+
   /** Writes one host's tree as SageMaker lays out {@code /opt/ml}. */
-  private Path layOut(LocalJob job, Path root, String host) throws IOException {
+  private Path layOut(LocalJob job, Map<String, Path> channelSources, Path root, String host) throws IOException {
     Path tree = root.resolve(host);
     for (String dir : List.of("input/config", "input/data", "model", "output/data", "code")) {
       Files.createDirectories(tree.resolve(dir));
@@ -200,7 +226,7 @@ public final class LocalRunner {
     mapper.writeValue(config.resolve("hyperparameters.json").toFile(), hyperparameters(job, tree));
     mapper.writeValue(config.resolve("resourceconfig.json").toFile(), resourceConfig(job, host));
     mapper.writeValue(config.resolve("inputdataconfig.json").toFile(), inputDataConfig(job));
-    for (Map.Entry<String, Path> channel : job.channels().entrySet()) {
+    for (Map.Entry<String, Path> channel : channelSources.entrySet()) {
       LocalFiles.copy(channel.getValue(), tree.resolve("input/data").resolve(channel.getKey()), log,
           host + ": channel " + channel.getKey() + " from " + channel.getValue());
     }
@@ -254,7 +280,7 @@ public final class LocalRunner {
   /** Returns {@code inputdataconfig.json}: every channel fully replicated in File mode. */
   static ObjectNode inputDataConfig(LocalJob job) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
-    for (String channel : job.channels().keySet()) {
+    for (String channel : job.channelNames()) {
       ObjectNode config = node.putObject(channel);
       config.put("TrainingInputMode", "File");
       config.put("S3DistributionType", "FullyReplicated");

@@ -7,6 +7,7 @@ import io.smtk.archive.TarFixture;
 import io.smtk.s3.S3MockSupport;
 import io.smtk.testing.JobTree;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -91,6 +92,28 @@ class S3TrainingIntegrationTest {
 
     assertThat(result.exitCode()).as(result.output()).isNotZero();
     assertThat(job.failure()).content().contains("s3://no-such-bucket/src.tar.gz").contains("NoSuchBucket");
+  }
+
+  @Test
+  void local_s3Channel_downloadedIntoEveryHost() throws Exception {
+    client.putObject(b -> b.bucket(S3MockSupport.BUCKET).key("data/train/part-0.csv"), RequestBody.fromString("1,2\n"));
+    client.putObject(b -> b.bucket(S3MockSupport.BUCKET).key("data/train/sub/part-1.csv"), RequestBody.fromString("3,4\n"));
+    Path source = Files.createDirectories(dir.resolve("src"));
+    Files.writeString(source.resolve("train.sh"), "#!/bin/sh\ncat \"$SM_CHANNEL_TRAIN/part-0.csv\" "
+        + "\"$SM_CHANNEL_TRAIN/sub/part-1.csv\" > \"$SM_MODEL_DIR/seen.csv\"\n");
+    Path output = dir.resolve("out");
+    ProcessBuilder builder = new ProcessBuilder(JobTree.smtk().toString(), "local", "--source-dir", source.toString(),
+        "--entry-point", "train.sh", "--channel", "train=s3://bucket/data/train/", "--output", output.toString())
+        .redirectErrorStream(true);
+    builder.environment().putAll(S3MockSupport.env(S3_MOCK.getHttpPort()));
+    Process process = builder.start();
+    String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor()).as(log).isZero();
+    assertThat(log).contains("Downloaded 2 files from s3://bucket/data/train/");
+    Process untar = new ProcessBuilder("tar", "-xzf", output.resolve("model.tar.gz").toString(), "-O", "seen.csv")
+        .redirectErrorStream(true).start();
+    assertThat(new String(untar.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("1,2\n3,4\n");
   }
 
   private static String object(String key) {

@@ -2,14 +2,13 @@ package io.smtk.mxnet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smtk.ToolkitException;
+import io.smtk.distributed.HostNames;
 import io.smtk.distributed.RunnerType;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.framework.FrameworkEntry;
 import io.smtk.framework.TrainingContext;
 import io.smtk.python.PythonRepr;
 import io.smtk.python.PythonValues;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +56,7 @@ public final class MXNetTraining implements FrameworkEntry {
     Map<String, String> variables = new LinkedHashMap<>();
     if (parameterServer) {
       List<String> hosts = environment.hosts();
-      String rootUri = resolve(hosts.get(0), context);
+      String rootUri = HostNames.resolve(hosts.get(0), context.settings().dnsTimeout(), context.log());
       String port = hyperparameter(environment, "_ps_port", DEFAULT_PS_PORT);
       String verbose = hyperparameter(environment, "_ps_verbose", DEFAULT_PS_VERBOSE);
       context.log().info("Starting distributed training task");
@@ -99,27 +98,5 @@ public final class MXNetTraining implements FrameworkEntry {
   static String hyperparameter(TrainingEnvironment environment, String key, String fallback) {
     JsonNode value = environment.hyperparameters().get(key);
     return value == null || value.isNull() ? fallback : PythonRepr.str(value);
-  }
-
-  private static String resolve(String host, TrainingContext context) throws ToolkitException {
-    long deadline = System.nanoTime() + context.settings().dnsTimeout().toNanos();
-    long wait = 200;
-    while (true) {
-      try {
-        return InetAddress.getByName(host).getHostAddress();
-      } catch (UnknownHostException e) {
-        if (System.nanoTime() > deadline) {
-          throw new ToolkitException("The scheduler host " + host + " did not resolve within "
-              + context.settings().dnsTimeout().toSeconds() + " s");
-        }
-        try {
-          Thread.sleep(wait);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw new ToolkitException("Interrupted while resolving " + host, interrupted);
-        }
-        wait = Math.min(wait * 2, 30_000);
-      }
-    }
   }
 }

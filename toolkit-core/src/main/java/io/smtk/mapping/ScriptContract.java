@@ -41,7 +41,7 @@ public final class ScriptContract {
   public static List<String> arguments(ObjectNode hyperparameters) {
     List<String> keys = new ArrayList<>();
     hyperparameters.fieldNames().forEachRemaining(keys::add);
-    keys.sort(ScriptContract::compareCodePoints);
+    keys.sort(PythonJson::compareCodePoints);
     List<String> arguments = new ArrayList<>(keys.size() * 2);
     for (String key : keys) {
       int length = key.codePointCount(0, key.length());
@@ -75,7 +75,7 @@ public final class ScriptContract {
    */
   public static Map<String, String> environmentVariables(TrainingEnvironment environment) {
     List<String> channelNames = new ArrayList<>(environment.channelInputDirs().keySet());
-    channelNames.sort(ScriptContract::compareCodePoints);
+    channelNames.sort(PythonJson::compareCodePoints);
     ArrayNode channels = NODES.arrayNode();
     channelNames.forEach(channels::add);
 
@@ -213,7 +213,7 @@ public final class ScriptContract {
     if (value.isObject()) {
       List<String> keys = new ArrayList<>();
       value.fieldNames().forEachRemaining(keys::add);
-      keys.sort(ScriptContract::compareCodePoints);
+      keys.sort(PythonJson::compareCodePoints);
       List<String> pairs = new ArrayList<>();
       for (String key : keys) {
         pairs.add(key + "=" + PythonRepr.str(value.get(key)));
@@ -221,29 +221,6 @@ public final class ScriptContract {
       return String.join(",", pairs);
     }
     return PythonRepr.str(value);
-  }
-
-  /**
-   * Compares strings by Unicode code point, as Python sorts them (Java's {@code compareTo} compares
-   * UTF-16 units, which orders characters above U+FFFF differently).
-   *
-   * @param a one string
-   * @param b another string
-   * @return negative, zero or positive
-   */
-  public static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
   }
 
   private static ArrayNode strings(List<String> values) {

@@ -154,7 +154,15 @@ public final class PythonJson {
     out.append('"');
   }
 
-  private static int compareCodePoints(String a, String b) {
+  /**
+   * Compares strings by Unicode code point, as Python sorts them (Java's {@code compareTo} compares
+   * UTF-16 units, which orders characters above U+FFFF differently).
+   *
+   * @param a one string
+   * @param b another string
+   * @return negative, zero or positive
+   */
+  public static int compareCodePoints(String a, String b) {
     int i = 0;
     int j = 0;
     while (i < a.length() && j < b.length()) {

@@ -17,6 +17,7 @@ import io.smtk.outcome.ExecuteUserScriptException;
 import io.smtk.outcome.FailureReport;
 import io.smtk.outcome.TrainingStoppedException;
 import io.smtk.distributed.DistributedRunners;
+import io.smtk.distributed.HostNames;
 import io.smtk.distributed.JobProcesses;
 import io.smtk.distributed.RunnerType;
 import io.smtk.distributed.UserLaunch;
@@ -178,7 +179,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
     if (settings.studioLocalMode()) {
       log.info("Bypass DNS check in case of Studio Local Mode execution.");
     } else {
-      HostNameWait.await(environment.hosts(), settings.dnsTimeout(), log);
+      HostNames.await(environment.hosts(), settings.dnsTimeout(), log);
     }
     Map<String, String> userVariables = userVariables(extraVariables);
     return new UserLaunch(entryPoint, python, codeDir, ScriptContract.arguments(environment.hyperparameters()),

@@ -1,0 +1,84 @@
+package io.smtk.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tests for the images' {@code train} launcher script, with a fake {@code java} that reports what it got. */
+class TrainLauncherTest {
+
+  private static final Path TRAIN =
+      Path.of(System.getProperty("smtk.imageRoot", "target/image/root"), "usr/local/bin/train");
+
+  @Test
+  void train_anyArguments_runsToolkitTrainWithJvmFlags(@TempDir Path home) throws Exception {
+    Path report = fakeJava(home);
+
+    int status = run(home, Map.of("PATH", "/usr/bin:/bin"), "ignored", "arguments");
+
+    assertThat(status).isZero();
+    String text = Files.readString(report);
+    List<String> args = Arrays.asList(text.substring(0, text.indexOf("--env--\n")).split("\n"));
+    assertThat(args).contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Dsmtk.hostnameShim=" + home + "/lib/libsmtkhostname.so");
+    assertThat(args.subList(args.size() - 2, args.size())).containsExactly("io.smtk.cli.Main", "train");
+    assertThat(args).doesNotContain("ignored", "arguments");
+  }
+
+  @Test
+  void train_environment_reachesJavaUnchanged(@TempDir Path home) throws Exception {
+    Path report = fakeJava(home);
+    Map<String, String> env = new TreeMap<>(Map.of("PATH", "/usr/bin:/bin", "SM_SOMETHING", "a b",
+        "SAGEMAKER_PROGRAM", "train.py"));
+
+    run(home, env, "train");
+
+    String text = Files.readString(report);
+    String environment = text.substring(text.indexOf("--env--\n") + "--env--\n".length());
+    Map<String, String> seen = new TreeMap<>();
+    for (String line : environment.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        seen.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    // The shell itself may add PWD; nothing else may appear.
+    seen.remove("PWD");
+    Map<String, String> expected = new TreeMap<>(env);
+    expected.put("SMTK_HOME", home.toString());
+    assertThat(seen).isEqualTo(expected);
+  }
+
+  private static int run(Path home, Map<String, String> env, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", TRAIN.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    builder.environment().put("SMTK_HOME", home.toString());
+    Process process = builder.start();
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    return process.exitValue();
+  }
+
+  // A `java` that writes its arguments, a marker line and its environment to report.txt.
+  private static Path fakeJava(Path home) throws Exception {
+    Path bin = Files.createDirectories(home.resolve("jre/bin"));
+    Path report = home.resolve("report.txt");
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > " + report
+        + "\necho --env-- >> " + report + "\nenv >> " + report + "\n", StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return report;
+  }
+}

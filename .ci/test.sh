@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine, as root: installs the system packages it needs
-# (idempotent, skipped when present), then builds and runs every unit and integration test.
-# README "Run the tests" names this script; .ci/run calls it.
+# (idempotent, skipped when present), then builds and runs every unit and integration test, including
+# the multi-host tests (network namespaces) and the image tests (podman, a local registry, stand-in
+# base images built once and cached under /var/tmp/smtk-images).
+# README "The two commands" names this script; .ci/run calls it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash .ci/install-system-packages.sh
 
 export LANG=C.UTF-8
-# Integration tests name /usr/bin/python3 themselves; keep the build's own tools predictable too.
+# CI=true turns on the image tests and makes tests that need root, namespaces or podman fail, not skip.
+export CI=true
+# The image tests start a registry and podman's API socket; stop them whatever happens.
+trap 'bash .ci/images-teardown.sh >/dev/null 2>&1 || true' EXIT
 mvn -B -ntp verify "$@"

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.BindMode;
@@ -81,9 +80,57 @@ class PytorchMpiImageIntegrationTest {
   }
 
   @Test
-  @Disabled("Needs the toolkit's MPI runner (sagemaker_mpi_enabled): run `train` in both containers and expect "
-      + "success on algo-1, both containers exiting promptly")
-  void train_mpiEnabledTwoHosts_succeedsAndBothExit() {}
+  void train_mpiEnabledTwoHosts_succeedsAndBothExit(@TempDir Path dir) throws Exception {
+    String image = ImageTests.testImage();
+    SageMakerJob master = runnerJob(dir, "algo-1");
+    SageMakerJob worker = runnerJob(dir, "algo-2");
+
+    try (GenericContainer<?> algo2 = new GenericContainer<>(DockerImageName.parse(image))) {
+      // The image's own command (train): the toolkit starts sshd with keys made at run time.
+      configureRunner(algo2, worker, 1);
+      algo2.start();
+
+      TrainingContainer.Result result = TrainingContainer.of(image, master)
+          .customize(c -> configureRunner(c, master, 0))
+          .timeout(Duration.ofMinutes(4))
+          .run();
+
+      assertThat(result.exitCode()).as("algo-1 exit code; logs:\n%s\nalgo-2 logs:\n%s", result.logs(), algo2.getLogs())
+          .isZero();
+      assertThat(result.logs()).contains("mpirank:0,algo-1").contains("mpirank:1,algo-2")
+          .contains("rank=1 hosts=algo-1,algo-2 mpi_sum=3 torch_sum=3");
+      assertThat(master.output().resolve("success")).exists();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (algo2.isRunning() && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertThat(algo2.isRunning()).as("algo-2 still running 20 s after the job; logs:\n%s", algo2.getLogs()).isFalse();
+      long workerExit = algo2.getDockerClient().inspectContainerCmd(algo2.getContainerId()).exec().getState()
+          .getExitCodeLong();
+      assertThat(workerExit).as("algo-2 exit code; logs:\n%s", algo2.getLogs()).isZero();
+      assertThat(worker.output().resolve("success")).exists();
+    }
+  }
+
+  private void configureRunner(GenericContainer<?> container, SageMakerJob job, int host) {
+    String[] entry = cluster.get(host);
+    container
+        .withFileSystemBind(job.root().resolve("input").toString(), "/opt/ml/input", BindMode.READ_WRITE)
+        .withFileSystemBind(job.model().toString(), "/opt/ml/model", BindMode.READ_WRITE)
+        .withFileSystemBind(job.output().toString(), "/opt/ml/output", BindMode.READ_WRITE)
+        .withNetworkMode("ns:/run/netns/" + entry[1])
+        .withCreateContainerCmdModifier(cmd -> cmd.withHostName(entry[0]));
+    for (String[] other : cluster) {
+      container.withExtraHost(other[0], other[2]);
+    }
+  }
+
+  private static SageMakerJob runnerJob(Path dir, String host) throws Exception {
+    return job(dir.resolve("runner"), host)
+        .hyperparameter("sagemaker_program", "\"allreduce.py\"")
+        .hyperparameter("sagemaker_submit_directory", "\"/opt/ml/input/data/code\"")
+        .hyperparameter("sagemaker_mpi_enabled", "true");
+  }
 
   private void configure(GenericContainer<?> container, SageMakerJob job, Path ssh, int host) {
     String[] entry = cluster.get(host);

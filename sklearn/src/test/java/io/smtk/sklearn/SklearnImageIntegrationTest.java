@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,8 +59,6 @@ class SklearnImageIntegrationTest {
   }
 
   @Test
-  @Disabled("The Trainer has no default ArchiveExtractor yet: SubmitDirectory.provision fails with an NPE on "
-      + "sourcedir.tar.gz; enable when io.smtk.archive is wired in")
   void train_packedSubmitDirectory_extractsAndTrains(@TempDir Path dir) throws Exception {
     SageMakerJob job = job(dir);
     job.submitDirectory(dir.resolve("source"), "train.py");

@@ -13,13 +13,13 @@
  *   <li>Downloads split the object into ranges ourselves: the SDK's Java multipart download splits
  *       by part number, which is one request for an object uploaded with a single PUT.
  *   <li>Retries are the SDK's standard strategy with a bounded number of attempts; permanent errors
- *       (403, 404, NoSuchBucket, NoSuchKey, AccessDenied) fail at once with the URI and the S3 error
- *       code in the message, which is what the failure file shows.
+ *       (403, 404, NoSuchBucket, NoSuchKey, AccessDenied) fail at once with the URI and the S3
+ *       error code in the message, which is what the failure file shows.
  *   <li>A non-empty code directory does not suppress the download (the Python toolkit's silent
  *       skip): the archive's top-level entries replace those of the same name, with a warning.
- *   <li>The sync has no close-after-write event to rely on, so it waits for a file to settle, copies
- *       it aside before uploading, and walks the whole tree at the end. Nothing is ever deleted in
- *       S3.
+ *   <li>The sync has no close-after-write event to rely on, so it waits for a file to settle,
+ *       copies it aside before uploading, and walks the whole tree at the end. Nothing is ever
+ *       deleted in S3.
  * </ul>
  */
 package io.smtk.s3;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,6 +33,8 @@ public final class S3MockSupport {
 
   /**
    * S3Mock without TLS, bound to loopback; the second ("vectors") connectors get ephemeral ports.
+   * Its store lives under {@code target/} and is deleted when the JVM exits, since S3Mock otherwise
+   * leaves it behind in the temp directory.
    */
   public static S3MockExtension extension(String... buckets) {
     return S3MockExtension.builder()
@@ -41,8 +44,32 @@ public final class S3MockSupport {
         .withProperty("server.ssl.enabled", "false")
         .withProperty("vectors.http.port", "0")
         .withProperty("vectors.https.port", "0")
+        .withRootFolder(storeFolder().toString())
         .withInitialBuckets(buckets)
         .build();
+  }
+
+  private static Path storeFolder() {
+    try {
+      Path target = Path.of("target");
+      Path parent =
+          Files.isDirectory(target) ? target : Path.of(System.getProperty("java.io.tmpdir"));
+      Path folder = Files.createTempDirectory(parent.toAbsolutePath(), "s3mock-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(folder)));
+      return folder;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // Best effort at exit; the folder is under target/ and goes with mvn clean anyway.
+    }
   }
 
   /**

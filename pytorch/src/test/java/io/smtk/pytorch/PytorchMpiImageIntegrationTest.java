@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.images.PullPolicy;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
@@ -60,7 +61,8 @@ class PytorchMpiImageIntegrationTest {
     SageMakerJob master = job(dir, "algo-1");
     SageMakerJob worker = job(dir, "algo-2");
 
-    try (GenericContainer<?> algo2 = new GenericContainer<>(DockerImageName.parse(image))) {
+    try (GenericContainer<?> algo2 =
+        new GenericContainer<>(DockerImageName.parse(image)).withImagePullPolicy(PullPolicy.alwaysPull())) {
       configure(algo2, worker, ssh, 1);
       algo2.withCommand("sh", "/opt/ml/input/data/code/worker.sh")
           .waitingFor(Wait.forLogMessage(".*Server listening.*", 1).withStartupTimeout(Duration.ofSeconds(60)));
@@ -85,7 +87,8 @@ class PytorchMpiImageIntegrationTest {
     SageMakerJob master = runnerJob(dir, "algo-1");
     SageMakerJob worker = runnerJob(dir, "algo-2");
 
-    try (GenericContainer<?> algo2 = new GenericContainer<>(DockerImageName.parse(image))) {
+    try (GenericContainer<?> algo2 =
+        new GenericContainer<>(DockerImageName.parse(image)).withImagePullPolicy(PullPolicy.alwaysPull())) {
       // The image's own command (train): the toolkit starts sshd with keys made at run time.
       configureRunner(algo2, worker, 1);
       algo2.start();

@@ -109,6 +109,18 @@ class TrainerTest {
   }
 
   @Test
+  void train_submitDirectoryNotGzip_failureNamesArchiveAndLeavesNoCode() throws Exception {
+    Path archive = dir.resolve("sourcedir.tar.gz");
+    Files.writeString(archive, "this is not a gzip file\n");
+    job.config("hyperparameters.json", "{\"sagemaker_program\": \"\\\"train.py\\\"\", "
+        + "\"sagemaker_submit_directory\": \"\\\"" + archive + "\\\"\"}");
+
+    assertThat(train(job.env(null))).isNotZero();
+    assertThat(job.failureText()).contains(archive.toString());
+    assertThat(job.base.resolve("code")).isEmptyDirectory();
+  }
+
+  @Test
   void train_shellCommandWithoutShebang_runsUnderSh() throws Exception {
     job.code("train", "echo \"args:$*\"\necho \"$SM_HP_LR\" > \"$SM_MODEL_DIR/lr\"\n");
     job.config("hyperparameters.json", "{\"lr\": \"0.5\"}");

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
+import org.testcontainers.images.PullPolicy;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
@@ -110,6 +111,8 @@ public final class TrainingContainer {
   public Result run() {
     try (GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))) {
       container
+          // Every build pushes the test image under the same tag: a copy cached by an earlier run is stale.
+          .withImagePullPolicy(PullPolicy.alwaysPull())
           .withFileSystemBind(job.root().resolve("input").toString(), "/opt/ml/input", BindMode.READ_WRITE)
           .withFileSystemBind(job.model().toString(), "/opt/ml/model", BindMode.READ_WRITE)
           .withFileSystemBind(job.output().toString(), "/opt/ml/output", BindMode.READ_WRITE)

@@ -213,45 +213,6 @@ class LocalModeIntegrationTest {
     }
   }
 
-  @Test
-  void local_byocTemplateImageOnTwoHosts_eachContainerTrainsAndKeepsItsModel() throws Exception {
-    String image = System.getProperty("smtk.byoc.image", "127.0.0.1:5000/smtk-test/byoc-template:cpu");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        Files.isExecutable(Path.of("/usr/bin/podman"))
-            && new ProcessBuilder("/usr/bin/podman", "image", "exists", image).start().waitFor() == 0,
-        "no podman or no image " + image + " (built by the images module)");
-    Path data = Files.createDirectories(dir.resolve("data"));
-    Files.writeString(data.resolve("line.csv"), "1,3\n2,5\n3,7\n");
-    Path out = dir.resolve("out");
-
-    Run run = run(List.of(smtk(), "local", "--image", image, "--instance-count", "2",
-        "--channel", "train=" + data, "--output", out.toString()), dir, containerSettings());
-
-    assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.stdout()).contains("algo-1 | trained on 3 rows").contains("algo-2 | trained on 3 rows");
-    assertThat(extract(out.resolve("model.tar.gz"), "model.json")).contains("\"slope\": 2.0");
-    assertThat(extract(out.resolve("model-algo-2.tar.gz"), "model.json")).contains("\"slope\": 2.0");
-    assertThat(extract(out.resolve("output.tar.gz"), "success")).isEmpty();
-  }
-
-  /** The podman settings this kind of machine needs (.ci/podman-env.sh), when they are set. */
-  private static Map<String, String> containerSettings() {
-    Map<String, String> env = new LinkedHashMap<>();
-    // podman runs runc, conmon and iptables from the sbin folders.
-    env.put("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
-    for (String name : List.of("CONTAINERS_CONF", "CONTAINERS_REGISTRIES_CONF")) {
-      String value = System.getenv(name);
-      if (value != null) {
-        env.put(name, value);
-      }
-    }
-    Path conf = Path.of("/var/tmp/smtk-images/containers.conf");
-    if (!env.containsKey("CONTAINERS_CONF") && Files.isRegularFile(conf)) {
-      env.put("CONTAINERS_CONF", conf.toString());
-    }
-    return env;
-  }
-
   private Path script(String name, String text) throws IOException {
     Path code = Files.createDirectories(dir.resolve("code"));
     Files.writeString(code.resolve(name), text);

@@ -42,10 +42,18 @@ class LocalJobTest {
   }
 
   @Test
-  void build_s3Channel_throwsSayingS3IsMissing() throws Exception {
-    assertThatThrownBy(() -> builder().channel("train=s3://bucket/key").build())
+  void build_s3Channel_keptForDownloadAtStart() throws Exception {
+    LocalJob job = builder().channel("train=s3://bucket/key/").build();
+
+    assertThat(job.s3Channels()).containsEntry("train", "s3://bucket/key/");
+    assertThat(job.channelNames()).containsExactly("train");
+  }
+
+  @Test
+  void build_badS3Channel_throwsNamingIt() {
+    assertThatThrownBy(() -> builder().channel("train=s3://").build())
         .isInstanceOf(LocalJobException.class)
-        .hasMessageContaining("s3://bucket/key");
+        .hasMessageContaining("--channel train=s3://");
   }
 
   @Test

@@ -42,9 +42,13 @@ class DistributedTrainingIntegrationTest {
           "comm = MPI.COMM_WORLD",
           "rank, size = comm.Get_rank(), comm.Get_size()",
           "total = comm.allreduce(rank + 1, op=MPI.SUM)",
-          "print('rank=%d size=%d host=%s sum=%d' % (rank, size, socket.gethostname(), total), flush=True)",
+          "import sys",
+          "# One write per line: mpirun --tag-output splits a line written in two pieces (PYTHONUNBUFFERED print).",
+          "sys.stdout.write('rank=%d size=%d host=%s sum=%d\\n' % (rank, size, socket.gethostname(), total))",
+          "sys.stdout.flush()",
           "comm.Barrier()",
-          "print('done=%.3f' % time.time(), flush=True)",
+          "sys.stdout.write('done=%.3f\\n' % time.time())",
+          "sys.stdout.flush()",
           "");
 
   private static final String RANK_ONE_RAISES =
@@ -60,12 +64,13 @@ class DistributedTrainingIntegrationTest {
   private static final String RUNS_UNTIL_STOPPED =
       String.join(
           "\n",
-          "import time",
+          "import sys, time",
           "from mpi4py import MPI",
           "comm = MPI.COMM_WORLD",
           "for step in range(600):",
           "    comm.allreduce(1)",
-          "    print('tick %d' % step, flush=True)",
+          "    sys.stdout.write('tick %d\\n' % step)",
+          "    sys.stdout.flush()",
           "    time.sleep(0.2)",
           "");
 

@@ -40,6 +40,7 @@ final class MpiOutputMonitor implements LineTransformer {
       Pattern.compile("(?:Remote daemon|daemon on node|on node)\\s*:?\\s*(?:\\[\\[\\d+,\\d+\\],\\d+\\] on node )?(\\S+)");
 
   private final MpiRankTagRewriter rewriter;
+  private final MpiLineJoiner joiner = new MpiLineJoiner();
   private final List<String> hosts;
   private final int processesPerHost;
 
@@ -62,7 +63,7 @@ final class MpiOutputMonitor implements LineTransformer {
 
   @Override
   public byte[] transform(byte[] buffer, int offset, int length) {
-    byte[] joined = withoutRepeatedTag(buffer, offset, length);
+    byte[] joined = joiner.join(buffer, offset, length);
     if (joined != null) {
       buffer = joined;
       offset = 0;
@@ -78,51 +79,6 @@ final class MpiOutputMonitor implements LineTransformer {
     }
     observe(new String(buffer, offset, Math.min(length, MAX_LINE_CHARS * 2), StandardCharsets.UTF_8));
     return rewritten;
-  }
-
-  /**
-   * Removes the copies of a line's own tag inside it. mpirun tags every chunk it reads from a rank,
-   * not every line, and Python's {@code print} writes the text and its newline separately, so a line
-   * often arrives as {@code [1,0]<stdout>:text[1,0]<stdout>:}; the copy is mpirun's, not the
-   * program's.
-   *
-   * @return the line without the copies, or null when it has none
-   */
-  static byte[] withoutRepeatedTag(byte[] buffer, int offset, int length) {
-    int end = offset + length;
-    if (length < 4 || buffer[offset] != '[') {
-      return null;
-    }
-    int close = -1;
-    for (int i = offset + 1; i < Math.min(end, offset + 48); i++) {
-      if (buffer[i] == ']') {
-        close = i;
-        break;
-      }
-    }
-    // "]<stdout>:" or "]<stderr>:" is 10 bytes.
-    if (close < 0 || close + 10 > end || buffer[close + 1] != '<' || buffer[close + 9] != ':') {
-      return null;
-    }
-    int tagLength = close + 10 - offset;
-    java.io.ByteArrayOutputStream line = null;
-    int copied = offset + tagLength;
-    for (int i = offset + tagLength; i + tagLength <= end; i++) {
-      if (java.util.Arrays.equals(buffer, i, i + tagLength, buffer, offset, offset + tagLength)) {
-        if (line == null) {
-          line = new java.io.ByteArrayOutputStream(length);
-          line.write(buffer, offset, tagLength);
-        }
-        line.write(buffer, copied, i - copied);
-        copied = i + tagLength;
-        i = copied - 1;
-      }
-    }
-    if (line == null) {
-      return null;
-    }
-    line.write(buffer, copied, end - copied);
-    return line.toByteArray();
   }
 
   private static boolean isStderrTag(byte[] buffer, int offset, int length) {

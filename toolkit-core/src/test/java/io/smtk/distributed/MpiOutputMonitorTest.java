@@ -37,8 +37,11 @@ class MpiOutputMonitorTest {
 
     assertThat(new String(transform(monitor, "[1,0]<stdout>:print line 0[1,0]<stdout>:"), StandardCharsets.UTF_8))
         .isEqualTo("[1,mpirank:0,algo-1]<stdout>:print line 0");
+    // Rank 0's whole line lands between the pieces of rank 1's: each comes out whole, under its own tag.
     assertThat(new String(transform(monitor, "[1,1]<stdout>:a[1,1]<stdout>:b[1,0]<stdout>:c"), StandardCharsets.UTF_8))
-        .isEqualTo("[1,mpirank:1,algo-2]<stdout>:ab[1,0]<stdout>:c");
+        .isEqualTo("[1,mpirank:0,algo-1]<stdout>:c");
+    assertThat(new String(transform(monitor, "[1,1]<stdout>:"), StandardCharsets.UTF_8))
+        .isEqualTo("[1,mpirank:1,algo-2]<stdout>:ab");
   }
 
   @Test

@@ -24,6 +24,15 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    return train();
+  }
+
+  /**
+   * Runs the job with the process's environment and standard streams.
+   *
+   * @return the exit status
+   */
+  static int train() {
     // The user's output goes straight to our file descriptors in large writes; System.out's
     // PrintStream would add a lock and a small buffer per write on the log path.
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);

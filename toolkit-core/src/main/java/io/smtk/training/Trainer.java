@@ -85,7 +85,8 @@ public final class Trainer {
       s3.startIntermediateSync(environment);
       if (settings.trainingModule().isPresent()) {
         String module = settings.trainingModule().get();
-        var entry = frameworks.find(module);
+        // Loaded only when a framework is named: script mode should not pay for instantiating every entry.
+        var entry = (frameworks == null ? FrameworkEntries.load() : frameworks).find(module);
         log.info("Imported framework " + entry.getClass().getName() + " for SAGEMAKER_TRAINING_MODULE=" + module);
         entry.train(job);
       } else {
@@ -190,7 +191,7 @@ public final class Trainer {
     }
 
     /**
-     * Sets the framework entries; defaults to those registered on the class path.
+     * Sets the framework entries; defaults to those registered on the class path, loaded when needed.
      *
      * @param frameworks the entries
      * @return this builder
@@ -239,9 +240,6 @@ public final class Trainer {
      * @return the trainer
      */
     public Trainer build() {
-      if (frameworks == null) {
-        frameworks = FrameworkEntries.load();
-      }
       if (signals == null) {
         signals = SignalForwarder.global();
         signals.install();

@@ -23,42 +23,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Tests for {@link LocalRunner} through {@code bin/smtk local}, as separate processes. */
 class LocalModeIntegrationTest {
 
-  /** README command 1, exactly as the README and {@code examples/README.md} give it. */
-  static final String README_COMMAND_1 =
-      "bin/smtk local --framework sklearn --source-dir examples/sklearn-iris --entry-point train.py"
-          + " --hyperparameter n-estimators=50 --output /tmp/smtk-example";
-
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
   @TempDir Path dir;
 
   /** How one {@code smtk local} run ended. */
   record Run(int exitCode, String stdout, String stderr) {}
-
-  @Test
-  void readmeCommand1_freshOutput_trainsTheSklearnExampleAndTheModelScores() throws Exception {
-    Path root = JobTree.projectRoot();
-    assertThat(Files.readString(root.resolve("examples/README.md"))).contains(README_COMMAND_1);
-    deleteTree(Path.of("/tmp/smtk-example"));
-
-    Run run = run(List.of("/bin/sh", "-c", README_COMMAND_1), root, Map.of());
-
-    assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.stdout()).contains("Model: /tmp/smtk-example/model.tar.gz");
-    assertThat(run.stdout()).containsPattern("algo-1 \\| host=algo-1 n_estimators=50 test accuracy=");
-    Process score = new ProcessBuilder("/usr/bin/python3", "-c", String.join("\n",
-            "import io, tarfile, joblib",
-            "from sklearn.datasets import load_iris",
-            "with tarfile.open('/tmp/smtk-example/model.tar.gz') as tar:",
-            "    model = joblib.load(io.BytesIO(tar.extractfile('model.joblib').read()))",
-            "data = load_iris()",
-            "print(model.n_estimators, model.score(data.data, data.target))"))
-        .redirectErrorStream(true).start();
-    String scored = new String(score.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(score.waitFor()).as(scored).isZero();
-    assertThat(scored).startsWith("50 ");
-    assertThat(Double.parseDouble(scored.split(" ")[1])).isGreaterThan(0.9);
-  }
 
   @Test
   void local_twoHosts_eachHostSeesItsOwnNameAndKeepsItsModel() throws Exception {
@@ -267,13 +237,4 @@ class LocalModeIntegrationTest {
     return text;
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    if (Files.exists(root)) {
-      try (Stream<Path> paths = Files.walk(root)) {
-        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(path);
-        }
-      }
-    }
-  }
 }

@@ -1,0 +1,66 @@
+package io.smtk.sklearn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smtk.testing.JobTree;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs README command 1 exactly as the README gives it, from the checkout's root through {@code /bin/sh}:
+ * the scikit-learn example trains with this module's entry, and its model loads and scores. It lives in
+ * the sklearn module because the command needs this module's jar, which is built after toolkit-core's.
+ */
+class ReadmeCommandIntegrationTest {
+
+  /** README command 1, exactly as {@code README.md} and {@code examples/README.md} give it. */
+  static final String README_COMMAND_1 =
+      "bin/smtk local --framework sklearn --source-dir examples/sklearn-iris --entry-point train.py"
+          + " --hyperparameter n-estimators=50 --output /tmp/smtk-example";
+
+  @Test
+  void readmeCommand1_freshOutput_trainsTheSklearnExampleAndTheModelScores() throws Exception {
+    Path root = JobTree.projectRoot();
+    assertThat(Files.readString(root.resolve("README.md"))).contains(README_COMMAND_1);
+    assertThat(Files.readString(root.resolve("examples/README.md"))).contains(README_COMMAND_1);
+    deleteTree(Path.of("/tmp/smtk-example"));
+
+    Process process = new ProcessBuilder("/bin/sh", "-c", README_COMMAND_1).directory(root.toFile())
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("Model: /tmp/smtk-example/model.tar.gz")
+        .containsPattern("algo-1 \\| host=algo-1 n_estimators=50 test accuracy=");
+    Process score = new ProcessBuilder("/usr/bin/python3", "-c", String.join("\n",
+            "import io, tarfile, joblib",
+            "from sklearn.datasets import load_iris",
+            "with tarfile.open('/tmp/smtk-example/model.tar.gz') as tar:",
+            "    model = joblib.load(io.BytesIO(tar.extractfile('model.joblib').read()))",
+            "data = load_iris()",
+            "print(model.n_estimators, model.score(data.data, data.target))"))
+        .redirectErrorStream(true).start();
+    String scored = new String(score.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(score.waitFor()).as(scored).isZero();
+    assertThat(scored).startsWith("50 ");
+    assertThat(Double.parseDouble(scored.split(" ")[1])).isGreaterThan(0.9);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}

@@ -19,7 +19,7 @@ import java.util.Optional;
 public final class DistributedRunners {
 
   /** Where the hostname shim lies in a checkout, relative to the checkout's root. */
-  static final String CHECKOUT_SHIM = "images/target/native/libsmtkhostname.so";
+  static final String CHECKOUT_SHIM = "images/target/image/root/opt/smtk/lib/libsmtkhostname.so";
 
   private DistributedRunners() {}
 

@@ -3,7 +3,6 @@ package io.smtk.pytorch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.command.InspectImageResponse;
-import io.smtk.framework.FrameworkEntries;
 import io.smtk.images.testing.ImageFigures;
 import io.smtk.images.testing.ImageTests;
 import io.smtk.images.testing.SageMakerJob;
@@ -24,16 +23,11 @@ class PytorchImageIntegrationTest {
 
   private static String image;
   private static String gpuImage;
-  private static Map<String, String> mode;
 
   @BeforeAll
   static void images() {
     image = ImageTests.testImage();
     gpuImage = ImageTests.requireProperty("smtk.test.gpuImage");
-    // Until the PyTorch FrameworkEntry exists, run script mode (blank SAGEMAKER_TRAINING_MODULE).
-    String module = System.getProperty("smtk.test.trainingModule");
-    mode = FrameworkEntries.load().validValues().contains(module) ? Map.of()
-        : Map.of("SAGEMAKER_TRAINING_MODULE", "");
   }
 
   @Test
@@ -43,6 +37,7 @@ class PytorchImageIntegrationTest {
     TrainingContainer.Result result = run(image, job);
 
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
+    assertThat(result.logs()).contains("PyTorch training: runner PROCESS");
     assertThat(job.output().resolve("success")).exists();
     assertThat(job.model().resolve("model.pt")).isNotEmptyFile();
     String metrics = Files.readString(job.model().resolve("metrics.json"));
@@ -70,7 +65,6 @@ class PytorchImageIntegrationTest {
     Path nvidiaSmi = Path.of(getClass().getResource("/pytorch/nvidia-smi").toURI());
 
     TrainingContainer container = TrainingContainer.of(gpuImage, job).executable(nvidiaSmi, "/usr/local/bin/nvidia-smi");
-    mode.forEach(container::env);
     TrainingContainer.Result result = container.run();
 
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
@@ -103,7 +97,6 @@ class PytorchImageIntegrationTest {
 
   private static TrainingContainer.Result run(String image, SageMakerJob job) {
     TrainingContainer container = TrainingContainer.of(image, job);
-    mode.forEach(container::env);
     return container.run();
   }
 }

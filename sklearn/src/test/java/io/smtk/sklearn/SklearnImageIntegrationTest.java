@@ -2,7 +2,6 @@ package io.smtk.sklearn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.smtk.framework.FrameworkEntries;
 import io.smtk.images.testing.ImageFigures;
 import io.smtk.images.testing.ImageTests;
 import io.smtk.images.testing.SageMakerJob;
@@ -18,16 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SklearnImageIntegrationTest {
 
   private static String image;
-  private static Map<String, String> mode;
 
   @BeforeAll
   static void image() throws Exception {
     image = ImageTests.testImage();
-    // Until the sklearn FrameworkEntry exists, the image's SAGEMAKER_TRAINING_MODULE names nothing the
-    // toolkit knows: run script mode (blank), which is what the sklearn entry does anyway (reference §19.4).
-    String module = System.getProperty("smtk.test.trainingModule");
-    mode = FrameworkEntries.load().validValues().contains(module) ? Map.of()
-        : Map.of("SAGEMAKER_TRAINING_MODULE", "");
   }
 
   @Test
@@ -37,6 +30,7 @@ class SklearnImageIntegrationTest {
     TrainingContainer.Result result = run(job);
 
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
+    assertThat(result.logs()).contains("scikit-learn training: runner PROCESS");
     assertThat(job.output().resolve("success")).exists();
     assertThat(job.model().resolve("model.joblib")).isNotEmptyFile();
     assertThat(Files.readString(job.model().resolve("metrics.json")))
@@ -81,7 +75,6 @@ class SklearnImageIntegrationTest {
 
   private static TrainingContainer.Result run(SageMakerJob job) {
     TrainingContainer container = TrainingContainer.of(image, job);
-    mode.forEach(container::env);
     return container.run();
   }
 }

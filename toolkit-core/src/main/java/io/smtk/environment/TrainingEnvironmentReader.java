@@ -106,7 +106,7 @@ public final class TrainingEnvironmentReader {
     ObjectNode userHyperparameters = NODES.objectNode();
     ObjectNode sagemakerHyperparameters = NODES.objectNode();
     ObjectNode frameworkParameters = NODES.objectNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = decoded.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = decoded.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       String key = entry.getKey();
       if (RESERVED_HYPERPARAMETERS.contains(key) || key.startsWith("sagemaker_")) {
@@ -281,7 +281,7 @@ public final class TrainingEnvironmentReader {
    */
   public static ObjectNode decodeHyperparameters(ObjectNode raw) {
     ObjectNode decoded = NODES.objectNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = raw.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = raw.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       JsonNode value = entry.getValue();
       if (value.isTextual()) {

@@ -84,7 +84,7 @@ public final class Hyperparameters {
           "--hyperparameters " + file + " must hold a JSON object, not " + tree.getNodeType());
     }
     Map<String, JsonNode> values = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = tree.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       checkKey(field.getKey(), "--hyperparameters " + file);
       values.put(field.getKey(), field.getValue());

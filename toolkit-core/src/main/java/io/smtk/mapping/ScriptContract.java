@@ -117,7 +117,7 @@ public final class ScriptContract {
     }
     environment.channelInputDirs().forEach((name, dir) -> values.put("channel_" + name, path(dir)));
     ObjectNode hyperparameters = environment.hyperparameters();
-    for (Iterator<Map.Entry<String, JsonNode>> it = hyperparameters.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = hyperparameters.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       values.put("hp_" + entry.getKey(), entry.getValue());
     }

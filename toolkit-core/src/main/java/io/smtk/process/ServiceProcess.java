@@ -107,8 +107,12 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    stop(Duration.ofSeconds(5));
+  public void close() {
+    try {
+      stop(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void signal(String signal) throws InterruptedException {

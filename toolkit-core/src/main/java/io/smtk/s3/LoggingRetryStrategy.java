@@ -153,7 +153,7 @@ final class LoggingRetryStrategy implements RetryStrategy {
 
     @Override
     public LoggingRetryStrategy build() {
-      return new LoggingRetryStrategy((RetryStrategy) delegate.build(), log);
+      return new LoggingRetryStrategy(delegate.build(), log);
     }
   }
 }

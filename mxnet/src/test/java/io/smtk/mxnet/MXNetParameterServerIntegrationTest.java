@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smtk.distributed.NetnsCluster;
 import io.smtk.testing.NamespaceJobs;
-import java.nio.file.Files;
+import io.smtk.testing.StandinRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +32,7 @@ class MXNetParameterServerIntegrationTest {
       "open(os.path.join(os.environ['SM_MODEL_DIR'], 'dmlc.json'), 'w').write(json.dumps({k: os.environ[k] for k in keys}))",
       "");
 
-  @TempDir Path records;
+  @TempDir Path recordDir;
 
   @BeforeAll
   static void requireNamespaces() {
@@ -51,7 +50,7 @@ class MXNetParameterServerIntegrationTest {
       List<NamespaceJobs.HostResult> results = job.train(Map.of(
           "SAGEMAKER_TRAINING_MODULE", MXNetTraining.MODULE,
           "PYTHONPATH", standin.toString(),
-          "STANDIN_RECORD_DIR", records.toString()), Duration.ofMinutes(3));
+          "STANDIN_RECORD_DIR", recordDir.toString()), Duration.ofMinutes(3));
 
       for (NamespaceJobs.HostResult result : results) {
         assertThat(result.exitCode()).as(result.host() + ":\n" + result.output()).isZero();
@@ -65,23 +64,12 @@ class MXNetParameterServerIntegrationTest {
         assertThat(dmlc.path("DMLC_PS_ROOT_URI").asText()).isEqualTo(rootUri);
         assertThat(dmlc.path("DMLC_PS_ROOT_PORT").asText()).isEqualTo("8001");
       }
-      assertThat(records("algo-1-scheduler-")).hasSize(1);
-      assertThat(records("algo-2-scheduler-")).isEmpty();
-      assertThat(records("algo-1-server-")).hasSize(1);
-      assertThat(records("algo-2-server-")).hasSize(1);
-      try (Stream<Path> files = Files.list(records)) {
-        for (Path record : files.toList()) {
-          long pid = mapper.readTree(record.toFile()).path("pid").asLong();
-          assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-              .as(record.getFileName() + " still running after the job").isFalse();
-        }
-      }
-    }
-  }
-
-  private List<Path> records(String prefix) throws Exception {
-    try (Stream<Path> files = Files.list(records)) {
-      return files.filter(file -> file.getFileName().toString().startsWith(prefix)).toList();
+      StandinRecords records = StandinRecords.in(recordDir);
+      assertThat(records.named("algo-1-scheduler-")).hasSize(1);
+      assertThat(records.named("algo-2-scheduler-")).isEmpty();
+      assertThat(records.named("algo-1-server-")).hasSize(1);
+      assertThat(records.named("algo-2-server-")).hasSize(1);
+      records.assertNoneRunning();
     }
   }
 }

@@ -3,16 +3,15 @@ package io.smtk.tensorflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smtk.distributed.NetnsCluster;
 import io.smtk.testing.NamespaceJobs;
+import io.smtk.testing.StandinRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,7 +36,7 @@ class TensorFlowParameterServerIntegrationTest {
       "open(os.path.join(os.environ['SM_MODEL_DIR'], 'tf_config.json'), 'w').write(os.environ['TF_CONFIG'])",
       "");
 
-  @TempDir Path records;
+  @TempDir Path recordDir;
 
   @BeforeAll
   static void requireNamespaces() {
@@ -55,7 +54,7 @@ class TensorFlowParameterServerIntegrationTest {
       List<NamespaceJobs.HostResult> results = job.train(Map.of(
           "SAGEMAKER_TRAINING_MODULE", TensorFlowTraining.MODULE,
           "PYTHONPATH", standin.toString(),
-          "STANDIN_RECORD_DIR", records.toString()), Duration.ofMinutes(3));
+          "STANDIN_RECORD_DIR", recordDir.toString()), Duration.ofMinutes(3));
 
       for (NamespaceJobs.HostResult result : results) {
         assertThat(result.exitCode()).as(result.host() + ":\n" + result.output()).isZero();
@@ -66,24 +65,16 @@ class TensorFlowParameterServerIntegrationTest {
             .hasContent(TfConfig.parameterServer(hosts, hosts.get(i - 1), false));
         assertThat(job.tree(i).success()).exists();
       }
-      ObjectMapper mapper = new ObjectMapper();
+      StandinRecords records = StandinRecords.in(recordDir);
       for (String host : hosts) {
-        List<Path> servers = records(host + "-server-ps-");
+        List<JsonNode> servers = records.named(host + "-server-ps-");
         assertThat(servers).as("parameter servers started on " + host).hasSize(1);
-        JsonNode record = mapper.readTree(servers.get(0).toFile());
-        assertThat(record.path("address").asText()).isEqualTo(host + ":2223");
-        assertThat(record.path("device_count").path("GPU").asInt(-1)).isZero();
-        assertThat(ProcessHandle.of(record.path("pid").asLong()).map(ProcessHandle::isAlive).orElse(false))
-            .as("parameter server of " + host + " still running after the job").isFalse();
+        assertThat(servers.get(0).path("address").asText()).isEqualTo(host + ":2223");
+        assertThat(servers.get(0).path("device_count").path("GPU").asInt(-1)).isZero();
       }
-      assertThat(records("algo-1-server-master-")).hasSize(1);
-      assertThat(records("algo-2-server-worker-")).hasSize(1);
-    }
-  }
-
-  private List<Path> records(String prefix) throws Exception {
-    try (Stream<Path> files = Files.list(records)) {
-      return files.filter(file -> file.getFileName().toString().startsWith(prefix)).toList();
+      assertThat(records.named("algo-1-server-master-")).hasSize(1);
+      assertThat(records.named("algo-2-server-worker-")).hasSize(1);
+      records.assertNoneRunning();
     }
   }
 }

@@ -66,7 +66,7 @@ final class LocalCommand implements Callable<Integer> {
   private Path sourceDir;
 
   @Option(names = "--channel", paramLabel = "NAME=PATH",
-      description = "An input channel from a local folder or file; repeatable.")
+      description = "An input channel from a local folder or file, or an s3:// prefix; repeatable.")
   private List<String> channels = new ArrayList<>();
 
   @Option(names = "--hyperparameter", paramLabel = "KEY=VALUE",

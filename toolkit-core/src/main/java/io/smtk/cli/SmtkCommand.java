@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "A SageMaker training toolkit: runs training jobs as SageMaker runs them.",
-    subcommands = {TrainCommand.class, LocalCommand.class})
+    subcommands = {TrainCommand.class, LocalCommand.class, ApiCommand.class})
 final class SmtkCommand implements Runnable {
 
   @Spec private CommandSpec spec;

@@ -43,7 +43,7 @@ public class MpiJobFailedException extends CalledProcessException {
   }
 
   @Override
-  protected String errorName() {
+  public String errorName() {
     return "ExecuteUserScriptError";
   }
 

@@ -86,6 +86,22 @@ public final class TrainingEnvironmentReader {
    *     wrong type; the message names the file and key
    */
   public TrainingEnvironment read(ToolkitSettings settings) throws InvalidTrainingConfigException {
+    return read(settings, null, null, null);
+  }
+
+  /**
+   * Reads the environment as {@link #read(ToolkitSettings)} does, with some configuration given instead
+   * of read from its file (the Python API's {@code Environment(resource_config=..., ...)}).
+   *
+   * @param settings the toolkit's settings
+   * @param givenResourceConfig used instead of {@code resourceconfig.json}, or null
+   * @param givenInputDataConfig used instead of {@code inputdataconfig.json}, or null
+   * @param givenHyperparameters decoded hyperparameters used instead of {@code hyperparameters.json}, or null
+   * @return the environment
+   * @throws InvalidTrainingConfigException when a file or value is missing or malformed
+   */
+  public TrainingEnvironment read(ToolkitSettings settings, ObjectNode givenResourceConfig,
+      ObjectNode givenInputDataConfig, ObjectNode givenHyperparameters) throws InvalidTrainingConfigException {
     Path baseDir = settings.baseDir();
     if (!Files.isDirectory(baseDir)) {
       throw new InvalidTrainingConfigException(
@@ -99,9 +115,14 @@ public final class TrainingEnvironmentReader {
     Path inputDataFile = configDir.resolve("inputdataconfig.json");
     Path hyperparameterFile = configDir.resolve("hyperparameters.json");
 
-    ObjectNode resourceConfig = ConfigFiles.readObject(resourceFile);
-    ObjectNode inputDataConfig = ConfigFiles.readObject(inputDataFile);
-    ObjectNode decoded = decodeHyperparameters(ConfigFiles.readObject(hyperparameterFile));
+    ObjectNode resourceConfig =
+        givenResourceConfig != null ? givenResourceConfig.deepCopy() : ConfigFiles.readObject(resourceFile);
+    ObjectNode inputDataConfig =
+        givenInputDataConfig != null ? givenInputDataConfig.deepCopy() : ConfigFiles.readObject(inputDataFile);
+    ObjectNode decoded =
+        givenHyperparameters != null
+            ? givenHyperparameters.deepCopy()
+            : decodeHyperparameters(ConfigFiles.readObject(hyperparameterFile));
 
     ObjectNode userHyperparameters = NODES.objectNode();
     ObjectNode sagemakerHyperparameters = NODES.objectNode();

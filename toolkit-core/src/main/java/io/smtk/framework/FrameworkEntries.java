@@ -3,6 +3,7 @@ package io.smtk.framework;
 import io.smtk.environment.InvalidTrainingConfigException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
@@ -50,24 +51,41 @@ public final class FrameworkEntries {
    * @throws InvalidTrainingConfigException when nothing matches; the message lists the valid values
    */
   public FrameworkEntry find(String value) throws InvalidTrainingConfigException {
+    return lookup(value)
+        .orElseThrow(
+            () ->
+                new InvalidTrainingConfigException(
+                    "SAGEMAKER_TRAINING_MODULE='" + value + "' names no training entry; valid values: "
+                        + String.join(", ", validValues())
+                        + ", a Python framework module as <module>:<function>, or the class name of a "
+                        + FrameworkEntry.class.getName() + " on the class path"));
+  }
+
+  /**
+   * Looks up the entry for a {@code SAGEMAKER_TRAINING_MODULE} value among smtk's entries.
+   *
+   * @param value the value
+   * @return the entry, or empty when the value names none (it may name a Python module)
+   */
+  public Optional<FrameworkEntry> lookup(String value) {
     String name = value.strip();
     for (FrameworkEntry entry : registered) {
       if (entry.names().contains(name) || entry.getClass().getName().equals(name)) {
-        return entry;
+        return Optional.of(entry);
       }
+    }
+    if (name.contains(":")) {
+      return Optional.empty(); // a Python module:function, never a Java class name
     }
     try {
       Class<?> type = Class.forName(name, true, Thread.currentThread().getContextClassLoader());
       if (FrameworkEntry.class.isAssignableFrom(type)) {
-        return (FrameworkEntry) type.getDeclaredConstructor().newInstance();
+        return Optional.of((FrameworkEntry) type.getDeclaredConstructor().newInstance());
       }
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-      // Not a loadable class name: report the valid values below.
+      // Not a loadable class name.
     }
-    throw new InvalidTrainingConfigException(
-        "SAGEMAKER_TRAINING_MODULE='" + value + "' names no training entry; valid values: "
-            + String.join(", ", validValues())
-            + " (or the class name of a " + FrameworkEntry.class.getName() + " on the class path)");
+    return Optional.empty();
   }
 
   /**

@@ -32,7 +32,7 @@ public abstract class CalledProcessException extends ToolkitException {
    *
    * @return for example {@code ExecuteUserScriptError}
    */
-  protected abstract String errorName();
+  public abstract String errorName();
 
   /**
    * Returns the command that failed.

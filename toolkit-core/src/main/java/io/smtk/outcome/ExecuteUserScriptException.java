@@ -16,7 +16,7 @@ public class ExecuteUserScriptException extends CalledProcessException {
   }
 
   @Override
-  protected String errorName() {
+  public String errorName() {
     return "ExecuteUserScriptError";
   }
 

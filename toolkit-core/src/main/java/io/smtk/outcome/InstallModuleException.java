@@ -13,7 +13,7 @@ public class InstallModuleException extends CalledProcessException {
   }
 
   @Override
-  protected String errorName() {
+  public String errorName() {
     return "InstallModuleError";
   }
 }

@@ -13,7 +13,7 @@ public class InstallRequirementsException extends CalledProcessException {
   }
 
   @Override
-  protected String errorName() {
+  public String errorName() {
     return "InstallRequirementsError";
   }
 }

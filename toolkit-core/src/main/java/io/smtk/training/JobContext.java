@@ -28,10 +28,12 @@ import io.smtk.process.ProcessSpec;
 import io.smtk.process.ServiceProcess;
 import io.smtk.process.SignalForwarder;
 import io.smtk.python.PythonJson;
+import io.smtk.pythonapi.PythonApi;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -130,10 +132,22 @@ final class JobContext implements TrainingContext, AutoCloseable {
   @Override
   public void runUserEntryPoint(RunnerType runner, Map<String, String> extraVariables)
       throws ToolkitException {
-    UserLaunch launch = prepare(extraVariables);
-    if (runner == RunnerType.PROCESS) {
+    runEntryPoint(EntryPointRequest.ofJob(runner, extraVariables));
+  }
+
+  /**
+   * Fetches and installs the code and runs the entry point as the request says (the job's own, or what
+   * the Python API's {@code entry_point.run} asked for), and waits for the job to end on this host.
+   *
+   * @param request what to run and how
+   * @throws ToolkitException when the code cannot be installed, the job fails or is stopped
+   */
+  void runEntryPoint(EntryPointRequest request) throws ToolkitException {
+    TrainingEnvironment jobEnvironment = request.applyTo(environment);
+    UserLaunch launch = prepare(jobEnvironment, request);
+    if (request.runner() == RunnerType.PROCESS) {
       List<String> command = launch.plainCommand();
-      logInvocation(launch.userVariables(), command);
+      logInvocation(jobEnvironment, launch.userVariables(), command);
       ProcessResult result = runJobProcess(command, launch.codeDir(), launch.environment(), null);
       if (result.exitCode() != 0) {
         throw new ExecuteUserScriptException(command, result.exitCode(), result.errorText());
@@ -153,22 +167,65 @@ final class JobContext implements TrainingContext, AutoCloseable {
             stopIfAsked();
           }
         };
-    DistributedRunners.run(runner, environment, settings, log, launch, processes);
+    DistributedRunners.run(request.runner(), jobEnvironment, settings, log, launch, processes);
+  }
+
+  /**
+   * Fetches the code into the code directory and installs what the entry point needs (the Python
+   * API's {@code entry_point.install}).
+   *
+   * @param name the entry point's name
+   * @param uri where the code comes from, or null for the job's submit directory
+   * @throws ToolkitException when the code cannot be fetched or installed
+   */
+  void install(String name, String uri) throws ToolkitException {
+    Path codeDir = environment.codeDir();
+    SubmitDirectory.of(remoteCode, extractor, log).provision(uri == null ? environment.moduleDir() : uri, codeDir);
+    stopIfAsked();
+    EntryPoint entryPoint = EntryPoint.of(name, codeDir);
+    String python = entryPoint.type() == EntryPoint.Type.COMMAND ? null : PythonInterpreter.find(settings);
+    CodeInstaller.of(this::runInstallCommand, log).install(entryPoint, codeDir, python);
+    stopIfAsked();
+  }
+
+  /**
+   * Runs a process of the job that is not the user's entry point (a Python framework module), with its
+   * output, error capture and stop handling.
+   *
+   * @param command the command
+   * @param workingDirectory its working directory
+   * @param variables its whole environment
+   * @return how it ended
+   * @throws ToolkitException when it cannot be started or the job was stopped
+   */
+  ProcessResult runFrameworkProcess(List<String> command, Path workingDirectory, Map<String, String> variables)
+      throws ToolkitException {
+    return runJobProcess(command, workingDirectory, variables, null);
+  }
+
+  /**
+   * Returns the variables of the user contract, as a user process gets them on top of the toolkit's
+   * environment (a Python framework module gets the same).
+   *
+   * @return the variables
+   */
+  Map<String, String> contractVariables() {
+    return userVariables(environment, settings.variables(), Map.of());
   }
 
   /** Fetches and installs the user's code and builds the environment its processes get. */
-  private UserLaunch prepare(Map<String, String> extraVariables) throws ToolkitException {
+  private UserLaunch prepare(TrainingEnvironment jobEnvironment, EntryPointRequest request) throws ToolkitException {
     String name =
-        environment
-            .userEntryPoint()
+        request.userEntryPoint().or(jobEnvironment::userEntryPoint)
             .orElseThrow(
                 () ->
                     new InvalidTrainingConfigException(
                         "No entry point: set the SAGEMAKER_PROGRAM environment variable or the "
-                            + "sagemaker_program hyperparameter in " + environment.inputConfigDir()
+                            + "sagemaker_program hyperparameter in " + jobEnvironment.inputConfigDir()
                                 .resolve("hyperparameters.json")));
-    Path codeDir = environment.codeDir();
-    SubmitDirectory.of(remoteCode, extractor, log).provision(environment.moduleDir(), codeDir);
+    Path codeDir = jobEnvironment.codeDir();
+    SubmitDirectory.of(remoteCode, extractor, log)
+        .provision(request.uri().orElse(jobEnvironment.moduleDir()), codeDir);
     stopIfAsked();
 
     EntryPoint entryPoint = EntryPoint.of(name, codeDir);
@@ -179,11 +236,13 @@ final class JobContext implements TrainingContext, AutoCloseable {
     if (settings.studioLocalMode()) {
       log.info("Bypass DNS check in case of Studio Local Mode execution.");
     } else {
-      HostNames.await(environment.hosts(), settings.dnsTimeout(), log);
+      HostNames.await(jobEnvironment.hosts(), settings.dnsTimeout(), log);
     }
-    Map<String, String> userVariables = userVariables(extraVariables);
-    return new UserLaunch(entryPoint, python, codeDir, ScriptContract.arguments(environment.hyperparameters()),
-        userVariables, childEnvironment(userVariables));
+    Map<String, String> base = request.baseEnvironment().orElse(settings.variables());
+    Map<String, String> userVariables = userVariables(jobEnvironment, base, request.extraVariables());
+    List<String> arguments =
+        request.arguments().isEmpty() ? ScriptContract.arguments(jobEnvironment.hyperparameters()) : request.arguments();
+    return new UserLaunch(entryPoint, python, codeDir, arguments, userVariables, childEnvironment(base, userVariables));
   }
 
   /**
@@ -200,19 +259,35 @@ final class JobContext implements TrainingContext, AutoCloseable {
 
   /**
    * Returns the variables of the user contract: the toolkit's own, the {@code SM_*} ones, {@code
-   * PYTHONPATH} and the framework's additions, in that order of precedence (later wins).
+   * PYTHONPATH} (the code directory, smtk's Python package, then the inherited path) and the
+   * framework's additions, in that order of precedence (later wins).
    */
-  private Map<String, String> userVariables(Map<String, String> extraVariables) {
+  private static Map<String, String> userVariables(TrainingEnvironment environment, Map<String, String> base,
+      Map<String, String> extraVariables) {
     Map<String, String> variables = new LinkedHashMap<>(ScriptContract.toolkitVariables(environment));
     variables.putAll(ScriptContract.environmentVariables(environment));
-    String inherited = settings.get("PYTHONPATH").orElse("");
-    variables.put("PYTHONPATH", environment.codeDir() + (inherited.isEmpty() ? "" : ":" + inherited));
+    variables.put("PYTHONPATH", pythonPath(environment.codeDir().toString(), base.getOrDefault("PYTHONPATH", "")));
     variables.putAll(extraVariables);
     return variables;
   }
 
-  private Map<String, String> childEnvironment(Map<String, String> userVariables) {
-    Map<String, String> environmentOfChild = new LinkedHashMap<>(settings.variables());
+  /** The code directory first, then smtk's Python package, then the inherited entries, each once. */
+  private static String pythonPath(String codeDir, String inherited) {
+    LinkedHashSet<String> entries = new LinkedHashSet<>();
+    entries.add(codeDir);
+    PythonApi.packageRoot().ifPresent(root -> entries.add(root.toString()));
+    for (String entry : inherited.split(":", -1)) {
+      if (!entry.isEmpty()) {
+        entries.add(entry);
+      }
+    }
+    return String.join(":", entries);
+  }
+
+  private static Map<String, String> childEnvironment(Map<String, String> base, Map<String, String> userVariables) {
+    Map<String, String> environmentOfChild = new LinkedHashMap<>(base);
+    // The API socket is the framework module's, not the user's: the contract gains no variable.
+    environmentOfChild.remove(PythonApi.SOCKET_VARIABLE);
     environmentOfChild.putAll(userVariables);
     return environmentOfChild;
   }
@@ -259,7 +334,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
     }
   }
 
-  private void logInvocation(Map<String, String> variables, List<String> command) {
+  private void logInvocation(TrainingEnvironment environment, Map<String, String> variables, List<String> command) {
     if (!log.isEnabled(ToolkitLog.Level.INFO)) {
       return;
     }

@@ -86,9 +86,18 @@ public final class Trainer {
       if (settings.trainingModule().isPresent()) {
         String module = settings.trainingModule().get();
         // Loaded only when a framework is named: script mode should not pay for instantiating every entry.
-        var entry = (frameworks == null ? FrameworkEntries.load() : frameworks).find(module);
-        log.info("Imported framework " + entry.getClass().getName() + " for SAGEMAKER_TRAINING_MODULE=" + module);
-        entry.train(job);
+        FrameworkEntries entries = frameworks == null ? FrameworkEntries.load() : frameworks;
+        var entry = entries.lookup(module);
+        var pythonModule = PythonFrameworkModule.named(module);
+        if (entry.isPresent()) {
+          log.info("Imported framework " + entry.get().getClass().getName() + " for SAGEMAKER_TRAINING_MODULE="
+              + module);
+          entry.get().train(job);
+        } else if (pythonModule.isPresent()) {
+          pythonModule.get().run(job, reader, settings);
+        } else {
+          entries.find(module); // throws, listing the valid values
+        }
       } else {
         job.runUserEntryPoint(
             RunnerSelection.forScriptMode(environment.additionalFrameworkParameters(),

@@ -1,0 +1,78 @@
+package io.smtk.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smtk.distributed.RunnerSelection;
+import io.smtk.distributed.RunnerType;
+import io.smtk.environment.TrainingEnvironment;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What to run as the user's entry point and how: the job's own (script mode, a Java framework entry)
+ * or what the Python API's {@code entry_point.run} asked for, whose empty parts fall back to the job's.
+ *
+ * @param uri where the code comes from, or empty for the job's submit directory
+ * @param userEntryPoint the entry point, or empty for the job's
+ * @param arguments its arguments, or empty for the job's hyperparameters as arguments
+ * @param baseEnvironment the environment the user's variables are added to (the calling Python
+ *     process's), or empty for the toolkit's own
+ * @param extraVariables variables added on top of the contract's (they win)
+ * @param runner the runner
+ * @param frameworkOverrides {@code sagemaker_*} options that win over the hyperparameters
+ *     ({@code extra_opts}); only truthy values count, as in the Python toolkit
+ */
+record EntryPointRequest(
+    Optional<String> uri,
+    Optional<String> userEntryPoint,
+    List<String> arguments,
+    Optional<Map<String, String>> baseEnvironment,
+    Map<String, String> extraVariables,
+    RunnerType runner,
+    Optional<ObjectNode> frameworkOverrides) {
+
+  EntryPointRequest {
+    arguments = List.copyOf(arguments);
+    baseEnvironment = baseEnvironment.map(base -> Collections.unmodifiableMap(new LinkedHashMap<>(base)));
+    extraVariables = Collections.unmodifiableMap(new LinkedHashMap<>(extraVariables));
+    frameworkOverrides = frameworkOverrides.map(ObjectNode::deepCopy);
+  }
+
+  /**
+   * Returns the job's own entry point with a runner and the framework's variables.
+   *
+   * @param runner the runner
+   * @param extraVariables the framework's additions
+   * @return the request
+   */
+  static EntryPointRequest ofJob(RunnerType runner, Map<String, String> extraVariables) {
+    return new EntryPointRequest(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), extraVariables,
+        runner, Optional.empty());
+  }
+
+  /**
+   * Returns the environment the runner sees: the job's, with the framework overrides applied.
+   *
+   * @param environment the job's environment
+   * @return the environment to launch with
+   */
+  TrainingEnvironment applyTo(TrainingEnvironment environment) {
+    if (frameworkOverrides.isEmpty()) {
+      return environment;
+    }
+    ObjectNode parameters = environment.additionalFrameworkParameters().deepCopy();
+    boolean changed = false;
+    for (Iterator<Map.Entry<String, JsonNode>> it = frameworkOverrides.get().properties().iterator(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      if (RunnerSelection.isTruthy(entry.getValue())) {
+        parameters.set(entry.getKey(), entry.getValue());
+        changed = true;
+      }
+    }
+    return changed ? environment.toBuilder().additionalFrameworkParameters(parameters).build() : environment;
+  }
+}

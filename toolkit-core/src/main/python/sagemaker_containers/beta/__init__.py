@@ -1,0 +1,1 @@
+"""The legacy `sagemaker_containers.beta` namespace."""

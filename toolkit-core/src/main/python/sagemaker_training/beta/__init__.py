@@ -1,0 +1,1 @@
+"""The toolkit guide's older `sagemaker_training.beta` namespace."""

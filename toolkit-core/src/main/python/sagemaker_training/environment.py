@@ -28,7 +28,7 @@ resource_config_file_dir = os.path.join(input_config_dir, "resourceconfig.json")
 
 # The SM_* names of Environment.to_env_vars() besides SM_CHANNEL_<name>, SM_HP_<key> and SM_TOPOLOGY,
 # in the reference's order. smtk's Java core renders their values; the test
-# PythonApiNamesTest checks this list against the Java renderer.
+# PythonApiIntegrationTest checks them against the variables the Java core gives a script.
 _CONTRACT_VARIABLES = (
     "SM_HOSTS", "SM_NETWORK_INTERFACE_NAME", "SM_HPS", "SM_USER_ENTRY_POINT", "SM_FRAMEWORK_PARAMS",
     "SM_RESOURCE_CONFIG", "SM_INPUT_DATA_CONFIG", "SM_OUTPUT_DATA_DIR", "SM_CHANNELS", "SM_CURRENT_HOST",

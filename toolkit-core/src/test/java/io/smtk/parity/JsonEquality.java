@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Structural JSON equality as {@code shared/parity/README.md} section 7 defines it: key order
+ * Structural JSON equality as {@code parity/README.md} (test resources) section 7 defines it: key order
  * ignored, an integer never equals a float, integers by exact value, floats as IEEE doubles.
  */
 final class JsonEquality {

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One recorded case of {@code shared/parity/cases}: its folder, {@code case.json} and {@code
- * expected.json}, in the format {@code shared/parity/README.md} describes.
+ * One recorded case of a parity corpus ({@code parity/cases} in the test resources): its folder,
+ * {@code case.json} and {@code expected.json}, in the format {@code parity/README.md} describes.
  *
  * @param name the folder's name
  * @param folder the folder

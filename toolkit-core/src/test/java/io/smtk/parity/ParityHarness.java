@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 
 /**
  * Runs parity cases against a {@code train} command as a separate process and compares what the probe
- * saw with {@code expected.json}, following {@code shared/parity/README.md} sections 3 to 7.
+ * saw with {@code expected.json}, following {@code parity/README.md} (test resources) sections 3 to 7.
  *
  * <p>Works for any case folder in that format. A case our project decided to fix (tagged {@code quirk})
  * is compared against a {@link Waiver}'s corrected expectation, never skipped.

@@ -2,6 +2,7 @@ package io.smtk.parity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smtk.testing.JobTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,16 +12,17 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs every case of {@code ../shared/parity/cases} against {@code bin/smtk train} as a separate
- * process, with PATH {@code /usr/bin:/bin} and the working directory outside the project.
+ * Runs every case of the repository's parity corpus ({@code toolkit-core/src/test/resources/parity/cases},
+ * a copy of {@code ../shared/parity/cases}; {@code -Dsmtk.parity.cases} names another) against
+ * {@code bin/smtk train} as a separate process, with PATH {@code /usr/bin:/bin} and the working
+ * directory outside the project.
  */
 class ParityIntegrationTest {
 
   @TestFactory
   Stream<DynamicTest> train_parityCases_matchReference() throws Exception {
-    Path project = Path.of(System.getProperty("smtk.project.root", "..")).toAbsolutePath().normalize();
-    Path cases = Path.of(System.getProperty("smtk.parity.cases", project.resolve("../shared/parity/cases").toString()))
-        .toAbsolutePath().normalize();
+    Path project = JobTree.projectRoot();
+    Path cases = ParityCorpus.cases();
     assertThat(cases).as("parity cases folder (set -Dsmtk.parity.cases)").isDirectory();
     List<ParityCase> all = ParityCase.readAll(cases);
     assertThat(all).as("cases in " + cases).isNotEmpty();

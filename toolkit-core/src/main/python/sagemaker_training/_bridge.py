@@ -7,9 +7,6 @@ Anywhere else (a script started by hand in the container) the same request is an
 """
 import json
 import os
-import socket
-import subprocess
-import tempfile
 
 SOCKET_VARIABLE = "SMTK_API_SOCKET"
 LAUNCHER_VARIABLE = "SMTK_LAUNCHER"
@@ -29,6 +26,7 @@ def call(request):
 
 
 def _call_socket(path, request):
+    import socket
     data = (json.dumps(request, ensure_ascii=True) + "\n").encode("ascii")
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         try:
@@ -74,6 +72,8 @@ def launcher():
 
 
 def _call_process(request):
+    import subprocess
+    import tempfile
     with tempfile.TemporaryDirectory(prefix="smtk-api-") as folder:
         request_file = os.path.join(folder, "request.json")
         reply_file = os.path.join(folder, "reply.json")

@@ -10,8 +10,6 @@ import collections.abc
 import json
 import os
 
-from sagemaker_training import _bridge
-
 SAGEMAKER_BASE_PATH = os.path.join("/opt", "ml")
 base_dir = os.environ.get("SAGEMAKER_BASE_DIR", SAGEMAKER_BASE_PATH)
 code_dir = os.path.join(base_dir, "code")
@@ -49,6 +47,8 @@ def _environment_request(resource_config=None, input_data_config=None, hyperpara
         request["input_data_config"] = input_data_config
     if hyperparameters:
         request["hyperparameters"] = hyperparameters
+    from sagemaker_training import _bridge  # only outside a job: keeps Environment() import-light
+
     reply = _bridge.call(request)
     if reply.get("status") != "ok":
         from sagemaker_training import errors

@@ -135,6 +135,66 @@ class DistributedTrainingIntegrationTest {
 
   @Test
   @Timeout(300)
+  void train_pythonFrameworkModuleRunsMpi_succeedsOnBothHosts() throws Exception {
+    try (NetnsCluster cluster = NetnsCluster.start(2)) {
+      Job job = new Job(cluster, "pymodule", ALLREDUCE, hyperparameters(2))
+          .withEnv(mpiFrameworkModule(cluster.workDir()));
+      job.start();
+
+      List<Run> runs = job.await();
+
+      for (Run run : runs) {
+        assertThat(run.exitCode()).as("exit code of %s", job.describe()).isZero();
+        assertThat(job.base(run.host()).resolve("output/success")).exists();
+        assertThat(run.stdout()).as(job.describe()).contains("module sees is_master=" + (run.host() == 1 ? "True" : "False"));
+      }
+      assertRanks(runs.get(0).stdout(), 2, 2, job);
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void train_pythonFrameworkModuleRunsMpiAndRankOneRaises_bothHostsFail() throws Exception {
+    try (NetnsCluster cluster = NetnsCluster.start(2)) {
+      Job job = new Job(cluster, "pymoduleraises", RANK_ONE_RAISES, hyperparameters(1))
+          .withEnv(mpiFrameworkModule(cluster.workDir()));
+      job.start();
+
+      List<Run> runs = job.await();
+
+      for (Run run : runs) {
+        assertThat(run.exitCode()).as("exit code of %s", job.describe()).isNotZero();
+        assertThat(job.base(run.host()).resolve("output/success")).doesNotExist();
+        assertThat(job.failure(run.host())).as(job.describe()).contains("ValueError: rank one broke on purpose");
+      }
+      assertThat(job.failure(1)).startsWith("ExecuteUserScriptError:");
+    }
+  }
+
+  /**
+   * A framework module written as the Python toolkit's guide shows, asking for the MPI runner itself;
+   * it is found through PYTHONPATH and selected with SAGEMAKER_TRAINING_MODULE.
+   */
+  private static Map<String, String> mpiFrameworkModule(Path workDir) throws IOException {
+    Path modules = Files.createDirectories(workDir.resolve("framework-modules/mpi_framework"));
+    Files.writeString(modules.resolve("__init__.py"), "");
+    Files.writeString(modules.resolve("training.py"), String.join("\n",
+        "import sys",
+        "from sagemaker_training import entry_point, environment, runner",
+        "",
+        "def main():",
+        "    env = environment.Environment()",
+        "    sys.stdout.write('module sees is_master=%s hosts=%s\\n' % (env.is_master, env.hosts))",
+        "    sys.stdout.flush()",
+        "    entry_point.run(uri=env.module_dir, user_entry_point=env.user_entry_point, args=env.to_cmd_args(),",
+        "                    env_vars=env.to_env_vars(), capture_error=True, runner_type=runner.MPIRunnerType)",
+        ""));
+    return Map.of("SAGEMAKER_TRAINING_MODULE", "mpi_framework.training:main",
+        "PYTHONPATH", modules.getParent().toString());
+  }
+
+  @Test
+  @Timeout(300)
   void train_noSshdOnWorker_workerStartsItsOwnAndMasterUsesAJobKey() throws Exception {
     try (NetnsCluster cluster = NetnsCluster.start(2)) {
       // Stop the harness's sshd on algo-2 and give no client config: the runner must do it all.

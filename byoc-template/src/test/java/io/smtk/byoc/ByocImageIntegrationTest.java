@@ -99,7 +99,8 @@ class ByocImageIntegrationTest {
 
   @Test
   void image_config_hasLabelsEnvironmentAndEntrypoint() {
-    InspectImageResponse inspected = DockerClientFactory.instance().client().inspectImageCmd(pulled()).exec();
+    InspectImageResponse inspected =
+        DockerClientFactory.instance().client().inspectImageCmd(ImageTests.pull(image)).exec();
 
     assertThat(inspected.getConfig().getLabels())
         .containsKeys("org.opencontainers.image.version", "org.opencontainers.image.revision",
@@ -124,15 +125,5 @@ class ByocImageIntegrationTest {
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.logs().strip()).isEqualTo("files-checked");
-  }
-
-  private static String pulled() {
-    // The runs above pulled it; pull here too so the test also passes alone.
-    try {
-      DockerClientFactory.instance().client().pullImageCmd(image).start().awaitCompletion();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return image;
   }
 }

@@ -23,7 +23,9 @@ class ByocLocalModeIntegrationTest {
 
   @Test
   void local_byocImageOnTwoHosts_eachContainerTrainsAndKeepsItsModel() throws Exception {
-    String image = ImageTests.testImage();
+    // smtk local runs only an image podman already has (it never pulls): put this build's image there
+    // rather than rely on an earlier run or another test class having done it.
+    String image = ImageTests.pulledTestImage();
     Path data = Files.createDirectories(dir.resolve("data"));
     Files.writeString(data.resolve("line.csv"), "1,3\n2,5\n3,7\n");
     Path out = dir.resolve("out");

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * Decides whether the image tests run: they need the test image the {@code image-tests} profile pushed and
@@ -20,6 +21,36 @@ public final class ImageTests {
    */
   public static String testImage() {
     return requireProperty("smtk.test.image");
+  }
+
+  /**
+   * Returns the test image of the module under test after pulling it from the test registry into podman,
+   * for a test that runs it other than through {@link TrainingContainer} (the {@code podman} command, an
+   * image inspection), or stops the test when the image tests are off. Nothing may come from an earlier
+   * run: without the pull a fresh podman store has no such image, and an old one has a stale copy under
+   * the same tag.
+   *
+   * @return the image reference, now in podman's store
+   */
+  public static String pulledTestImage() {
+    return pull(testImage());
+  }
+
+  /**
+   * Pulls an image into podman's store through its Docker API (the store the {@code podman} command uses
+   * too), replacing any copy under the same name.
+   *
+   * @param image the image reference
+   * @return the same reference
+   */
+  public static String pull(String image) {
+    try {
+      DockerClientFactory.instance().client().pullImageCmd(image).start().awaitCompletion();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while pulling " + image, e);
+    }
+    return image;
   }
 
   /**

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smtk.ToolkitException;
 import io.smtk.distributed.HostNames;
 import io.smtk.distributed.RunnerType;
+import io.smtk.environment.FrameworkParameters;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.framework.FrameworkEntry;
 import io.smtk.framework.TrainingContext;
 import io.smtk.python.PythonRepr;
-import io.smtk.python.PythonValues;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +23,6 @@ public final class MXNetTraining implements FrameworkEntry {
   /** The value the SageMaker MXNet images set in {@code SAGEMAKER_TRAINING_MODULE}. */
   public static final String MODULE = "sagemaker_mxnet_container.training:main";
 
-  static final String PARAMETER_SERVER = "sagemaker_parameter_server_enabled";
-  static final String MPI = "sagemaker_mpi_enabled";
   static final String DEFAULT_PS_PORT = "8000";
   static final String DEFAULT_PS_VERBOSE = "0";
 
@@ -50,8 +48,8 @@ public final class MXNetTraining implements FrameworkEntry {
   @Override
   public void train(TrainingContext context) throws ToolkitException {
     TrainingEnvironment environment = context.environment();
-    boolean parameterServer = PythonValues.truthy(environment.additionalFrameworkParameters().get(PARAMETER_SERVER));
-    RunnerType runner = PythonValues.truthy(environment.additionalFrameworkParameters().get(MPI))
+    boolean parameterServer = environment.frameworkParameters().isOn(FrameworkParameters.PARAMETER_SERVER_ENABLED);
+    RunnerType runner = environment.frameworkParameters().isOn(FrameworkParameters.MPI_ENABLED)
         ? RunnerType.MPI : RunnerType.PROCESS;
     Map<String, String> variables = new LinkedHashMap<>();
     if (parameterServer) {

@@ -43,7 +43,7 @@ public final class PyTorchTraining implements FrameworkEntry {
   @Override
   public void train(TrainingContext context) throws ToolkitException {
     TrainingEnvironment environment = context.environment();
-    RunnerType runner = RunnerSelection.forPyTorch(environment.additionalFrameworkParameters(),
+    RunnerType runner = RunnerSelection.forPyTorch(environment.frameworkParameters(),
         environment.currentInstanceGroup(), environment.distributionInstanceGroups());
     Map<String, String> variables = variables(environment, runner);
     torchVersion(context).ifPresent(version -> variables.put("SM_DLC_TORCH_VERSION", version));

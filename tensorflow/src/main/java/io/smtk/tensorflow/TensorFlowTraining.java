@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtk.ToolkitException;
 import io.smtk.distributed.LaunchConfigurationException;
 import io.smtk.distributed.RunnerType;
+import io.smtk.environment.FrameworkParameters;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.framework.FrameworkEntry;
 import io.smtk.framework.TrainingContext;
 import io.smtk.process.ServiceProcess;
-import io.smtk.python.PythonValues;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -31,10 +31,6 @@ public final class TensorFlowTraining implements FrameworkEntry {
   /** The value the SageMaker TensorFlow images set in {@code SAGEMAKER_TRAINING_MODULE}. */
   public static final String MODULE = "sagemaker_tensorflow_container.training:main";
 
-  static final String PARAMETER_SERVER = "sagemaker_parameter_server_enabled";
-  static final String MULTI_WORKER_MIRRORED = "sagemaker_multi_worker_mirrored_strategy_enabled";
-  static final String DATA_PARALLEL = "sagemaker_distributed_dataparallel_enabled";
-  static final String MPI = "sagemaker_mpi_enabled";
 
   /** Runs a parameter server the way the container does: CPU only, task index from the cluster. */
   static final String PS_SERVER_SCRIPT = String.join("\n",
@@ -56,9 +52,9 @@ public final class TensorFlowTraining implements FrameworkEntry {
   public void train(TrainingContext context) throws ToolkitException {
     TrainingEnvironment environment = withTuningModelDir(context);
     context = context.withEnvironment(environment);
-    ObjectNode params = environment.additionalFrameworkParameters();
+    FrameworkParameters params = environment.frameworkParameters();
     boolean inDistribution = environment.distributionInstanceGroups().contains(environment.currentInstanceGroup());
-    boolean parameterServer = PythonValues.truthy(params.get(PARAMETER_SERVER)) && environment.hosts().size() > 1;
+    boolean parameterServer = params.isOn(FrameworkParameters.PARAMETER_SERVER_ENABLED) && environment.hosts().size() > 1;
 
     Map<String, String> variables = new LinkedHashMap<>();
     JsonNode modelDir = environment.hyperparameters().get("model_dir");
@@ -70,22 +66,22 @@ public final class TensorFlowTraining implements FrameworkEntry {
     RunnerType runner = RunnerType.PROCESS;
     if (parameterServer) {
       if (!inDistribution) {
-        throw new LaunchConfigurationException(PARAMETER_SERVER + " is set but instance group "
+        throw new LaunchConfigurationException(FrameworkParameters.PARAMETER_SERVER_ENABLED.name() + " is set but instance group "
             + environment.currentInstanceGroup() + " is not one of the distribution instance groups "
             + environment.distributionInstanceGroups());
       }
       variables.put("TF_CONFIG",
           TfConfig.parameterServer(environment.distributionHosts(), environment.currentHost(), false));
     } else if (inDistribution) {
-      if (PythonValues.truthy(params.get(MULTI_WORKER_MIRRORED))) {
+      if (params.isOn(FrameworkParameters.MULTI_WORKER_MIRRORED_ENABLED)) {
         context.log().info("Running distributed training job with multi_worker_mirrored_strategy setup");
         variables.put("TF_CONFIG",
             TfConfig.multiWorkerMirrored(environment.distributionHosts(), environment.currentHost()));
       }
       // Horovod is MPI; MultiWorkerMirroredStrategy needs no launcher of its own.
-      if (PythonValues.truthy(params.get(MPI))) {
+      if (params.isOn(FrameworkParameters.MPI_ENABLED)) {
         runner = RunnerType.MPI;
-      } else if (PythonValues.truthy(params.get(DATA_PARALLEL))) {
+      } else if (params.isOn(FrameworkParameters.SMDDP_ENABLED)) {
         runner = RunnerType.SMDDP;
       }
     }
@@ -114,7 +110,7 @@ public final class TensorFlowTraining implements FrameworkEntry {
    */
   static TrainingEnvironment withTuningModelDir(TrainingContext context) {
     TrainingEnvironment environment = context.environment();
-    if (!environment.sagemakerHyperparameters().has("_tuning_objective_metric")) {
+    if (!environment.frameworkParameters().has(FrameworkParameters.TUNING_OBJECTIVE_METRIC)) {
       return environment;
     }
     JsonNode modelDir = environment.hyperparameters().get("model_dir");

@@ -1,6 +1,8 @@
 package io.smtk.distributed;
 
 import io.smtk.ToolkitException;
+import io.smtk.environment.FrameworkParameters;
+import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.logging.ToolkitLog;
@@ -71,16 +73,16 @@ public final class DistributedRunners {
    * @throws LaunchConfigurationException if a launcher hyperparameter is invalid
    */
   static LaunchPlan plan(RunnerType runner, TrainingEnvironment environment, ToolkitSettings settings,
-      ToolkitLog log, UserLaunch launch) throws LaunchConfigurationException {
-    var params = environment.additionalFrameworkParameters();
+      ToolkitLog log, UserLaunch launch) throws LaunchConfigurationException, InvalidTrainingConfigException {
+    var params = environment.frameworkParameters();
     int processesPerHost = RunnerSelection.processesPerHost(params,
         RunnerSelection.defaultProcessesPerHost(environment.numGpus(), environment.numNeurons()));
     boolean smddp = runner == RunnerType.SMDDP;
     String instanceType = environment.currentInstanceType();
     if (smddp) {
-      var type = params.get("sagemaker_instance_type");
-      if (type != null && type.isTextual() && !type.textValue().isEmpty()) {
-        instanceType = type.textValue();
+      String type = params.get(FrameworkParameters.INSTANCE_TYPE);
+      if (!type.isEmpty()) {
+        instanceType = type;
       }
     }
     List<String> hosts = environment.distributionHosts().isEmpty()
@@ -102,8 +104,8 @@ public final class DistributedRunners {
         .numProcesses(smddp ? 0 : RunnerSelection.numProcesses(params))
         .networkInterface(environment.networkInterfaceName())
         .instanceType(instanceType)
-        .customMpiOptions(RunnerSelection.customMpiOptions(params,
-            smddp ? RunnerSelection.SMDDP_CUSTOM_OPTIONS : RunnerSelection.MPI_CUSTOM_OPTIONS))
+        .customMpiOptions(params.get(
+            smddp ? FrameworkParameters.SMDDP_CUSTOM_OPTIONS : FrameworkParameters.MPI_CUSTOM_OPTIONS))
         .forwardedEnvNames(new ArrayList<>(launch.userVariables().keySet()))
         .credentialEnvNamesFrom(settings.variables())
         .hostnameShim(shim)

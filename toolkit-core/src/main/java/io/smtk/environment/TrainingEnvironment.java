@@ -25,8 +25,7 @@ public final class TrainingEnvironment {
   private final ObjectNode resourceConfig;
   private final ObjectNode inputDataConfig;
   private final ObjectNode hyperparameters;
-  private final ObjectNode sagemakerHyperparameters;
-  private final ObjectNode additionalFrameworkParameters;
+  private final FrameworkParameters frameworkParameters;
   private final String currentHost;
   private final List<String> hosts;
   private final String currentInstanceType;
@@ -63,8 +62,7 @@ public final class TrainingEnvironment {
     this.resourceConfig = Objects.requireNonNull(builder.resourceConfig, "resourceConfig").deepCopy();
     this.inputDataConfig = Objects.requireNonNull(builder.inputDataConfig, "inputDataConfig").deepCopy();
     this.hyperparameters = Objects.requireNonNull(builder.hyperparameters, "hyperparameters").deepCopy();
-    this.sagemakerHyperparameters = Objects.requireNonNull(builder.sagemakerHyperparameters, "sagemakerHyperparameters").deepCopy();
-    this.additionalFrameworkParameters = Objects.requireNonNull(builder.additionalFrameworkParameters, "additionalFrameworkParameters").deepCopy();
+    this.frameworkParameters = Objects.requireNonNull(builder.frameworkParameters, "frameworkParameters");
     this.currentHost = Objects.requireNonNull(builder.currentHost, "currentHost");
     this.hosts = List.copyOf(Objects.requireNonNull(builder.hosts, "hosts"));
     this.currentInstanceType = Objects.requireNonNull(builder.currentInstanceType, "currentInstanceType");
@@ -117,8 +115,7 @@ public final class TrainingEnvironment {
     builder.resourceConfig = resourceConfig;
     builder.inputDataConfig = inputDataConfig;
     builder.hyperparameters = hyperparameters;
-    builder.sagemakerHyperparameters = sagemakerHyperparameters;
-    builder.additionalFrameworkParameters = additionalFrameworkParameters;
+    builder.frameworkParameters = frameworkParameters;
     builder.currentHost = currentHost;
     builder.hosts = hosts;
     builder.currentInstanceType = currentInstanceType;
@@ -189,21 +186,22 @@ public final class TrainingEnvironment {
   }
 
   /**
-   * Returns every SageMaker hyperparameter ({@code sagemaker_*} and the reserved keys), decoded.
+   * Returns every SageMaker hyperparameter ({@code sagemaker_*} and the reserved keys), with its knobs.
    *
-   * @return the value
+   * @return the parameters
    */
-  public ObjectNode sagemakerHyperparameters() {
-    return sagemakerHyperparameters.deepCopy();
+  public FrameworkParameters frameworkParameters() {
+    return frameworkParameters;
   }
 
   /**
-   * Returns the {@code sagemaker_*} hyperparameters that are not reserved keys.
+   * Returns the {@code sagemaker_*} hyperparameters that are not reserved keys (the contract's
+   * {@code additional_framework_parameters}).
    *
-   * @return the value
+   * @return a new object
    */
   public ObjectNode additionalFrameworkParameters() {
-    return additionalFrameworkParameters.deepCopy();
+    return frameworkParameters.additional();
   }
 
   /**
@@ -560,8 +558,7 @@ public final class TrainingEnvironment {
     private ObjectNode resourceConfig;
     private ObjectNode inputDataConfig;
     private ObjectNode hyperparameters;
-    private ObjectNode sagemakerHyperparameters;
-    private ObjectNode additionalFrameworkParameters;
+    private FrameworkParameters frameworkParameters;
     private String currentHost;
     private List<String> hosts;
     private String currentInstanceType;
@@ -640,24 +637,13 @@ public final class TrainingEnvironment {
     }
 
     /**
-     * Sets every SageMaker hyperparameter ({@code sagemaker_*} and the reserved keys), decoded.
+     * Sets every SageMaker hyperparameter ({@code sagemaker_*} and the reserved keys).
      *
-     * @param sagemakerHyperparameters the value
+     * @param frameworkParameters the parameters
      * @return this builder
      */
-    public Builder sagemakerHyperparameters(ObjectNode sagemakerHyperparameters) {
-      this.sagemakerHyperparameters = sagemakerHyperparameters;
-      return this;
-    }
-
-    /**
-     * Sets the {@code sagemaker_*} hyperparameters that are not reserved keys.
-     *
-     * @param additionalFrameworkParameters the value
-     * @return this builder
-     */
-    public Builder additionalFrameworkParameters(ObjectNode additionalFrameworkParameters) {
-      this.additionalFrameworkParameters = additionalFrameworkParameters;
+    public Builder frameworkParameters(FrameworkParameters frameworkParameters) {
+      this.frameworkParameters = frameworkParameters;
       return this;
     }
 

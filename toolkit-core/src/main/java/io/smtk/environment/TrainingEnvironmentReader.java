@@ -25,30 +25,6 @@ import java.util.function.BiFunction;
 /** Reads a {@link TrainingEnvironment} from the SageMaker base directory and the process settings. */
 public final class TrainingEnvironmentReader {
 
-  /** Hyperparameters that belong to SageMaker although they do not start with {@code sagemaker_}. */
-  public static final Set<String> RESERVED_HYPERPARAMETERS =
-      Set.of(
-          "sagemaker_program",
-          "sagemaker_submit_directory",
-          "sagemaker_enable_cloudwatch_metrics",
-          "sagemaker_region",
-          "sagemaker_container_log_level",
-          "sagemaker_job_name",
-          "default_user_module_name",
-          "_tuning_objective_metric",
-          "sagemaker_s3_output");
-
-  /** Framework parameters any of which, when true, puts the current instance group into distribution. */
-  public static final List<String> DISTRIBUTION_FLAGS =
-      List.of(
-          "sagemaker_mpi_enabled",
-          "sagemaker_parameter_server_enabled",
-          "sagemaker_distributed_dataparallel_enabled",
-          "sagemaker_pytorch_ddp_enabled",
-          "sagemaker_pytorch_xla_multi_worker_enabled",
-          "sagemaker_multi_worker_mirrored_strategy_enabled",
-          "sagemaker_torch_distributed_enabled");
-
   private static final String DEFAULT_GROUP = "homogeneousCluster";
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -126,19 +102,13 @@ public final class TrainingEnvironmentReader {
 
     ObjectNode userHyperparameters = NODES.objectNode();
     ObjectNode sagemakerHyperparameters = NODES.objectNode();
-    ObjectNode frameworkParameters = NODES.objectNode();
     for (Iterator<Map.Entry<String, JsonNode>> it = decoded.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
-      String key = entry.getKey();
-      if (RESERVED_HYPERPARAMETERS.contains(key) || key.startsWith("sagemaker_")) {
-        sagemakerHyperparameters.set(key, entry.getValue());
-        if (!RESERVED_HYPERPARAMETERS.contains(key)) {
-          frameworkParameters.set(key, entry.getValue());
-        }
-      } else {
-        userHyperparameters.set(key, entry.getValue());
-      }
+      (FrameworkParameters.isFrameworkKey(entry.getKey()) ? sagemakerHyperparameters : userHyperparameters)
+          .set(entry.getKey(), entry.getValue());
     }
+    FrameworkParameters frameworkParameters =
+        FrameworkParameters.of(sagemakerHyperparameters, hyperparameterFile.toString());
 
     String currentHost = requiredString(resourceConfig, "current_host", resourceFile);
     List<String> hosts = stringList(resourceConfig.get("hosts"), "hosts", resourceFile, true);
@@ -188,11 +158,9 @@ public final class TrainingEnvironmentReader {
     List<String> currentGroupHosts = groupHosts.getOrDefault(currentGroup, List.of());
 
     List<String> distributionGroups;
-    JsonNode explicitGroups = frameworkParameters.get("sagemaker_distribution_instance_groups");
-    if (explicitGroups != null) {
-      distributionGroups =
-          stringList(explicitGroups, "sagemaker_distribution_instance_groups", hyperparameterFile, false);
-    } else if (DISTRIBUTION_FLAGS.stream().anyMatch(flag -> PythonValues.truthy(frameworkParameters.get(flag)))) {
+    if (frameworkParameters.has(FrameworkParameters.DISTRIBUTION_INSTANCE_GROUPS)) {
+      distributionGroups = frameworkParameters.get(FrameworkParameters.DISTRIBUTION_INSTANCE_GROUPS);
+    } else if (FrameworkParameters.distributionFlags().stream().anyMatch(frameworkParameters::isOn)) {
       distributionGroups = List.of(currentGroup);
     } else {
       distributionGroups = List.of();
@@ -212,30 +180,22 @@ public final class TrainingEnvironmentReader {
 
     String program = settings.program().filter(value -> !value.isEmpty()).orElse(null);
     String entryPoint = program;
-    if (entryPoint == null && sagemakerHyperparameters.has("sagemaker_program")) {
-      entryPoint = hyperparameterString(sagemakerHyperparameters, "sagemaker_program", hyperparameterFile);
+    if (entryPoint == null) {
+      entryPoint = frameworkParameters.get(FrameworkParameters.PROGRAM);
     }
     String moduleName = entryPoint == null ? "None" : entryPoint;
     if (moduleName.endsWith(".py")) {
       moduleName = moduleName.substring(0, moduleName.length() - 3);
     }
-    String moduleDir =
-        sagemakerHyperparameters.has("sagemaker_submit_directory")
-            ? hyperparameterString(sagemakerHyperparameters, "sagemaker_submit_directory", hyperparameterFile)
-            : baseDir.resolve("code").toString();
-    String region =
-        sagemakerHyperparameters.has("sagemaker_region")
-            ? PythonRepr.str(sagemakerHyperparameters.get("sagemaker_region"))
-            : settings.defaultRegion().orElse("");
-    String sagemakerJobName =
-        sagemakerHyperparameters.has("sagemaker_job_name")
-            ? PythonRepr.str(sagemakerHyperparameters.get("sagemaker_job_name"))
-            : "";
-    String s3Output =
-        sagemakerHyperparameters.has("sagemaker_s3_output")
-                && !sagemakerHyperparameters.get("sagemaker_s3_output").isNull()
-            ? hyperparameterString(sagemakerHyperparameters, "sagemaker_s3_output", hyperparameterFile)
-            : null;
+    String moduleDir = frameworkParameters.find(FrameworkParameters.SUBMIT_DIRECTORY)
+        .orElse(baseDir.resolve("code").toString());
+    String region = frameworkParameters.has(FrameworkParameters.REGION)
+        ? PythonRepr.str(sagemakerHyperparameters.get(FrameworkParameters.REGION.name()))
+        : settings.defaultRegion().orElse("");
+    String sagemakerJobName = frameworkParameters.has(FrameworkParameters.JOB_NAME)
+        ? PythonRepr.str(sagemakerHyperparameters.get(FrameworkParameters.JOB_NAME.name()))
+        : "";
+    String s3Output = frameworkParameters.get(FrameworkParameters.S3_OUTPUT);
 
     Path dataDir = baseDir.resolve("input").resolve("data");
     Map<String, Path> channels = new LinkedHashMap<>();
@@ -256,8 +216,7 @@ public final class TrainingEnvironmentReader {
         .resourceConfig(resourceConfig)
         .inputDataConfig(inputDataConfig)
         .hyperparameters(userHyperparameters)
-        .sagemakerHyperparameters(sagemakerHyperparameters)
-        .additionalFrameworkParameters(frameworkParameters)
+        .frameworkParameters(frameworkParameters)
         .currentHost(currentHost)
         .hosts(hosts)
         .currentInstanceType(instanceType)
@@ -276,9 +235,7 @@ public final class TrainingEnvironmentReader {
         .smddprunInstalled(settings.which("smddprun").isPresent())
         .smddpmprunInstalled(settings.which("smddpmprun").isPresent())
         .jobName(settings.trainingJobName().orElse(null))
-        .logLevel(sagemakerHyperparameters.has("sagemaker_container_log_level")
-            ? sagemakerHyperparameters.get("sagemaker_container_log_level")
-            : IntNode.valueOf(20))
+        .logLevel(frameworkParameters.find(FrameworkParameters.CONTAINER_LOG_LEVEL).orElse(IntNode.valueOf(20)))
         .moduleDir(moduleDir)
         .moduleName(moduleName)
         .userEntryPoint(entryPoint)
@@ -356,17 +313,6 @@ public final class TrainingEnvironmentReader {
     if (!value.isTextual()) {
       throw new InvalidTrainingConfigException(
           "'" + key + "' in " + file + " must be a string, not " + ConfigFiles.describe(value));
-    }
-    return value.textValue();
-  }
-
-  private static String hyperparameterString(ObjectNode hyperparameters, String key, Path file)
-      throws InvalidTrainingConfigException {
-    JsonNode value = hyperparameters.get(key);
-    if (!value.isTextual()) {
-      throw new InvalidTrainingConfigException(
-          "Hyperparameter '" + key + "' in " + file + " must be a string, not "
-              + ConfigFiles.describe(value));
     }
     return value.textValue();
   }

@@ -1,5 +1,6 @@
 package io.smtk.local;
 
+import io.smtk.environment.FrameworkParameters;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -35,19 +36,19 @@ public enum Distribution {
     Map<String, Object> flags = new LinkedHashMap<>();
     switch (this) {
       case MPI -> {
-        flags.put("sagemaker_mpi_enabled", true);
+        flags.put(FrameworkParameters.MPI_ENABLED.name(), true);
         if (processesPerHost > 0) {
-          flags.put("sagemaker_mpi_num_of_processes_per_host", processesPerHost);
+          flags.put(FrameworkParameters.PROCESSES_PER_HOST.name(), processesPerHost);
         }
-        flags.put("sagemaker_mpi_custom_mpi_options", "");
+        flags.put(FrameworkParameters.MPI_CUSTOM_OPTIONS.name(), "");
       }
-      case TORCH_DISTRIBUTED -> flags.put("sagemaker_torch_distributed_enabled", true);
-      case PYTORCHDDP -> flags.put("sagemaker_pytorch_ddp_enabled", true);
-      case PARAMETER_SERVER -> flags.put("sagemaker_parameter_server_enabled", true);
-      case MULTI_WORKER_MIRRORED -> flags.put("sagemaker_multi_worker_mirrored_strategy_enabled", true);
+      case TORCH_DISTRIBUTED -> flags.put(FrameworkParameters.TORCH_DISTRIBUTED_ENABLED.name(), true);
+      case PYTORCHDDP -> flags.put(FrameworkParameters.PYTORCH_DDP_ENABLED.name(), true);
+      case PARAMETER_SERVER -> flags.put(FrameworkParameters.PARAMETER_SERVER_ENABLED.name(), true);
+      case MULTI_WORKER_MIRRORED -> flags.put(FrameworkParameters.MULTI_WORKER_MIRRORED_ENABLED.name(), true);
       case SMDDP -> {
-        flags.put("sagemaker_distributed_dataparallel_enabled", true);
-        flags.put("sagemaker_distributed_dataparallel_custom_mpi_options", "");
+        flags.put(FrameworkParameters.SMDDP_ENABLED.name(), true);
+        flags.put(FrameworkParameters.SMDDP_CUSTOM_OPTIONS.name(), "");
       }
       case NONE -> {
         // Nothing: each host runs the entry point on its own.

@@ -1,12 +1,9 @@
 package io.smtk.training;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smtk.distributed.RunnerSelection;
 import io.smtk.distributed.RunnerType;
 import io.smtk.environment.TrainingEnvironment;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,18 +58,10 @@ record EntryPointRequest(
    * @return the environment to launch with
    */
   TrainingEnvironment applyTo(TrainingEnvironment environment) {
-    if (frameworkOverrides.isEmpty()) {
-      return environment;
-    }
-    ObjectNode parameters = environment.additionalFrameworkParameters().deepCopy();
-    boolean changed = false;
-    for (Iterator<Map.Entry<String, JsonNode>> it = frameworkOverrides.get().properties().iterator(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
-      if (RunnerSelection.isTruthy(entry.getValue())) {
-        parameters.set(entry.getKey(), entry.getValue());
-        changed = true;
-      }
-    }
-    return changed ? environment.toBuilder().additionalFrameworkParameters(parameters).build() : environment;
+    return frameworkOverrides
+        .map(overrides -> environment.toBuilder()
+            .frameworkParameters(environment.frameworkParameters().withOverrides(overrides))
+            .build())
+        .orElse(environment);
   }
 }

@@ -53,9 +53,11 @@ final class PythonFrameworkModule {
    * @param job the job
    * @param reader reads the environment again when the module passes configuration of its own
    * @param settings the toolkit's settings
+   * @param ownEntries the values that select smtk's own entries, named when the module cannot be imported
    * @throws ToolkitException when the module fails (its own error, or the user script's it let through)
    */
-  void run(JobContext job, TrainingEnvironmentReader reader, ToolkitSettings settings) throws ToolkitException {
+  void run(JobContext job, TrainingEnvironmentReader reader, ToolkitSettings settings, List<String> ownEntries)
+      throws ToolkitException {
     Path packageRoot =
         PythonApi.packageRoot()
             .orElseThrow(
@@ -90,7 +92,9 @@ final class PythonFrameworkModule {
         throw original.get();
       }
       if ("configuration".equals(failure.kind())) {
-        throw new InvalidTrainingConfigException(failure.text());
+        // A mistyped smtk entry lands here too: name the valid values as for an unknown Java entry.
+        throw new InvalidTrainingConfigException(failure.text() + "; valid values of smtk's own entries: "
+            + String.join(", ", ownEntries));
       }
       throw new FrameworkModuleException(failure.text(),
           "exit".equals(failure.kind()) ? failure.exitCode() : result.exitCode());

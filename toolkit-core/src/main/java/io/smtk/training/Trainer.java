@@ -94,13 +94,13 @@ public final class Trainer {
               + module);
           entry.get().train(job);
         } else if (pythonModule.isPresent()) {
-          pythonModule.get().run(job, reader, settings);
+          pythonModule.get().run(job, reader, settings, entries.validValues());
         } else {
           entries.find(module); // throws, listing the valid values
         }
       } else {
         job.runUserEntryPoint(
-            RunnerSelection.forScriptMode(environment.additionalFrameworkParameters(),
+            RunnerSelection.forScriptMode(environment.frameworkParameters(),
                 environment.currentInstanceGroup(), environment.distributionInstanceGroups()),
             Map.of());
       }

@@ -25,7 +25,7 @@ public final class PyTorchRunnerEntry implements FrameworkEntry {
     TrainingEnvironment environment = context.environment();
     RunnerType runner =
         RunnerSelection.forPyTorch(
-            environment.additionalFrameworkParameters(),
+            environment.frameworkParameters(),
             environment.currentInstanceGroup(),
             environment.distributionInstanceGroups());
     context.runUserEntryPoint(runner, Map.of());

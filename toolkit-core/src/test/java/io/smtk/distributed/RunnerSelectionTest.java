@@ -3,8 +3,10 @@ package io.smtk.distributed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smtk.environment.FrameworkParameters;
+import io.smtk.environment.InvalidTrainingConfigException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,8 +19,8 @@ class RunnerSelectionTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final List<String> GROUPS = List.of("homogeneousCluster");
 
-  private static JsonNode json(String text) throws Exception {
-    return MAPPER.readTree(text);
+  private static FrameworkParameters json(String text) throws Exception {
+    return FrameworkParameters.of((ObjectNode) MAPPER.readTree(text));
   }
 
   @Test
@@ -48,12 +50,6 @@ class RunnerSelectionTest {
       })
   void forScriptMode_mpiFalsy_choosesProcess(String params) throws Exception {
     assertThat(RunnerSelection.forScriptMode(json(params), "homogeneousCluster", GROUPS))
-        .isEqualTo(RunnerType.PROCESS);
-  }
-
-  @Test
-  void forScriptMode_nullParams_choosesProcess() {
-    assertThat(RunnerSelection.forScriptMode(null, "homogeneousCluster", GROUPS))
         .isEqualTo(RunnerType.PROCESS);
   }
 
@@ -106,10 +102,10 @@ class RunnerSelectionTest {
   @ParameterizedTest
   @ValueSource(strings = {"\"two\"", "2.5", "0", "-1", "true", "[2]"})
   void processesPerHost_invalid_throwsNamingHyperparameter(String value) throws Exception {
-    JsonNode params = json("{\"sagemaker_mpi_num_of_processes_per_host\":" + value + "}");
+    FrameworkParameters params = json("{\"sagemaker_mpi_num_of_processes_per_host\":" + value + "}");
 
     assertThatThrownBy(() -> RunnerSelection.processesPerHost(params, 1))
-        .isInstanceOf(LaunchConfigurationException.class)
+        .isInstanceOf(InvalidTrainingConfigException.class)
         .hasMessageContaining("sagemaker_mpi_num_of_processes_per_host");
   }
 
@@ -120,44 +116,6 @@ class RunnerSelectionTest {
         .isEqualTo(4);
     assertThatThrownBy(
             () -> RunnerSelection.numProcesses(json("{\"sagemaker_mpi_num_processes\":-2}")))
-        .isInstanceOf(LaunchConfigurationException.class);
-  }
-
-  @Test
-  void customMpiOptions_absentOrString_returnsText() throws Exception {
-    JsonNode params = json("{\"sagemaker_mpi_custom_mpi_options\":\"-verbose\"}");
-
-    assertThat(RunnerSelection.customMpiOptions(params, RunnerSelection.MPI_CUSTOM_OPTIONS))
-        .isEqualTo("-verbose");
-    assertThat(RunnerSelection.customMpiOptions(params, RunnerSelection.SMDDP_CUSTOM_OPTIONS))
-        .isEmpty();
-    assertThatThrownBy(
-            () ->
-                RunnerSelection.customMpiOptions(
-                    json("{\"sagemaker_mpi_custom_mpi_options\":5}"),
-                    RunnerSelection.MPI_CUSTOM_OPTIONS))
-        .isInstanceOf(LaunchConfigurationException.class);
-  }
-
-  @ParameterizedTest
-  @CsvSource(
-      delimiter = '|',
-      value = {
-        "true|true",
-        "false|false",
-        "null|false",
-        "0|false",
-        "0.0|false",
-        "1|true",
-        "-1|true",
-        "\"\"|false",
-        "\"false\"|true",
-        "[]|false",
-        "[0]|true",
-        "{}|false",
-        "{\"a\":1}|true"
-      })
-  void isTruthy_values_followPython(String value, boolean expected) throws Exception {
-    assertThat(RunnerSelection.isTruthy(json(value))).isEqualTo(expected);
+        .isInstanceOf(InvalidTrainingConfigException.class);
   }
 }

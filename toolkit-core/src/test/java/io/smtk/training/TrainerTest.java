@@ -156,9 +156,11 @@ class TrainerTest {
     Map<String, String> env = job.env("train.py");
     env.put("SAGEMAKER_TRAINING_MODULE", "sagemaker_pytorch_containr.training:main");
 
+    // Not one of smtk's entries, so imported as a Python framework module: that fails, naming both.
     assertThat(train(env)).isEqualTo(2);
     assertThat(job.failureText()).contains("sagemaker_pytorch_containr.training:main")
-        .contains("valid values:").contains("recording_framework.training:main")
+        .contains("Python path searched")
+        .contains("valid values of smtk's own entries:").contains("recording_framework.training:main")
         .contains(RecordingFrameworkEntry.class.getName());
   }
 

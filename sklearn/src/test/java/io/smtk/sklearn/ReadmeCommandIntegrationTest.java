@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs README command 1 exactly as the README gives it, from the checkout's root through {@code /bin/sh}:
@@ -51,6 +53,32 @@ class ReadmeCommandIntegrationTest {
     assertThat(score.waitFor()).as(scored).isZero();
     assertThat(scored).startsWith("50 ");
     assertThat(Double.parseDouble(scored.split(" ")[1])).isGreaterThan(0.9);
+  }
+
+  @Test
+  void readmeCommand1_pythonWithoutSklearn_stopsBeforeStartingWithOneLineSayingWhatToInstall(@TempDir Path dir)
+      throws Exception {
+    Path root = JobTree.projectRoot();
+    deleteTree(Path.of("/tmp/smtk-example"));
+    // A machine without python3-sklearn, simulated: Debian's python3 without its dist-packages.
+    Path python = Files.writeString(dir.resolve("python3"), "#!/bin/sh\nexec /usr/bin/python3 -S \"$@\"\n");
+    Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", README_COMMAND_1).directory(root.toFile())
+        .redirectErrorStream(true);
+    builder.environment().put("SMTK_PYTHON", python.toString());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+
+    assertThat(process.exitValue()).as(output).isEqualTo(2);
+    // bin/smtk may first say that it built the toolkit; what smtk local printed is one line.
+    String printed = output.substring(Math.max(0, output.indexOf("smtk local: ")));
+    assertThat(printed.strip().lines()).as(output).containsExactly("smtk local: --framework sklearn needs the"
+        + " Python module sklearn, which " + python + " cannot import (ModuleNotFoundError: No module named"
+        + " 'sklearn'); install it: apt-get install python3-sklearn (Debian, as root) or pip install scikit-learn;"
+        + " or name an interpreter that has it with --python");
+    assertThat(Path.of("/tmp/smtk-example")).as("nothing started, nothing written").doesNotExist();
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -103,6 +103,8 @@ public final class LocalRunner {
   public int run(LocalJob job) throws LocalJobException {
     if (job.image().isPresent()) {
       checkImage(job);
+    } else {
+      FrameworkPreflight.check(job.framework(), job.python(), settings.variables());
     }
     Path output = job.output();
     boolean createdOutput = !Files.exists(output);

@@ -74,12 +74,8 @@ class PytorchImageIntegrationTest {
 
   @Test
   void gpuImage_config_hasNvidiaRuntimeVariables() {
-    try {
-      DockerClientFactory.instance().client().pullImageCmd(gpuImage).start().awaitCompletion();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    InspectImageResponse inspected = DockerClientFactory.instance().client().inspectImageCmd(gpuImage).exec();
+    InspectImageResponse inspected =
+        DockerClientFactory.instance().client().inspectImageCmd(ImageTests.pull(gpuImage)).exec();
 
     assertThat(Arrays.asList(inspected.getConfig().getEnv())).contains("NVIDIA_VISIBLE_DEVICES=all",
         "NVIDIA_DRIVER_CAPABILITIES=compute,utility", "PYTHONUNBUFFERED=1",

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,15 +31,20 @@ import org.testcontainers.utility.DockerImageName;
  */
 class PytorchMpiImageIntegrationTest {
 
-  private static final String PREFIX = "smtkimg";
+  private static final SecureRandom RANDOM = new SecureRandom();
   private static final List<String> HOSTS = List.of("algo-1", "algo-2");
 
   private final List<String[]> cluster = new ArrayList<>();
 
+  // Fresh per test: a run killed before its @AfterEach leaves its namespaces behind, and a fixed name would
+  // make every later run fail with "namespaces ... already exist".
+  private final String prefix = "smtkimg" + RANDOM.ints(5, 'a', 'z' + 1)
+      .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append);
+
   @BeforeEach
   void cluster() throws Exception {
     ImageTests.testImage();
-    Process up = new ProcessBuilder("bash", "../.ci/netns-hosts.sh", "up", "2", PREFIX)
+    Process up = new ProcessBuilder("bash", "../.ci/netns-hosts.sh", "up", "2", prefix)
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(up.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -50,7 +56,7 @@ class PytorchMpiImageIntegrationTest {
 
   @AfterEach
   void down() throws Exception {
-    new ProcessBuilder("bash", "../.ci/netns-hosts.sh", "down", PREFIX, "--kill-stragglers").inheritIO().start()
+    new ProcessBuilder("bash", "../.ci/netns-hosts.sh", "down", prefix, "--kill-stragglers").inheritIO().start()
         .waitFor(60, TimeUnit.SECONDS);
   }
 

@@ -1,14 +1,11 @@
 package io.smtk.mxnet;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.smtk.ToolkitException;
-import io.smtk.distributed.HostNames;
-import io.smtk.distributed.RunnerType;
-import io.smtk.environment.FrameworkParameters;
-import io.smtk.environment.TrainingEnvironment;
+import io.smtk.framework.RunnerType;
+import io.smtk.framework.Feature;
 import io.smtk.framework.FrameworkEntry;
+import io.smtk.framework.Job;
 import io.smtk.framework.TrainingContext;
-import io.smtk.python.PythonRepr;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,18 +44,18 @@ public final class MXNetTraining implements FrameworkEntry {
 
   @Override
   public void train(TrainingContext context) throws ToolkitException {
-    TrainingEnvironment environment = context.environment();
-    boolean parameterServer = environment.frameworkParameters().isOn(FrameworkParameters.PARAMETER_SERVER_ENABLED);
-    RunnerType runner = environment.frameworkParameters().isOn(FrameworkParameters.MPI_ENABLED)
-        ? RunnerType.MPI : RunnerType.PROCESS;
+    Job job = context.job();
+    boolean parameterServer = job.has(Feature.PARAMETER_SERVER);
+    RunnerType runner = job.has(Feature.MPI) ? RunnerType.MPI : RunnerType.PROCESS;
     Map<String, String> variables = new LinkedHashMap<>();
     if (parameterServer) {
-      List<String> hosts = environment.hosts();
-      String rootUri = HostNames.resolve(hosts.get(0), context.settings().dnsTimeout(), context.log());
-      String port = hyperparameter(environment, "_ps_port", DEFAULT_PS_PORT);
-      String verbose = hyperparameter(environment, "_ps_verbose", DEFAULT_PS_VERBOSE);
+      List<String> hosts = job.hosts();
+      String rootUri = context.resolve(hosts.get(0));
+      // The container breaks on a number here; a hyperparameter arrives as Python's str() of it.
+      String port = job.hyperparameter("_ps_port").orElse(DEFAULT_PS_PORT);
+      String verbose = job.hyperparameter("_ps_verbose").orElse(DEFAULT_PS_VERBOSE);
       context.log().info("Starting distributed training task");
-      if (hosts.get(0).equals(environment.currentHost())) {
+      if (hosts.get(0).equals(job.currentHost())) {
         context.startService("MXNet scheduler", List.of(context.python(), "-c", ROLE_SCRIPT),
             roleVariables(Role.SCHEDULER, hosts.size(), rootUri, port, verbose));
       }
@@ -67,7 +64,7 @@ public final class MXNetTraining implements FrameworkEntry {
       variables.putAll(roleVariables(Role.WORKER, hosts.size(), rootUri, port, verbose));
     }
     context.log().info("MXNet training: runner " + runner + (parameterServer ? " with parameter servers" : "")
-        + ", hosts " + environment.hosts() + ", variables " + variables);
+        + ", hosts " + job.hosts() + ", variables " + variables);
     context.runUserEntryPoint(runner, variables);
   }
 
@@ -90,11 +87,5 @@ public final class MXNetTraining implements FrameworkEntry {
     variables.put("DMLC_PS_ROOT_PORT", port);
     variables.put("PS_VERBOSE", verbose);
     return variables;
-  }
-
-  /** Reads a user hyperparameter as text; the container breaks on a number here, we stringify it. */
-  static String hyperparameter(TrainingEnvironment environment, String key, String fallback) {
-    JsonNode value = environment.hyperparameters().get(key);
-    return value == null || value.isNull() ? fallback : PythonRepr.str(value);
   }
 }

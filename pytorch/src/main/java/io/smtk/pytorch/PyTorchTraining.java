@@ -1,12 +1,12 @@
 package io.smtk.pytorch;
 
 import io.smtk.ToolkitException;
-import io.smtk.distributed.RunnerSelection;
-import io.smtk.distributed.RunnerType;
-import io.smtk.environment.TrainingEnvironment;
+import io.smtk.framework.RunnerType;
+import io.smtk.framework.Feature;
 import io.smtk.framework.FrameworkEntry;
+import io.smtk.framework.Job;
 import io.smtk.framework.TrainingContext;
-import io.smtk.outcome.ExecuteUserScriptException;
+import io.smtk.framework.UserScriptFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,19 +42,18 @@ public final class PyTorchTraining implements FrameworkEntry {
 
   @Override
   public void train(TrainingContext context) throws ToolkitException {
-    TrainingEnvironment environment = context.environment();
-    RunnerType runner = RunnerSelection.forPyTorch(environment.frameworkParameters(),
-        environment.currentInstanceGroup(), environment.distributionInstanceGroups());
-    Map<String, String> variables = variables(environment, runner);
+    Job job = context.job();
+    RunnerType runner = runner(job);
+    Map<String, String> variables = variables(job, runner);
     torchVersion(context).ifPresent(version -> variables.put("SM_DLC_TORCH_VERSION", version));
-    context.log().info("PyTorch training: runner " + runner + ", hosts " + environment.hosts()
-        + ", master " + environment.masterHostname() + ", distribution groups "
-        + environment.distributionInstanceGroups() + ", GPUs " + environment.numGpus()
+    context.log().info("PyTorch training: runner " + runner + ", hosts " + job.hosts()
+        + ", master " + job.masterHostname() + ", distribution groups "
+        + job.distributionInstanceGroups() + ", GPUs " + job.numGpus()
         + ", variables " + variables);
     try {
       context.runUserEntryPoint(runner, variables);
-    } catch (ExecuteUserScriptException e) {
-      if (e.errorText().contains(GLOO_SHUTDOWN_MESSAGE)) {
+    } catch (ToolkitException e) {
+      if (e instanceof UserScriptFailure failure && failure.errorText().contains(GLOO_SHUTDOWN_MESSAGE)) {
         context.log().warning("Known exception: " + GLOO_SHUTDOWN_MESSAGE + " (gloo at shutdown); "
             + "reporting success as the SageMaker PyTorch container does");
         return;
@@ -64,21 +63,47 @@ public final class PyTorchTraining implements FrameworkEntry {
   }
 
   /**
+   * Chooses the runner as the PyTorch container does (spec section 19.1): a plain process unless this
+   * host's instance group takes part in distribution; then the first feature on of MPI, PyTorch DDP
+   * (run by SMDDP, sic), torch distributed, SMDDP and PT-XLA.
+   *
+   * @param job the job
+   * @return the runner
+   */
+  static RunnerType runner(Job job) {
+    if (!job.inDistribution()) {
+      return RunnerType.PROCESS;
+    }
+    if (job.has(Feature.MPI)) {
+      return RunnerType.MPI;
+    } else if (job.has(Feature.PYTORCH_DDP)) {
+      return RunnerType.SMDDP;
+    } else if (job.has(Feature.TORCH_DISTRIBUTED)) {
+      return RunnerType.TORCH_DISTRIBUTED;
+    } else if (job.has(Feature.SMDDP)) {
+      return RunnerType.SMDDP;
+    } else if (job.has(Feature.PYTORCH_XLA)) {
+      return RunnerType.PYTORCH_XLA;
+    }
+    return RunnerType.PROCESS;
+  }
+
+  /**
    * Returns the variables the PyTorch container sets for the user's processes.
    *
-   * @param environment the job
+   * @param job the job
    * @param runner the chosen runner
    * @return NCCL settings, MASTER_ADDR and MASTER_PORT
    */
-  static Map<String, String> variables(TrainingEnvironment environment, RunnerType runner) {
+  static Map<String, String> variables(Job job, RunnerType runner) {
     Map<String, String> variables = new LinkedHashMap<>();
-    variables.put("NCCL_SOCKET_IFNAME", environment.networkInterfaceName());
+    variables.put("NCCL_SOCKET_IFNAME", job.networkInterfaceName());
     variables.put("NCCL_IB_DISABLE", "1");
     if (runner != RunnerType.MPI) {
       // Under MPI, mpirun's "-x NCCL_DEBUG=INFO" is what the ranks see in the Python container.
       variables.put("NCCL_DEBUG", "WARN");
     }
-    variables.put("MASTER_ADDR", environment.masterHostname());
+    variables.put("MASTER_ADDR", job.masterHostname());
     variables.put("MASTER_PORT", Integer.toString(MASTER_PORT));
     return variables;
   }

@@ -1,7 +1,7 @@
 package io.smtk.sklearn;
 
 import io.smtk.ToolkitException;
-import io.smtk.distributed.RunnerType;
+import io.smtk.framework.RunnerType;
 import io.smtk.framework.FrameworkEntry;
 import io.smtk.framework.TrainingContext;
 import java.util.List;
@@ -24,7 +24,7 @@ public final class SklearnTraining implements FrameworkEntry {
   @Override
   public void train(TrainingContext context) throws ToolkitException {
     context.log().info("scikit-learn training: runner " + RunnerType.PROCESS
-        + ", one process on host " + context.environment().currentHost());
+        + ", one process on host " + context.job().currentHost());
     context.log().info("Invoking user training script.");
     context.runUserEntryPoint(RunnerType.PROCESS, Map.of());
   }

@@ -1,15 +1,13 @@
 package io.smtk.tensorflow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtk.ToolkitException;
-import io.smtk.distributed.LaunchConfigurationException;
-import io.smtk.distributed.RunnerType;
-import io.smtk.environment.FrameworkParameters;
-import io.smtk.environment.TrainingEnvironment;
+import io.smtk.framework.RunnerType;
+import io.smtk.framework.Feature;
 import io.smtk.framework.FrameworkEntry;
+import io.smtk.framework.InvalidJobException;
+import io.smtk.framework.Job;
+import io.smtk.framework.Service;
 import io.smtk.framework.TrainingContext;
-import io.smtk.process.ServiceProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -20,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -50,97 +49,89 @@ public final class TensorFlowTraining implements FrameworkEntry {
 
   @Override
   public void train(TrainingContext context) throws ToolkitException {
-    TrainingEnvironment environment = withTuningModelDir(context);
-    context = context.withEnvironment(environment);
-    FrameworkParameters params = environment.frameworkParameters();
-    boolean inDistribution = environment.distributionInstanceGroups().contains(environment.currentInstanceGroup());
-    boolean parameterServer = params.isOn(FrameworkParameters.PARAMETER_SERVER_ENABLED) && environment.hosts().size() > 1;
+    context = withTuningModelDir(context);
+    Job job = context.job();
+    boolean inDistribution = job.inDistribution();
+    boolean parameterServer = job.has(Feature.PARAMETER_SERVER) && job.hosts().size() > 1;
 
     Map<String, String> variables = new LinkedHashMap<>();
-    JsonNode modelDir = environment.hyperparameters().get("model_dir");
+    Optional<String> modelDir = job.hyperparameter("model_dir");
     // The container asks S3 for a bucket's region; the job's region is right for SageMaker's buckets.
-    variables.put("S3_REGION", environment.sagemakerRegion());
+    variables.put("S3_REGION", job.region());
     variables.put("TF_CPP_MIN_LOG_LEVEL", "1");
     variables.put("S3_USE_HTTPS", "1");
 
     RunnerType runner = RunnerType.PROCESS;
     if (parameterServer) {
       if (!inDistribution) {
-        throw new LaunchConfigurationException(FrameworkParameters.PARAMETER_SERVER_ENABLED.name() + " is set but instance group "
-            + environment.currentInstanceGroup() + " is not one of the distribution instance groups "
-            + environment.distributionInstanceGroups());
+        throw new InvalidJobException("Parameter servers are enabled but instance group "
+            + job.currentInstanceGroup() + " is not one of the distribution instance groups "
+            + job.distributionInstanceGroups());
       }
-      variables.put("TF_CONFIG",
-          TfConfig.parameterServer(environment.distributionHosts(), environment.currentHost(), false));
+      variables.put("TF_CONFIG", TfConfig.parameterServer(job.distributionHosts(), job.currentHost(), false));
     } else if (inDistribution) {
-      if (params.isOn(FrameworkParameters.MULTI_WORKER_MIRRORED_ENABLED)) {
+      if (job.has(Feature.MULTI_WORKER_MIRRORED)) {
         context.log().info("Running distributed training job with multi_worker_mirrored_strategy setup");
         variables.put("TF_CONFIG",
-            TfConfig.multiWorkerMirrored(environment.distributionHosts(), environment.currentHost()));
+            TfConfig.multiWorkerMirrored(job.distributionHosts(), job.currentHost()));
       }
       // Horovod is MPI; MultiWorkerMirroredStrategy needs no launcher of its own.
-      if (params.isOn(FrameworkParameters.MPI_ENABLED)) {
+      if (job.has(Feature.MPI)) {
         runner = RunnerType.MPI;
-      } else if (params.isOn(FrameworkParameters.SMDDP_ENABLED)) {
+      } else if (job.has(Feature.SMDDP)) {
         runner = RunnerType.SMDDP;
       }
     }
     context.log().info("TensorFlow training: runner " + runner + (parameterServer ? " with parameter servers" : "")
-        + ", hosts " + environment.hosts() + ", distribution hosts " + environment.distributionHosts()
-        + ", model_dir " + (modelDir == null ? "(not set)" : modelDir) + ", TF_CONFIG "
+        + ", hosts " + job.hosts() + ", distribution hosts " + job.distributionHosts()
+        + ", model_dir " + modelDir.orElse("(not set)") + ", TF_CONFIG "
         + variables.getOrDefault("TF_CONFIG", "(not set)"));
 
     if (parameterServer) {
-      ServiceProcess server = startParameterServer(context, environment);
+      Service server = startParameterServer(context, job);
       context.runUserEntryPoint(RunnerType.PROCESS, variables);
-      String master = environment.distributionHosts().get(0);
-      if (!environment.currentHost().equals(master)) {
+      String master = job.distributionHosts().get(0);
+      if (!job.currentHost().equals(master)) {
         waitUntilMasterIsDown(context, master);
       }
-      stop(context, server);
+      server.stop();
     } else {
       context.runUserEntryPoint(runner, variables);
     }
-    logModelWarnings(context, environment.modelDir());
+    logModelWarnings(context, job.modelDir());
   }
 
   /**
    * Appends the job name to {@code model_dir} under hyperparameter tuning (so that tuning jobs do not
    * share one model directory), unless it is a local path under {@code /opt/ml}.
    */
-  static TrainingEnvironment withTuningModelDir(TrainingContext context) {
-    TrainingEnvironment environment = context.environment();
-    if (!environment.frameworkParameters().has(FrameworkParameters.TUNING_OBJECTIVE_METRIC)) {
-      return environment;
+  static TrainingContext withTuningModelDir(TrainingContext context) {
+    Job job = context.job();
+    Optional<String> modelDir = job.hyperparameter("model_dir");
+    if (!job.has(Feature.HYPERPARAMETER_TUNING) || modelDir.isEmpty()) {
+      // The container would set "None/<job>/model" without a model_dir; there is nothing to move.
+      return context;
     }
-    JsonNode modelDir = environment.hyperparameters().get("model_dir");
-    if (modelDir == null || modelDir.isNull()) {
-      // The container would set "None/<job>/model" here; without a model_dir there is nothing to move.
-      return environment;
-    }
-    String value = modelDir.isTextual() ? modelDir.textValue() : modelDir.toString();
+    String value = modelDir.get();
     if (value.startsWith("/opt/ml")) {
-      return environment;
+      return context;
     }
-    if (environment.jobName().isEmpty()) {
+    if (job.trainingJobName().isEmpty()) {
       context.log().warning("Hyperparameter tuning without TRAINING_JOB_NAME: model_dir stays " + value);
-      return environment;
+      return context;
     }
-    String tuned = value + "/" + environment.jobName().get() + "/model";
+    String tuned = value + "/" + job.trainingJobName() + "/model";
     context.log().info("Appending the training job name to model_dir: " + tuned);
-    ObjectNode hyperparameters = environment.hyperparameters();
-    hyperparameters.put("model_dir", tuned);
-    return environment.toBuilder().hyperparameters(hyperparameters).build();
+    return context.withHyperparameter("model_dir", tuned);
   }
 
-  private static ServiceProcess startParameterServer(TrainingContext context, TrainingEnvironment environment)
-      throws ToolkitException {
-    List<String> hosts = environment.distributionHosts();
-    String cluster = TfConfig.parameterServerCluster(hosts, environment.currentHost());
+  private static Service startParameterServer(TrainingContext context, Job job) throws ToolkitException {
+    List<String> hosts = job.distributionHosts();
+    String cluster = TfConfig.parameterServerCluster(hosts, job.currentHost());
     List<String> command = List.of(context.python(), "-c", PS_SERVER_SCRIPT, cluster,
-        Integer.toString(hosts.indexOf(environment.currentHost())));
+        Integer.toString(hosts.indexOf(job.currentHost())));
     return context.startService("parameter server", command,
-        Map.of("TF_CONFIG", TfConfig.parameterServer(hosts, environment.currentHost(), true),
+        Map.of("TF_CONFIG", TfConfig.parameterServer(hosts, job.currentHost(), true),
             "CUDA_VISIBLE_DEVICES", ""));
   }
 
@@ -160,15 +151,6 @@ public final class TensorFlowTraining implements FrameworkEntry {
         Thread.currentThread().interrupt();
         throw new ToolkitException("Interrupted while waiting for master " + master, e);
       }
-    }
-  }
-
-  private static void stop(TrainingContext context, ServiceProcess server) throws ToolkitException {
-    try {
-      server.stop(context.settings().stopGrace());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ToolkitException("Interrupted while stopping the parameter server", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.smtk.distributed;
 
+import io.smtk.framework.RunnerType;
 import io.smtk.ToolkitException;
 import io.smtk.environment.FrameworkParameters;
 import io.smtk.environment.InvalidTrainingConfigException;

@@ -1,7 +1,7 @@
 package io.smtk.distributed;
 
+import io.smtk.framework.RunnerType;
 import io.smtk.environment.FrameworkParameters;
-import io.smtk.environment.FrameworkParameters.Knob;
 import io.smtk.environment.InvalidTrainingConfigException;
 import java.util.List;
 
@@ -11,22 +11,6 @@ import java.util.List;
  * Python truthiness.
  */
 public final class RunnerSelection {
-
-  // PyTorch's priority order (spec section 19.1): the first truthy flag wins.
-  private static final List<Knob<Boolean>> PYTORCH_FLAGS =
-      List.of(
-          FrameworkParameters.MPI_ENABLED,
-          FrameworkParameters.PYTORCH_DDP_ENABLED,
-          FrameworkParameters.TORCH_DISTRIBUTED_ENABLED,
-          FrameworkParameters.SMDDP_ENABLED,
-          FrameworkParameters.PYTORCH_XLA_ENABLED);
-  private static final List<RunnerType> PYTORCH_RUNNERS =
-      List.of(
-          RunnerType.MPI,
-          RunnerType.SMDDP,
-          RunnerType.TORCH_DISTRIBUTED,
-          RunnerType.SMDDP,
-          RunnerType.PYTORCH_XLA);
 
   private RunnerSelection() {}
 
@@ -44,29 +28,6 @@ public final class RunnerSelection {
       FrameworkParameters params, String currentInstanceGroup, List<String> distributionInstanceGroups) {
     boolean inDistribution = distributionInstanceGroups.contains(currentInstanceGroup);
     return inDistribution && params.isOn(FrameworkParameters.MPI_ENABLED) ? RunnerType.MPI : RunnerType.PROCESS;
-  }
-
-  /**
-   * Chooses the runner of the PyTorch framework (spec section 19.1): a plain process unless the
-   * current instance group is a distribution group; then the first truthy of MPI, PyTorch DDP
-   * (SMDDP), torch distributed, SMDDP and PT-XLA.
-   *
-   * @param params the job's framework parameters
-   * @param currentInstanceGroup the current host's instance group
-   * @param distributionInstanceGroups the groups that take part in distribution
-   * @return the runner type
-   */
-  public static RunnerType forPyTorch(
-      FrameworkParameters params, String currentInstanceGroup, List<String> distributionInstanceGroups) {
-    if (!distributionInstanceGroups.contains(currentInstanceGroup)) {
-      return RunnerType.PROCESS;
-    }
-    for (int i = 0; i < PYTORCH_FLAGS.size(); i++) {
-      if (params.isOn(PYTORCH_FLAGS.get(i))) {
-        return PYTORCH_RUNNERS.get(i);
-      }
-    }
-    return RunnerType.PROCESS;
   }
 
   /**

@@ -11,7 +11,7 @@ import java.time.format.DateTimeFormatter;
  * <p>A plain class rather than a logging framework: it costs nothing at start-up, which is on the
  * critical path of every job.
  */
-public final class ToolkitLog {
+public final class ToolkitLog implements io.smtk.framework.Log {
 
   /** Python's logging levels, which {@code sagemaker_container_log_level} uses. */
   public enum Level {
@@ -80,10 +80,12 @@ public final class ToolkitLog {
     log(Level.DEBUG, message);
   }
 
+  @Override
   public void info(String message) {
     log(Level.INFO, message);
   }
 
+  @Override
   public void warning(String message) {
     log(Level.WARNING, message);
   }

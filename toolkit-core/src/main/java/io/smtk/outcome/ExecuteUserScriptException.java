@@ -1,12 +1,13 @@
 package io.smtk.outcome;
 
+import io.smtk.framework.UserScriptFailure;
 import java.util.List;
 
 /**
  * Thrown when the user's entry point exits non-zero; the toolkit then exits with the same status, so
  * the platform sees what the script returned.
  */
-public class ExecuteUserScriptException extends CalledProcessException {
+public class ExecuteUserScriptException extends CalledProcessException implements UserScriptFailure {
 
   private static final long serialVersionUID = 1L;
 

@@ -1,7 +1,7 @@
 package io.smtk.training;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smtk.distributed.RunnerType;
+import io.smtk.framework.RunnerType;
 import io.smtk.environment.TrainingEnvironment;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -7,9 +7,13 @@ import io.smtk.code.CodeInstaller;
 import io.smtk.code.EntryPoint;
 import io.smtk.code.PythonInterpreter;
 import io.smtk.code.SubmitDirectory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
+import io.smtk.framework.Job;
+import io.smtk.framework.RunnerType;
+import io.smtk.framework.Service;
 import io.smtk.framework.TrainingContext;
 import io.smtk.logging.ToolkitLog;
 import io.smtk.mapping.ScriptContract;
@@ -19,7 +23,6 @@ import io.smtk.outcome.TrainingStoppedException;
 import io.smtk.distributed.DistributedRunners;
 import io.smtk.distributed.HostNames;
 import io.smtk.distributed.JobProcesses;
-import io.smtk.distributed.RunnerType;
 import io.smtk.distributed.UserLaunch;
 import io.smtk.process.LineTransformer;
 import io.smtk.process.ProcessResult;
@@ -31,6 +34,7 @@ import io.smtk.python.PythonJson;
 import io.smtk.pythonapi.PythonApi;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -88,8 +92,10 @@ final class JobContext implements TrainingContext, AutoCloseable {
   }
 
   @Override
-  public TrainingContext withEnvironment(TrainingEnvironment changed) {
-    return new JobContext(this, changed);
+  public TrainingContext withHyperparameter(String name, String value) {
+    ObjectNode hyperparameters = environment.hyperparameters();
+    hyperparameters.put(name, value);
+    return new JobContext(this, environment.toBuilder().hyperparameters(hyperparameters).build());
   }
 
   @Override
@@ -98,29 +104,74 @@ final class JobContext implements TrainingContext, AutoCloseable {
   }
 
   @Override
-  public ServiceProcess startService(String name, List<String> command, Map<String, String> extraVariables)
+  public String resolve(String host) throws ToolkitException {
+    return HostNames.resolve(host, settings.dnsTimeout(), log);
+  }
+
+  @Override
+  public Service startService(String name, List<String> command, Map<String, String> extraVariables)
       throws ToolkitException {
     Map<String, String> variables = new LinkedHashMap<>(settings.variables());
     variables.putAll(ScriptContract.toolkitVariables(environment));
     variables.putAll(extraVariables);
+    ServiceProcess service;
     try {
-      ServiceProcess service = ServiceProcess.start(name, command, variables, environment.codeDir());
-      services.add(service);
-      log.info("Started " + name + " (pid " + service.pid() + "): " + FailureReport.commandLine(command));
-      return service;
+      service = ServiceProcess.start(name, command, variables, environment.codeDir());
     } catch (IOException e) {
       throw new ToolkitException("Cannot start the " + name + " " + FailureReport.commandLine(command) + ": "
           + e.getMessage(), e);
     }
+    services.add(service);
+    log.info("Started " + name + " (pid " + service.pid() + "): " + FailureReport.commandLine(command));
+    Duration grace = settings.stopGrace();
+    return new Service() {
+      @Override
+      public String name() {
+        return service.name();
+      }
+
+      @Override
+      public long pid() {
+        return service.pid();
+      }
+
+      @Override
+      public boolean isAlive() {
+        return service.isAlive();
+      }
+
+      @Override
+      public void stop() throws ToolkitException {
+        try {
+          service.stop(grace);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ToolkitException("Interrupted while stopping the " + name, e);
+        }
+      }
+    };
   }
 
   @Override
-  public TrainingEnvironment environment() {
+  public Job job() {
+    return FrameworkJobs.of(environment);
+  }
+
+  /**
+   * Returns the job's training environment.
+   *
+   * @return the environment
+   */
+  TrainingEnvironment environment() {
     return environment;
   }
 
-  @Override
-  public ToolkitSettings settings() {
+  /**
+   * Returns the toolkit's settings.
+   *
+   * @return the settings
+   */
+  ToolkitSettings settings() {
     return settings;
   }
 

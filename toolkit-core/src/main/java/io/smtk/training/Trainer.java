@@ -8,7 +8,6 @@ import io.smtk.distributed.RunnerSelection;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.environment.TrainingEnvironmentReader;
-import io.smtk.framework.FrameworkEntries;
 import io.smtk.logging.ToolkitLog;
 import io.smtk.outcome.FailureReport;
 import io.smtk.outcome.OutcomeFiles;

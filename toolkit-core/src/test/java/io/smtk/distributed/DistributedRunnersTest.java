@@ -1,5 +1,6 @@
 package io.smtk.distributed;
 
+import io.smtk.framework.RunnerType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smtk.code.EntryPoint;

@@ -1,17 +1,19 @@
 package io.smtk.distributed;
 
 import io.smtk.ToolkitException;
-import io.smtk.environment.TrainingEnvironment;
+import io.smtk.framework.Feature;
 import io.smtk.framework.FrameworkEntry;
+import io.smtk.framework.Job;
+import io.smtk.framework.RunnerType;
 import io.smtk.framework.TrainingContext;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A framework entry for tests that chooses its runner as the PyTorch toolkit does ({@link
- * RunnerSelection#forPyTorch}), so {@code sagemaker_torch_distributed_enabled} and {@code
- * sagemaker_distributed_dataparallel_enabled} reach the torch and SMDDP runners through {@code smtk
- * train}; named by its class name in {@code SAGEMAKER_TRAINING_MODULE}.
+ * A framework entry for tests that picks the torch, SMDDP or XLA runner from the job's features, so
+ * that {@code sagemaker_torch_distributed_enabled} and {@code sagemaker_distributed_dataparallel_enabled}
+ * reach those runners through {@code smtk train}; named by its class name in {@code
+ * SAGEMAKER_TRAINING_MODULE}.
  */
 public final class PyTorchRunnerEntry implements FrameworkEntry {
 
@@ -22,12 +24,15 @@ public final class PyTorchRunnerEntry implements FrameworkEntry {
 
   @Override
   public void train(TrainingContext context) throws ToolkitException {
-    TrainingEnvironment environment = context.environment();
-    RunnerType runner =
-        RunnerSelection.forPyTorch(
-            environment.frameworkParameters(),
-            environment.currentInstanceGroup(),
-            environment.distributionInstanceGroups());
+    Job job = context.job();
+    RunnerType runner = RunnerType.PROCESS;
+    if (job.inDistribution() && job.has(Feature.TORCH_DISTRIBUTED)) {
+      runner = RunnerType.TORCH_DISTRIBUTED;
+    } else if (job.inDistribution() && job.has(Feature.SMDDP)) {
+      runner = RunnerType.SMDDP;
+    } else if (job.inDistribution() && job.has(Feature.PYTORCH_XLA)) {
+      runner = RunnerType.PYTORCH_XLA;
+    }
     context.runUserEntryPoint(runner, Map.of());
   }
 }

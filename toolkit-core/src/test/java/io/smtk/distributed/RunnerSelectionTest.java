@@ -1,5 +1,6 @@
 package io.smtk.distributed;
 
+import io.smtk.framework.RunnerType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,32 +51,6 @@ class RunnerSelectionTest {
       })
   void forScriptMode_mpiFalsy_choosesProcess(String params) throws Exception {
     assertThat(RunnerSelection.forScriptMode(json(params), "homogeneousCluster", GROUPS))
-        .isEqualTo(RunnerType.PROCESS);
-  }
-
-  @ParameterizedTest
-  @CsvSource(
-      delimiter = '|',
-      value = {
-        "{\"sagemaker_mpi_enabled\":true,\"sagemaker_torch_distributed_enabled\":true}|MPI",
-        "{\"sagemaker_pytorch_ddp_enabled\":true,\"sagemaker_torch_distributed_enabled\":true}|SMDDP",
-        "{\"sagemaker_torch_distributed_enabled\":true,\"sagemaker_distributed_dataparallel_enabled\":true}"
-            + "|TORCH_DISTRIBUTED",
-        "{\"sagemaker_distributed_dataparallel_enabled\":true}|SMDDP",
-        "{\"sagemaker_pytorch_xla_multi_worker_enabled\":true}|PYTORCH_XLA",
-        "{\"sagemaker_mpi_enabled\":false}|PROCESS"
-      })
-  void forPyTorch_flags_firstTruthyInPriorityOrderWins(String params, RunnerType expected)
-      throws Exception {
-    assertThat(RunnerSelection.forPyTorch(json(params), "homogeneousCluster", GROUPS))
-        .isEqualTo(expected);
-  }
-
-  @Test
-  void forPyTorch_outsideDistributionGroup_choosesProcess() throws Exception {
-    assertThat(
-            RunnerSelection.forPyTorch(
-                json("{\"sagemaker_mpi_enabled\":true}"), "g2", List.of("g1")))
         .isEqualTo(RunnerType.PROCESS);
   }
 

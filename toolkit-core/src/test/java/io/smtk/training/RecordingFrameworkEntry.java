@@ -19,7 +19,7 @@ public final class RecordingFrameworkEntry implements FrameworkEntry {
   @Override
   public void train(TrainingContext context) throws ToolkitException {
     try {
-      Files.writeString(context.environment().modelDir().resolve("framework"), context.environment().currentHost());
+      Files.writeString(context.job().modelDir().resolve("framework"), context.job().currentHost());
     } catch (IOException e) {
       throw new ToolkitException("cannot record", e);
     }

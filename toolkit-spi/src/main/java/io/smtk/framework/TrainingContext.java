@@ -1,37 +1,25 @@
 package io.smtk.framework;
 
 import io.smtk.ToolkitException;
-import io.smtk.distributed.RunnerType;
-import io.smtk.environment.ToolkitSettings;
-import io.smtk.environment.TrainingEnvironment;
-import io.smtk.logging.ToolkitLog;
-import io.smtk.process.ServiceProcess;
 import java.util.List;
 import java.util.Map;
 
-/** What a {@link FrameworkEntry} gets to run a job with. */
+/** What a {@link FrameworkEntry} gets to run a job with: the job, the log and the means to launch. */
 public interface TrainingContext {
 
   /**
-   * Returns the job's training environment.
+   * Returns the job.
    *
-   * @return the environment
+   * @return the job
    */
-  TrainingEnvironment environment();
-
-  /**
-   * Returns the toolkit's settings (its process environment).
-   *
-   * @return the settings
-   */
-  ToolkitSettings settings();
+  Job job();
 
   /**
    * Returns the toolkit's log.
    *
    * @return the log
    */
-  ToolkitLog log();
+  Log log();
 
   /**
    * Fetches and installs the user's code, then runs the entry point as one process with the user
@@ -39,7 +27,8 @@ public interface TrainingContext {
    *
    * @param extraVariables variables the framework adds for the user process (they win over the
    *     inherited ones)
-   * @throws ToolkitException when the code cannot be installed, the process fails or the job is stopped
+   * @throws ToolkitException when the code cannot be installed, the process fails (the exception then
+   *     implements {@link UserScriptFailure}) or the job is stopped
    */
   default void runUserEntryPoint(Map<String, String> extraVariables) throws ToolkitException {
     runUserEntryPoint(RunnerType.PROCESS, extraVariables);
@@ -56,13 +45,14 @@ public interface TrainingContext {
   void runUserEntryPoint(RunnerType runner, Map<String, String> extraVariables) throws ToolkitException;
 
   /**
-   * Returns a context for the same job whose environment is changed, e.g. with a hyperparameter the
-   * framework rewrites (TensorFlow's {@code model_dir} under tuning); the user's contract follows it.
+   * Returns a context for the same job with a user hyperparameter set to a string (TensorFlow's
+   * {@code model_dir} under tuning); the user's contract ({@code SM_*}, arguments) follows it.
    *
-   * @param changed the changed environment
+   * @param name the hyperparameter
+   * @param value its new value
    * @return the context
    */
-  TrainingContext withEnvironment(TrainingEnvironment changed);
+  TrainingContext withHyperparameter(String name, String value);
 
   /**
    * Returns the Python interpreter for the user's code (and for framework helper processes).
@@ -71,6 +61,16 @@ public interface TrainingContext {
    * @throws ToolkitException when there is none
    */
   String python() throws ToolkitException;
+
+  /**
+   * Waits until a host name resolves (as long as the toolkit waits for the job's hosts) and returns
+   * its address.
+   *
+   * @param host the host name
+   * @return its IP address, as text
+   * @throws ToolkitException when it does not resolve in time or the job is stopped
+   */
+  String resolve(String host) throws ToolkitException;
 
   /**
    * Starts a process that runs beside the user's for the job's length (a parameter server, a
@@ -82,6 +82,6 @@ public interface TrainingContext {
    * @return the running service, which may also be stopped earlier
    * @throws ToolkitException when it cannot be started
    */
-  ServiceProcess startService(String name, List<String> command, Map<String, String> extraVariables)
+  Service startService(String name, List<String> command, Map<String, String> extraVariables)
       throws ToolkitException;
 }

@@ -1,4 +1,4 @@
-package io.smtk.distributed;
+package io.smtk.framework;
 
 /**
  * The launchers a training job can be run with, as chosen from its distribution hyperparameters.

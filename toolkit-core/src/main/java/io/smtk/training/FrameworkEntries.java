@@ -1,6 +1,7 @@
-package io.smtk.framework;
+package io.smtk.training;
 
 import io.smtk.environment.InvalidTrainingConfigException;
+import io.smtk.framework.FrameworkEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,0 +1,13 @@
+package io.smtk.tensorflow;
+
+import com.tngtech.archunit.core.importer.ImportOption.DoNotIncludeTests;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import io.smtk.architecture.Architecture;
+
+/** The tensorflow entry sees nothing of the toolkit but the SPI. */
+@AnalyzeClasses(packages = "io.smtk.tensorflow", importOptions = DoNotIncludeTests.class)
+class TensorFlowSpiOnlyTest {
+  @ArchTest static final ArchRule USES_ONLY_THE_SPI = Architecture.usesOnlyTheSpi("io.smtk.tensorflow");
+}

@@ -1,5 +1,7 @@
 package io.smtk.code;
 
+import io.smtk.launch.Executables;
+import io.smtk.launch.EntryPoint;
 import io.smtk.ToolkitException;
 import io.smtk.logging.ToolkitLog;
 import io.smtk.outcome.InstallModuleException;

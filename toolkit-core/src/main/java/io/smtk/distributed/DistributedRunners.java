@@ -1,9 +1,11 @@
 package io.smtk.distributed;
 
+import io.smtk.launch.UserLaunch;
 import io.smtk.framework.RunnerType;
 import io.smtk.ToolkitException;
 import io.smtk.environment.FrameworkParameters;
 import io.smtk.environment.InvalidTrainingConfigException;
+import io.smtk.environment.ModelParallel;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.logging.ToolkitLog;
@@ -114,8 +116,10 @@ public final class DistributedRunners {
         .entryPoint(launch.entryPoint().type(), launch.entryPoint().name())
         .args(launch.arguments())
         .numGpus(environment.numGpus())
-        .modelParallelParameters(settings.modelParallelParameters().orElse(""))
-        .dlcTorchVersion(settings.get("SM_DLC_TORCH_VERSION").orElse(""))
+        // What the ranks see: the exported contract (mp_parameters, the framework's SM_DLC_TORCH_VERSION)
+        // over the inherited environment, as the reference's runner reads os.environ after exporting.
+        .modelParallelParameters(launch.environment().getOrDefault(ModelParallel.VARIABLE, ""))
+        .dlcTorchVersion(launch.environment().getOrDefault("SM_DLC_TORCH_VERSION", ""))
         .smddprunInstalled(environment.isSmddprunInstalled())
         .smddpmprunInstalled(environment.isSmddpmprunInstalled())
         .neuronParallelCompile("1".equals(settings.get("RUN_NEURON_PARALLEL_COMPILE").orElse("")))

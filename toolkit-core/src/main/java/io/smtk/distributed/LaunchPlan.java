@@ -1,6 +1,7 @@
 package io.smtk.distributed;
 
-import io.smtk.code.EntryPoint;
+import io.smtk.environment.ModelParallel;
+import io.smtk.launch.EntryPoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,7 +150,7 @@ public record LaunchPlan(
    * @return true when model parallelism is enabled
    */
   public boolean modelParallelEnabled() {
-    return !modelParallelParameters.isEmpty() && !modelParallelParameters.equals("{}");
+    return ModelParallel.isEnabled(modelParallelParameters);
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.smtk.distributed;
 
+import io.smtk.launch.EntryPoint;
+import io.smtk.launch.UserCommand;
 import static io.smtk.distributed.MpiArguments.export;
 import static io.smtk.distributed.MpiArguments.hostList;
 import static io.smtk.distributed.MpiArguments.mca;
@@ -75,7 +77,8 @@ public final class MpiCommand {
     plan.credentialEnvNames().forEach(name -> export(command, name));
     plan.forwardedEnvNames().forEach(name -> export(command, name));
     command.addAll(modelParallelOptions(plan));
-    command.addAll(UserCommands.create(plan, List.of("-m", "mpi4py")));
+    command.addAll(UserCommand.underLauncher(new EntryPoint(plan.entryPoint(), plan.entryPointType()), plan.python(),
+        List.of("-m", "mpi4py"), plan.args()));
     return List.copyOf(command);
   }
 

@@ -1,9 +1,10 @@
 package io.smtk.distributed;
 
+import io.smtk.process.CommandLine;
+import io.smtk.launch.UserLaunch;
 import io.smtk.ToolkitException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.logging.ToolkitLog;
-import io.smtk.outcome.FailureReport;
 import io.smtk.outcome.TrainingStoppedException;
 import io.smtk.process.ProcessResult;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ final class MpiRunner {
     if (smddp && !plan.smddprunInstalled()) {
       log.warning(SmddpCommand.SMDDPRUN_MISSING_WARNING);
     }
-    log.info("Invoking script with the following command:\n\n" + FailureReport.commandLine(command) + "\n");
+    log.info("Invoking script with the following command:\n\n" + CommandLine.render(command) + "\n");
     MpiOutputMonitor monitor = new MpiOutputMonitor(plan.hosts(), plan.processesPerHost());
     LostWorker lost = new LostWorker(Thread.currentThread());
     if (control != null) {

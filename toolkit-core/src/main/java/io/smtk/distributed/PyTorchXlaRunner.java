@@ -1,9 +1,10 @@
 package io.smtk.distributed;
 
+import io.smtk.process.CommandLine;
+import io.smtk.launch.UserLaunch;
 import io.smtk.ToolkitException;
 import io.smtk.logging.ToolkitLog;
 import io.smtk.outcome.ExecuteUserScriptException;
-import io.smtk.outcome.FailureReport;
 import io.smtk.process.ProcessResult;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,7 @@ final class PyTorchXlaRunner {
           + "Containers. Please refer to https://github.com/aws/deep-learning-containers/blob/master/"
           + "available_images.md");
     }
-    log.info("Invoking script with the following command:\n\n" + FailureReport.commandLine(command) + "\n");
+    log.info("Invoking script with the following command:\n\n" + CommandLine.render(command) + "\n");
     ProcessResult result = processes.run(command, launch.codeDir(), environment, null);
     if (result.exitCode() != 0) {
       throw new ExecuteUserScriptException(command, result.exitCode(), result.errorText());

@@ -1,10 +1,11 @@
 package io.smtk.distributed;
 
+import io.smtk.process.CommandLine;
+import io.smtk.launch.UserLaunch;
 import io.smtk.ToolkitException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.logging.ToolkitLog;
 import io.smtk.outcome.ExecuteUserScriptException;
-import io.smtk.outcome.FailureReport;
 import io.smtk.process.ProcessResult;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,7 +54,7 @@ final class TorchRunner {
         .map(path -> List.of(path.toString()))
         .orElse(List.of(plan.python(), "-m", "torch.distributed.run"));
     List<String> command = TorchrunCommand.build(plan, launcher);
-    log.info("Invoking script with the following command:\n\n" + FailureReport.commandLine(command) + "\n");
+    log.info("Invoking script with the following command:\n\n" + CommandLine.render(command) + "\n");
     ProcessResult result = processes.run(command, launch.codeDir(), environment, null);
     if (result.exitCode() != 0) {
       throw new ExecuteUserScriptException(command, result.exitCode(), result.errorText());
@@ -105,7 +106,7 @@ final class TorchRunner {
     List<String> command = launch.plainCommand();
     List<Map<String, String>> ranks = rankEnvironments(plan);
     log.info("Invoking script on " + ranks.size() + " local rank(s) with RANK/WORLD_SIZE/MASTER_ADDR ("
-        + "SMTK_TORCH_LAUNCHER=env):\n\n" + FailureReport.commandLine(command) + "\n");
+        + "SMTK_TORCH_LAUNCHER=env):\n\n" + CommandLine.render(command) + "\n");
     if (ranks.size() == 1) {
       check(command, runRank(command, environment, ranks.get(0)));
       return;

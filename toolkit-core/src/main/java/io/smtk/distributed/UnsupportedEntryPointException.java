@@ -1,6 +1,6 @@
 package io.smtk.distributed;
 
-import io.smtk.code.EntryPoint;
+import io.smtk.launch.EntryPoint;
 
 /**
  * Thrown when a launcher cannot run the job's kind of entry point, for example torchrun with a

@@ -174,7 +174,7 @@ public final class ToolkitSettings {
    * @return the raw value, or empty when unset
    */
   public Optional<String> modelParallelParameters() {
-    return get("SM_HP_MP_PARAMETERS");
+    return get(ModelParallel.VARIABLE);
   }
 
   /**

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.smtk.python.PythonJson;
 import io.smtk.python.PythonJsonException;
+import io.smtk.python.PythonNames;
 import io.smtk.python.PythonRepr;
 import io.smtk.python.PythonValues;
 import java.nio.file.Files;
@@ -183,10 +184,8 @@ public final class TrainingEnvironmentReader {
     if (entryPoint == null) {
       entryPoint = frameworkParameters.get(FrameworkParameters.PROGRAM);
     }
-    String moduleName = entryPoint == null ? "None" : entryPoint;
-    if (moduleName.endsWith(".py")) {
-      moduleName = moduleName.substring(0, moduleName.length() - 3);
-    }
+    // The reference's str(None) when no program is given.
+    String moduleName = entryPoint == null ? "None" : PythonNames.moduleName(entryPoint);
     String moduleDir = frameworkParameters.find(FrameworkParameters.SUBMIT_DIRECTORY)
         .orElse(baseDir.resolve("code").toString());
     String region = frameworkParameters.has(FrameworkParameters.REGION)
@@ -282,7 +281,7 @@ public final class TrainingEnvironmentReader {
     if (mp.isEmpty()) {
       return TextNode.valueOf("");
     }
-    return BooleanNode.valueOf(!mp.equals("{}"));
+    return BooleanNode.valueOf(ModelParallel.isEnabled(mp));
   }
 
   private static String requiredString(ObjectNode object, String key, Path file)

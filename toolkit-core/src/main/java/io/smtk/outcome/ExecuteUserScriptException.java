@@ -1,5 +1,6 @@
 package io.smtk.outcome;
 
+import io.smtk.process.CommandLine;
 import io.smtk.framework.UserScriptFailure;
 import java.util.List;
 
@@ -12,7 +13,7 @@ public class ExecuteUserScriptException extends CalledProcessException implement
   private static final long serialVersionUID = 1L;
 
   public ExecuteUserScriptException(List<String> command, int exitCode, String errorText) {
-    super("User script " + FailureReport.commandLine(command) + " exited with code " + exitCode,
+    super("User script " + CommandLine.render(command) + " exited with code " + exitCode,
         command, exitCode, errorText, extraInfoFor(exitCode));
   }
 

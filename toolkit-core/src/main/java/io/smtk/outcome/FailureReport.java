@@ -1,7 +1,7 @@
 package io.smtk.outcome;
 
+import io.smtk.process.CommandLine;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Formats failure reasons so that the first 1024 characters, which SageMaker shows as the job's
@@ -16,8 +16,6 @@ public final class FailureReport {
   static final int DETAIL_LIMIT = 64 * 1024;
 
   private static final int COMMAND_LIMIT = 240;
-  private static final Pattern PLAIN_ARGUMENT = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
-
   private FailureReport() {}
 
   /**
@@ -34,7 +32,7 @@ public final class FailureReport {
       String errorName, int exitCode, String errorText, String extraInfo, List<String> command) {
     String head = errorName + ":\nExitCode " + exitCode + "\nErrorMessage \"";
     String tail = "\"\n" + (extraInfo == null ? "" : "ExtraInfo \"" + extraInfo + "\"\n")
-        + "Command \"" + abbreviate(commandLine(command), COMMAND_LIMIT) + "\"";
+        + "Command \"" + abbreviate(CommandLine.render(command), COMMAND_LIMIT) + "\"";
     String text = errorText == null ? "" : errorText.strip();
     int budget = SUMMARY_LIMIT - head.length() - tail.length();
     String message = tailFitting(text, Math.max(budget, 0));
@@ -54,28 +52,6 @@ public final class FailureReport {
    */
   public static String toolkitError(String reason) {
     return abbreviate(reason, SUMMARY_LIMIT * 64);
-  }
-
-  /**
-   * Renders a command line for humans: arguments that need it are single-quoted as a POSIX shell
-   * would read them, so that what is shown can be pasted into a shell.
-   *
-   * @param command the arguments
-   * @return the command line
-   */
-  public static String commandLine(List<String> command) {
-    StringBuilder line = new StringBuilder();
-    for (String argument : command) {
-      if (line.length() > 0) {
-        line.append(' ');
-      }
-      if (PLAIN_ARGUMENT.matcher(argument).matches()) {
-        line.append(argument);
-      } else {
-        line.append('\'').append(argument.replace("'", "'\\''")).append('\'');
-      }
-    }
-    return line.toString();
   }
 
   /**

@@ -1,10 +1,11 @@
 package io.smtk.training;
 
+import io.smtk.process.CommandLine;
 import io.smtk.ToolkitException;
 import io.smtk.code.ArchiveExtractor;
 import io.smtk.code.CodeFetcher;
 import io.smtk.code.CodeInstaller;
-import io.smtk.code.EntryPoint;
+import io.smtk.launch.EntryPoint;
 import io.smtk.code.PythonInterpreter;
 import io.smtk.code.SubmitDirectory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,14 +17,15 @@ import io.smtk.framework.RunnerType;
 import io.smtk.framework.Service;
 import io.smtk.framework.TrainingContext;
 import io.smtk.logging.ToolkitLog;
-import io.smtk.mapping.ScriptContract;
+import io.smtk.contract.ScriptContract;
+import io.smtk.contract.ScriptContract.Contract;
+import io.smtk.launch.ChildEnvironment;
 import io.smtk.outcome.ExecuteUserScriptException;
-import io.smtk.outcome.FailureReport;
 import io.smtk.outcome.TrainingStoppedException;
 import io.smtk.distributed.DistributedRunners;
 import io.smtk.distributed.HostNames;
 import io.smtk.distributed.JobProcesses;
-import io.smtk.distributed.UserLaunch;
+import io.smtk.launch.UserLaunch;
 import io.smtk.process.LineTransformer;
 import io.smtk.process.ProcessResult;
 import io.smtk.process.ProcessRunner;
@@ -31,13 +33,11 @@ import io.smtk.process.ProcessSpec;
 import io.smtk.process.ServiceProcess;
 import io.smtk.process.SignalForwarder;
 import io.smtk.python.PythonJson;
-import io.smtk.pythonapi.PythonApi;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -56,6 +56,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
   private final SignalForwarder signals;
   private final ProcessRunner runner;
   private final List<ServiceProcess> services;
+  private Contract contract;
 
   JobContext(
       TrainingEnvironment environment,
@@ -111,18 +112,18 @@ final class JobContext implements TrainingContext, AutoCloseable {
   @Override
   public Service startService(String name, List<String> command, Map<String, String> extraVariables)
       throws ToolkitException {
-    Map<String, String> variables = new LinkedHashMap<>(settings.variables());
-    variables.putAll(ScriptContract.toolkitVariables(environment));
-    variables.putAll(extraVariables);
+    Map<String, String> variables =
+        ChildEnvironment.on(settings.variables()).toolkitVariables(contract()).variables(extraVariables).build()
+            .environment();
     ServiceProcess service;
     try {
       service = ServiceProcess.start(name, command, variables, environment.codeDir());
     } catch (IOException e) {
-      throw new ToolkitException("Cannot start the " + name + " " + FailureReport.commandLine(command) + ": "
+      throw new ToolkitException("Cannot start the " + name + " " + CommandLine.render(command) + ": "
           + e.getMessage(), e);
     }
     services.add(service);
-    log.info("Started " + name + " (pid " + service.pid() + "): " + FailureReport.commandLine(command));
+    log.info("Started " + name + " (pid " + service.pid() + "): " + CommandLine.render(command));
     Duration grace = settings.stopGrace();
     return new Service() {
       @Override
@@ -195,10 +196,11 @@ final class JobContext implements TrainingContext, AutoCloseable {
    */
   void runEntryPoint(EntryPointRequest request) throws ToolkitException {
     TrainingEnvironment jobEnvironment = request.applyTo(environment);
-    UserLaunch launch = prepare(jobEnvironment, request);
+    Contract contract = ScriptContract.render(jobEnvironment);
+    UserLaunch launch = prepare(jobEnvironment, contract, request);
     if (request.runner() == RunnerType.PROCESS) {
       List<String> command = launch.plainCommand();
-      logInvocation(jobEnvironment, launch.userVariables(), command);
+      logInvocation(contract, launch.userVariables(), command);
       ProcessResult result = runJobProcess(command, launch.codeDir(), launch.environment(), null);
       if (result.exitCode() != 0) {
         throw new ExecuteUserScriptException(command, result.exitCode(), result.errorText());
@@ -255,17 +257,33 @@ final class JobContext implements TrainingContext, AutoCloseable {
   }
 
   /**
-   * Returns the variables of the user contract, as a user process gets them on top of the toolkit's
-   * environment (a Python framework module gets the same).
+   * Returns the environment of a Python framework module: the toolkit's, with the user contract and
+   * smtk's Python package on {@code PYTHONPATH} (but not the code directory, as in the reference).
    *
-   * @return the variables
+   * @return the environment
    */
-  Map<String, String> contractVariables() {
-    return userVariables(environment, settings.variables(), Map.of());
+  Map<String, String> frameworkEnvironment() {
+    return ChildEnvironment.on(settings.variables())
+        .toolkitVariables(contract())
+        .contract(contract())
+        .pythonPath(null)
+        .build()
+        .environment();
+  }
+
+  /** The job's contract, rendered once per context. */
+  private Contract contract() {
+    Contract rendered = contract;
+    if (rendered == null) {
+      rendered = ScriptContract.render(environment);
+      contract = rendered;
+    }
+    return rendered;
   }
 
   /** Fetches and installs the user's code and builds the environment its processes get. */
-  private UserLaunch prepare(TrainingEnvironment jobEnvironment, EntryPointRequest request) throws ToolkitException {
+  private UserLaunch prepare(TrainingEnvironment jobEnvironment, Contract contract, EntryPointRequest request)
+      throws ToolkitException {
     String name =
         request.userEntryPoint().or(jobEnvironment::userEntryPoint)
             .orElseThrow(
@@ -289,11 +307,16 @@ final class JobContext implements TrainingContext, AutoCloseable {
     } else {
       HostNames.await(jobEnvironment.hosts(), settings.dnsTimeout(), log);
     }
-    Map<String, String> base = request.baseEnvironment().orElse(settings.variables());
-    Map<String, String> userVariables = userVariables(jobEnvironment, base, request.extraVariables());
-    List<String> arguments =
-        request.arguments().isEmpty() ? ScriptContract.arguments(jobEnvironment.hyperparameters()) : request.arguments();
-    return new UserLaunch(entryPoint, python, codeDir, arguments, userVariables, childEnvironment(base, userVariables));
+    ChildEnvironment child =
+        ChildEnvironment.on(request.baseEnvironment().orElse(settings.variables()))
+            .toolkitVariables(contract)
+            .contract(contract)
+            .pythonPath(codeDir)
+            .variables(request.extraVariables())
+            .forUserProcess()
+            .build();
+    List<String> arguments = request.arguments().isEmpty() ? contract.arguments() : request.arguments();
+    return new UserLaunch(entryPoint, python, codeDir, arguments, child.added(), child.environment());
   }
 
   /**
@@ -308,44 +331,9 @@ final class JobContext implements TrainingContext, AutoCloseable {
     }
   }
 
-  /**
-   * Returns the variables of the user contract: the toolkit's own, the {@code SM_*} ones, {@code
-   * PYTHONPATH} (the code directory, smtk's Python package, then the inherited path) and the
-   * framework's additions, in that order of precedence (later wins).
-   */
-  private static Map<String, String> userVariables(TrainingEnvironment environment, Map<String, String> base,
-      Map<String, String> extraVariables) {
-    Map<String, String> variables = new LinkedHashMap<>(ScriptContract.toolkitVariables(environment));
-    variables.putAll(ScriptContract.environmentVariables(environment));
-    variables.put("PYTHONPATH", pythonPath(environment.codeDir().toString(), base.getOrDefault("PYTHONPATH", "")));
-    variables.putAll(extraVariables);
-    return variables;
-  }
-
-  /** The code directory first, then smtk's Python package, then the inherited entries, each once. */
-  private static String pythonPath(String codeDir, String inherited) {
-    LinkedHashSet<String> entries = new LinkedHashSet<>();
-    entries.add(codeDir);
-    PythonApi.packageRoot().ifPresent(root -> entries.add(root.toString()));
-    for (String entry : inherited.split(":", -1)) {
-      if (!entry.isEmpty()) {
-        entries.add(entry);
-      }
-    }
-    return String.join(":", entries);
-  }
-
-  private static Map<String, String> childEnvironment(Map<String, String> base, Map<String, String> userVariables) {
-    Map<String, String> environmentOfChild = new LinkedHashMap<>(base);
-    // The API socket is the framework module's, not the user's: the contract gains no variable.
-    environmentOfChild.remove(PythonApi.SOCKET_VARIABLE);
-    environmentOfChild.putAll(userVariables);
-    return environmentOfChild;
-  }
-
   private ProcessResult runInstallCommand(List<String> command, Path workingDirectory) throws ToolkitException {
-    Map<String, String> variables = new LinkedHashMap<>(settings.variables());
-    variables.putAll(ScriptContract.toolkitVariables(environment));
+    Map<String, String> variables =
+        ChildEnvironment.on(settings.variables()).toolkitVariables(contract()).build().environment();
     return runJobProcess(command, workingDirectory, variables, null);
   }
 
@@ -357,7 +345,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
     ProcessResult result = run(command, workingDirectory, variables, lineTransformer);
     if (result.stoppedByToolkit()) {
       throw new TrainingStoppedException(signalName(result.stopSignal()), result.stopSignal(),
-          FailureReport.commandLine(command) + " exited with code " + result.exitCode());
+          CommandLine.render(command) + " exited with code " + result.exitCode());
     }
     return result;
   }
@@ -377,25 +365,25 @@ final class JobContext implements TrainingContext, AutoCloseable {
     try {
       return runner.run(spec);
     } catch (IOException e) {
-      throw new ToolkitException("Cannot start " + FailureReport.commandLine(command) + " in "
+      throw new ToolkitException("Cannot start " + CommandLine.render(command) + " in "
           + workingDirectory + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ToolkitException("Interrupted while running " + FailureReport.commandLine(command), e);
+      throw new ToolkitException("Interrupted while running " + CommandLine.render(command), e);
     }
   }
 
-  private void logInvocation(TrainingEnvironment environment, Map<String, String> variables, List<String> command) {
+  private void logInvocation(Contract contract, Map<String, String> variables, List<String> command) {
     if (!log.isEnabled(ToolkitLog.Level.INFO)) {
       return;
     }
     StringBuilder text = new StringBuilder("Invoking user script\n\nTraining Env:\n\n");
     // Compact JSON: the Python toolkit indents it, but a JSON pretty printer is start-up cost we skip.
-    text.append(PythonJson.dumps(ScriptContract.trainingEnv(environment)));
+    text.append(PythonJson.dumps(contract.trainingEnv()));
     text.append("\n\nEnvironment variables:\n\n");
     variables.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
     text.append("\nInvoking script with the following command:\n\n")
-        .append(FailureReport.commandLine(command))
+        .append(CommandLine.render(command))
         .append('\n');
     log.info(text.toString());
   }

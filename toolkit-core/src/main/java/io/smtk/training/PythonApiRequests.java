@@ -1,5 +1,6 @@
 package io.smtk.training;
 
+import io.smtk.process.CommandLine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,9 +10,8 @@ import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.environment.TrainingEnvironmentReader;
-import io.smtk.mapping.ScriptContract;
+import io.smtk.contract.ScriptContract;
 import io.smtk.outcome.CalledProcessException;
-import io.smtk.outcome.FailureReport;
 import io.smtk.outcome.TrainingStoppedException;
 import io.smtk.pythonapi.ApiServer;
 import io.smtk.python.PythonJson;
@@ -113,12 +113,13 @@ final class PythonApiRequests implements ApiServer.Handler {
    * @return the reply
    */
   static ObjectNode describe(TrainingEnvironment environment) {
+    ScriptContract.Contract contract = ScriptContract.render(environment);
     ObjectNode reply = ok();
-    reply.set("properties", ScriptContract.trainingEnv(environment));
+    reply.set("properties", contract.trainingEnv());
     ObjectNode variables = reply.putObject("env_vars");
-    ScriptContract.environmentVariables(environment).forEach(variables::put);
+    contract.variables().forEach(variables::put);
     var arguments = reply.putArray("cmd_args");
-    ScriptContract.arguments(environment.hyperparameters()).forEach(arguments::add);
+    contract.arguments().forEach(arguments::add);
     reply.put("sagemaker_s3_output", environment.s3Output().orElse(null));
     return reply;
   }
@@ -147,7 +148,7 @@ final class PythonApiRequests implements ApiServer.Handler {
       reply.put("status", "failed");
       reply.put("error_class", called.errorName());
       reply.put("exit_code", called.processExitCode());
-      reply.put("cmd", FailureReport.commandLine(called.command()));
+      reply.put("cmd", CommandLine.render(called.command()));
       reply.put("output", called.errorText());
       reply.put("info", called.extraInfo().orElse(null));
     } else if (e instanceof TrainingStoppedException) {

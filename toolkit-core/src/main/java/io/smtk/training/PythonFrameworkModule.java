@@ -58,21 +58,15 @@ final class PythonFrameworkModule {
    */
   void run(JobContext job, TrainingEnvironmentReader reader, ToolkitSettings settings, List<String> ownEntries)
       throws ToolkitException {
-    Path packageRoot =
-        PythonApi.packageRoot()
-            .orElseThrow(
-                () ->
-                    new InvalidTrainingConfigException(
-                        "SAGEMAKER_TRAINING_MODULE=" + value + " names a Python module, but smtk's Python package "
-                            + PythonApi.PACKAGE + " is not installed beside the toolkit"));
+    if (PythonApi.packageRoot().isEmpty()) {
+      throw new InvalidTrainingConfigException("SAGEMAKER_TRAINING_MODULE=" + value + " names a Python module, but "
+          + "smtk's Python package " + PythonApi.PACKAGE + " is not installed beside the toolkit");
+    }
     PythonApiRequests requests = new PythonApiRequests(job, reader, settings);
     ProcessResult result;
     try (ApiServer server = ApiServer.start(requests)) {
-      Map<String, String> variables = new LinkedHashMap<>(settings.variables());
-      variables.putAll(job.contractVariables());
       // The module is imported from the toolkit's own path (site-packages, PYTHONPATH), not the code folder.
-      String inherited = settings.get("PYTHONPATH").orElse("");
-      variables.put("PYTHONPATH", packageRoot + (inherited.isEmpty() ? "" : ":" + inherited));
+      Map<String, String> variables = new LinkedHashMap<>(job.frameworkEnvironment());
       variables.put(PythonApi.SOCKET_VARIABLE, server.socket().toString());
       List<String> command = List.of(job.python(), "-c", BOOTSTRAP, value);
       job.log().info("Running the Python framework module " + value);

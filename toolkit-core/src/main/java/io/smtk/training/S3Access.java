@@ -5,7 +5,7 @@ import io.smtk.code.CodeFetcher;
 import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.logging.ToolkitLog;
-import io.smtk.mapping.ScriptContract;
+import io.smtk.contract.ScriptContract;
 import io.smtk.s3.IntermediateOutputSync;
 import io.smtk.s3.S3Clients;
 import io.smtk.s3.S3CodeDownloader;

@@ -36,7 +36,7 @@ class ArchitectureTest {
           .layer("Foundation").definedBy(
               "io.smtk.python..", "io.smtk.logging..", "io.smtk.archive..", "io.smtk.outcome..", "io.smtk.process..")
           .layer("Configuration").definedBy(
-              "io.smtk.environment..", "io.smtk.mapping..", "io.smtk.s3..", "io.smtk.pythonapi..")
+              "io.smtk.environment..", "io.smtk.contract..", "io.smtk.s3..", "io.smtk.pythonapi..")
           .layer("Code").definedBy("io.smtk.code..")
           .layer("Launch").definedBy("io.smtk.distributed..")
           .layer("Orchestration").definedBy("io.smtk.training..")

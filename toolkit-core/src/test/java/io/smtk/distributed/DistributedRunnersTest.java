@@ -1,9 +1,10 @@
 package io.smtk.distributed;
 
+import io.smtk.launch.UserLaunch;
 import io.smtk.framework.RunnerType;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.smtk.code.EntryPoint;
+import io.smtk.launch.EntryPoint;
 import io.smtk.environment.Hardware;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;

@@ -1,6 +1,6 @@
 package io.smtk.distributed;
 
-import io.smtk.code.EntryPoint;
+import io.smtk.launch.EntryPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,9 +1,10 @@
 package io.smtk.distributed;
 
+import io.smtk.launch.UserLaunch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.smtk.code.EntryPoint;
+import io.smtk.launch.EntryPoint;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.logging.ToolkitLog;
 import io.smtk.outcome.ExecuteUserScriptException;

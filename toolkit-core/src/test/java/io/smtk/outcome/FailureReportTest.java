@@ -1,5 +1,6 @@
 package io.smtk.outcome;
 
+import io.smtk.process.CommandLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -38,7 +39,7 @@ class FailureReportTest {
 
   @Test
   void commandLine_specialCharacters_quotedForAShell() {
-    assertThat(FailureReport.commandLine(List.of("./t.sh", "$HOME", "it's", "")))
-        .isEqualTo("./t.sh '$HOME' 'it'\\''s' ''");
+    assertThat(CommandLine.render(List.of("./t.sh", "$HOME", "it's", "")))
+        .isEqualTo("./t.sh '$HOME' 'it'\"'\"'s' ''");
   }
 }

@@ -1,4 +1,4 @@
-package io.smtk.code;
+package io.smtk.launch;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +9,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** File checks and changes for entry points that run as executables. */
-final class Executables {
+public final class Executables {
 
   private Executables() {}
 
@@ -19,7 +19,7 @@ final class Executables {
    * @param file the file
    * @return true when it needs no shell to run
    */
-  static boolean isDirectlyExecutable(Path file) {
+  public static boolean isDirectlyExecutable(Path file) {
     byte[] head = new byte[4];
     int read;
     try (InputStream in = Files.newInputStream(file)) {
@@ -38,7 +38,7 @@ final class Executables {
    * @param file the file
    * @throws IOException when its permissions cannot be changed
    */
-  static void makeExecutable(Path file) throws IOException {
+  public static void makeExecutable(Path file) throws IOException {
     Set<PosixFilePermission> permissions = EnumSet.copyOf(Files.getPosixFilePermissions(file));
     permissions.add(PosixFilePermission.OWNER_EXECUTE);
     if (permissions.contains(PosixFilePermission.GROUP_READ)) {

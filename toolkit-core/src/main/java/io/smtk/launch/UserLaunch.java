@@ -1,6 +1,5 @@
-package io.smtk.distributed;
+package io.smtk.launch;
 
-import io.smtk.code.EntryPoint;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +36,6 @@ public record UserLaunch(
    * @return the command
    */
   public List<String> plainCommand() {
-    return entryPoint.command(python, codeDir, arguments);
+    return UserCommand.direct(entryPoint, python, codeDir, arguments);
   }
 }

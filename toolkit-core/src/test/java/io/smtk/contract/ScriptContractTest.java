@@ -1,4 +1,4 @@
-package io.smtk.mapping;
+package io.smtk.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.smtk.mapping;
+package io.smtk.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -67,6 +67,20 @@ public final class ScriptContract {
   }
 
   /**
+   * Renders the whole contract of an environment once: the toolkit's variables, the {@code SM_*}
+   * variables, the arguments and {@code SM_TRAINING_ENV}'s document.
+   *
+   * @param environment the training environment
+   * @return the contract
+   */
+  public static Contract render(TrainingEnvironment environment) {
+    ObjectNode trainingEnv = trainingEnv(environment);
+    List<String> arguments = arguments(environment.hyperparameters());
+    return new Contract(toolkitVariables(environment), variables(environment, trainingEnv, arguments), arguments,
+        trainingEnv);
+  }
+
+  /**
    * Returns the {@code SM_*} variables, in the Python toolkit's order (which is the order of
    * {@code mpirun -x} flags).
    *
@@ -74,6 +88,11 @@ public final class ScriptContract {
    * @return variable name to value
    */
   public static Map<String, String> environmentVariables(TrainingEnvironment environment) {
+    return render(environment).variables();
+  }
+
+  private static Map<String, String> variables(
+      TrainingEnvironment environment, ObjectNode trainingEnv, List<String> arguments) {
     List<String> channelNames = new ArrayList<>(environment.channelInputDirs().keySet());
     channelNames.sort(PythonJson::compareCodePoints);
     ArrayNode channels = NODES.arrayNode();
@@ -108,8 +127,8 @@ public final class ScriptContract {
     values.put("num_neurons", IntNode.valueOf(environment.numNeurons()));
     values.put("model_dir", path(environment.modelDir()));
     values.put("module_dir", text(environment.moduleDir()));
-    values.put("training_env", trainingEnv(environment));
-    values.put("user_args", strings(arguments(environment.hyperparameters())));
+    values.put("training_env", trainingEnv);
+    values.put("user_args", strings(arguments));
     values.put("output_intermediate_dir", path(environment.outputIntermediateDir()));
     JsonNode topology = environment.topology();
     if (PythonValues.truthy(topology)) {
@@ -221,6 +240,38 @@ public final class ScriptContract {
       return String.join(",", pairs);
     }
     return PythonRepr.str(value);
+  }
+
+  /**
+   * The contract of one job, rendered once.
+   *
+   * @param toolkitVariables {@code SAGEMAKER_JOB_NAME}, {@code CURRENT_HOST}, {@code SAGEMAKER_REGION}
+   * @param variables the {@code SM_*} variables, in the Python toolkit's order
+   * @param arguments the user's {@code --key value} arguments
+   * @param trainingEnv {@code SM_TRAINING_ENV}'s document
+   */
+  public record Contract(
+      Map<String, String> toolkitVariables,
+      Map<String, String> variables,
+      List<String> arguments,
+      ObjectNode trainingEnv) {
+
+    public Contract {
+      toolkitVariables = Collections.unmodifiableMap(new LinkedHashMap<>(toolkitVariables));
+      variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+      arguments = List.copyOf(arguments);
+      trainingEnv = trainingEnv.deepCopy();
+    }
+
+    /**
+     * Returns {@code SM_TRAINING_ENV}'s document.
+     *
+     * @return a copy
+     */
+    @Override
+    public ObjectNode trainingEnv() {
+      return trainingEnv.deepCopy();
+    }
   }
 
   private static ArrayNode strings(List<String> values) {

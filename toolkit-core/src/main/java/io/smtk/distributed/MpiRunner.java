@@ -5,7 +5,7 @@ import io.smtk.launch.UserLaunch;
 import io.smtk.ToolkitException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.logging.ToolkitLog;
-import io.smtk.outcome.TrainingStoppedException;
+import io.smtk.process.TrainingStoppedException;
 import io.smtk.process.ProcessResult;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,6 +12,7 @@ import io.smtk.s3.S3PrefixDownloader;
 import io.smtk.s3.S3Settings;
 import io.smtk.s3.S3Uri;
 import io.smtk.process.ProcessResult;
+import io.smtk.process.Signal;
 import io.smtk.process.ProcessRunner;
 import io.smtk.process.ProcessSpec;
 import io.smtk.process.SignalForwarder;
@@ -143,7 +144,7 @@ public final class LocalRunner {
       OptionalInt early = signals.receivedSignal();
       if (early.isPresent()) {
         log.accept("Stopped before the job started; nothing to pack");
-        return ProcessResult.SIGNAL_EXIT_BASE + early.getAsInt();
+        return Signal.exitCode(early.getAsInt());
       }
       if (job.image().isPresent() && job.instanceCount() > 1) {
         network = ContainerEngine.networkName(job);
@@ -472,7 +473,7 @@ public final class LocalRunner {
           .append(reason.strip()).append('\n');
     }
     if (stopped.isPresent()) {
-      exitCode = ProcessResult.SIGNAL_EXIT_BASE + stopped.getAsInt();
+      exitCode = Signal.exitCode(stopped.getAsInt());
     }
     if (failures.length() > 0) {
       Path failure = output.resolve("failure");

@@ -21,7 +21,7 @@ import io.smtk.contract.ScriptContract;
 import io.smtk.contract.ScriptContract.Contract;
 import io.smtk.launch.ChildEnvironment;
 import io.smtk.outcome.ExecuteUserScriptException;
-import io.smtk.outcome.TrainingStoppedException;
+import io.smtk.process.TrainingStoppedException;
 import io.smtk.distributed.DistributedRunners;
 import io.smtk.distributed.HostNames;
 import io.smtk.distributed.JobProcesses;
@@ -40,7 +40,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** One job's {@link TrainingContext}: runs pip and the user's entry point with the job's contract. */
@@ -117,7 +116,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
             .environment();
     ServiceProcess service;
     try {
-      service = ServiceProcess.start(name, command, variables, environment.codeDir());
+      service = ServiceProcess.start(name, command, variables, environment.codeDir(), signals);
     } catch (IOException e) {
       throw new ToolkitException("Cannot start the " + name + " " + CommandLine.render(command) + ": "
           + e.getMessage(), e);
@@ -325,10 +324,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
    * @throws TrainingStoppedException when the toolkit was asked to stop
    */
   void stopIfAsked() throws TrainingStoppedException {
-    OptionalInt signal = signals.receivedSignal();
-    if (signal.isPresent()) {
-      throw new TrainingStoppedException(signalName(signal.getAsInt()), signal.getAsInt(), "");
-    }
+    signals.checkStopped("");
   }
 
   private ProcessResult runInstallCommand(List<String> command, Path workingDirectory) throws ToolkitException {
@@ -344,7 +340,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
       LineTransformer lineTransformer) throws ToolkitException {
     ProcessResult result = run(command, workingDirectory, variables, lineTransformer);
     if (result.stoppedByToolkit()) {
-      throw new TrainingStoppedException(signalName(result.stopSignal()), result.stopSignal(),
+      throw new TrainingStoppedException(result.stopSignal(),
           CommandLine.render(command) + " exited with code " + result.exitCode());
     }
     return result;
@@ -386,17 +382,6 @@ final class JobContext implements TrainingContext, AutoCloseable {
         .append(CommandLine.render(command))
         .append('\n');
     log.info(text.toString());
-  }
-
-  private static String signalName(int signal) {
-    switch (signal) {
-      case 2:
-        return "INT";
-      case 15:
-        return "TERM";
-      default:
-        return String.valueOf(signal);
-    }
   }
 
   @Override

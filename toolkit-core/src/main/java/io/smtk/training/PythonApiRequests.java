@@ -12,7 +12,7 @@ import io.smtk.environment.TrainingEnvironment;
 import io.smtk.environment.TrainingEnvironmentReader;
 import io.smtk.contract.ScriptContract;
 import io.smtk.outcome.CalledProcessException;
-import io.smtk.outcome.TrainingStoppedException;
+import io.smtk.process.TrainingStoppedException;
 import io.smtk.pythonapi.ApiServer;
 import io.smtk.python.PythonJson;
 import java.util.ArrayList;

@@ -35,7 +35,7 @@ public final class SignalProbe {
         "installed=" + installed + " exit=" + result.exitCode() + " stop=" + result.stopSignal());
     System.exit(
         result.stoppedByToolkit()
-            ? ProcessResult.SIGNAL_EXIT_BASE + result.stopSignal()
+            ? Signal.exitCode(result.stopSignal())
             : result.exitCode());
   }
 }

@@ -1,17 +1,14 @@
 package io.smtk.code;
 
+import io.smtk.archive.FileTrees;
 import io.smtk.ToolkitException;
 import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.logging.ToolkitLog;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -125,25 +122,7 @@ public final class SubmitDirectory {
 
   private static void copyTree(Path source, Path target) throws ToolkitException {
     try {
-      Files.walkFileTree(
-          source,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-              Path to = target.resolve(source.relativize(dir).toString());
-              if (!Files.isDirectory(to)) {
-                Files.copy(dir, to, StandardCopyOption.COPY_ATTRIBUTES);
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-              Files.copy(file, target.resolve(source.relativize(file).toString()),
-                  StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      FileTrees.copy(source, target);
     } catch (IOException e) {
       throw new ToolkitException("Cannot copy the user's code from " + source + " to " + target + ": " + e, e);
     }

@@ -154,6 +154,23 @@ public record LaunchPlan(
   }
 
   /**
+   * Returns this host's position among the distribution hosts (torchrun's node rank, XLA's host
+   * ordinal).
+   *
+   * @param purpose what the position is for, named in the error
+   * @return the 0-based position
+   * @throws LaunchConfigurationException when the current host is not a distribution host
+   */
+  public int hostRank(String purpose) throws LaunchConfigurationException {
+    int rank = hosts.indexOf(currentHost);
+    if (rank < 0) {
+      throw new LaunchConfigurationException("Current host '" + currentHost + "' is not one of the distribution hosts "
+          + hosts + ", so it has no " + purpose);
+    }
+    return rank;
+  }
+
+  /**
    * Returns the total MPI rank count: {@link #numProcesses()} if set, else processes per host times
    * hosts.
    *

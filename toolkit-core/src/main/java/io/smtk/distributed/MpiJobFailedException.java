@@ -1,6 +1,6 @@
 package io.smtk.distributed;
 
-import io.smtk.outcome.CalledProcessException;
+import io.smtk.outcome.ExecuteUserScriptException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -10,7 +10,7 @@ import java.util.OptionalInt;
  * with the failing rank's error output (its Python traceback when it printed one) as the error message
  * and who failed first as {@code ExtraInfo}, which always fits in the part SageMaker shows.
  */
-public class MpiJobFailedException extends CalledProcessException {
+public class MpiJobFailedException extends ExecuteUserScriptException {
 
   private static final long serialVersionUID = 1L;
 
@@ -40,16 +40,6 @@ public class MpiJobFailedException extends CalledProcessException {
         extraInfoFor(exitCode) == null ? summary : summary + "; " + extraInfoFor(exitCode));
     this.failedRank = failedRank;
     this.failedHost = failedHost;
-  }
-
-  @Override
-  public String errorName() {
-    return "ExecuteUserScriptError";
-  }
-
-  @Override
-  public int exitCode() {
-    return processExitCode() > 0 && processExitCode() < 256 ? processExitCode() : 1;
   }
 
   /**

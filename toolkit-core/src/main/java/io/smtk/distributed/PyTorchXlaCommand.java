@@ -47,7 +47,7 @@ public final class PyTorchXlaCommand {
       default:
         break;
     }
-    rank(plan);
+    plan.hostRank("PT-XLA host ordinal");
     List<String> command = new ArrayList<>();
     command.add(plan.python());
     command.add("-m");
@@ -82,7 +82,7 @@ public final class PyTorchXlaCommand {
     env.put("NCCL_PROTO", "simple");
     env.put("FI_EFA_USE_DEVICE_RDMA", "1");
     env.put("OFI_NCCL_NIC_DUP_CONNS", gpus);
-    env.put("XRT_HOST_ORDINAL", Integer.toString(rank(plan)));
+    env.put("XRT_HOST_ORDINAL", Integer.toString(plan.hostRank("PT-XLA host ordinal")));
     env.put("XRT_SHARD_WORLD_SIZE", Integer.toString(hosts.size()));
     env.put("XRT_WORKERS", String.join("|", workers));
     env.put("GPU_NUM_DEVICES", gpus);
@@ -100,16 +100,4 @@ public final class PyTorchXlaCommand {
     }
   }
 
-  private static int rank(LaunchPlan plan) throws LaunchConfigurationException {
-    int rank = plan.hosts().indexOf(plan.currentHost());
-    if (rank < 0) {
-      throw new LaunchConfigurationException(
-          "Current host '"
-              + plan.currentHost()
-              + "' is not one of the distribution hosts "
-              + plan.hosts()
-              + ", so it has no PT-XLA host ordinal");
-    }
-    return rank;
-  }
 }

@@ -75,7 +75,7 @@ public final class TorchrunCommand {
       command.add("--master_port");
       command.add(Integer.toString(MASTER_PORT));
       command.add("--node_rank");
-      command.add(Integer.toString(nodeRank(plan)));
+      command.add(Integer.toString(plan.hostRank("torchrun node rank")));
     }
     command.add(plan.entryPoint());
     command.addAll(plan.args());
@@ -105,16 +105,4 @@ public final class TorchrunCommand {
     return Collections.unmodifiableMap(env);
   }
 
-  private static int nodeRank(LaunchPlan plan) throws LaunchConfigurationException {
-    int rank = plan.hosts().indexOf(plan.currentHost());
-    if (rank < 0) {
-      throw new LaunchConfigurationException(
-          "Current host '"
-              + plan.currentHost()
-              + "' is not one of the distribution hosts "
-              + plan.hosts()
-              + ", so it has no torchrun node rank");
-    }
-    return rank;
-  }
 }

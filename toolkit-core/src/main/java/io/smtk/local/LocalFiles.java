@@ -1,5 +1,6 @@
 package io.smtk.local;
 
+import io.smtk.archive.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,29 +71,7 @@ final class LocalFiles {
       progress.done();
       return;
     }
-    Files.walkFileTree(
-        source,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-            Path to = target.resolve(source.relativize(dir).toString());
-            if (!Files.isDirectory(to)) {
-              Files.copy(dir, to, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            Path to = target.resolve(source.relativize(file).toString());
-            if (attrs.isRegularFile()) {
-              copyFile(file, to, progress);
-            } else {
-              Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    FileTrees.copy(source, target, (file, to) -> copyFile(file, to, progress));
     progress.done();
   }
 

@@ -13,8 +13,22 @@ public class ExecuteUserScriptException extends CalledProcessException implement
   private static final long serialVersionUID = 1L;
 
   public ExecuteUserScriptException(List<String> command, int exitCode, String errorText) {
-    super("User script " + CommandLine.render(command) + " exited with code " + exitCode,
+    this("User script " + CommandLine.render(command) + " exited with code " + exitCode,
         command, exitCode, errorText, extraInfoFor(exitCode));
+  }
+
+  /**
+   * Creates the exception for a launcher whose failure says more than the exit status (mpirun).
+   *
+   * @param message the message
+   * @param command the command that failed
+   * @param exitCode its exit status
+   * @param errorText the failing process's error text
+   * @param extraInfo the hint after the error text, or null
+   */
+  protected ExecuteUserScriptException(
+      String message, List<String> command, int exitCode, String errorText, String extraInfo) {
+    super(message, command, exitCode, errorText, extraInfo);
   }
 
   @Override

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -91,5 +93,83 @@ public final class ConfigFiles {
       default:
         return node.getNodeType().toString().toLowerCase(Locale.ROOT);
     }
+  }
+
+  /**
+   * Reads a required string member.
+   *
+   * @param object the object
+   * @param key the member
+   * @param file the file, for messages
+   * @param within the enclosing member, for messages, or null
+   * @return the value
+   * @throws InvalidTrainingConfigException when it is missing or not a string
+   */
+  static String requiredString(ObjectNode object, String key, Path file, String within)
+      throws InvalidTrainingConfigException {
+    String where = within == null ? "'" + key + "'" : "'" + key + "' of '" + within + "'";
+    JsonNode value = object.get(key);
+    if (value == null) {
+      throw new InvalidTrainingConfigException(where + " is missing in " + file);
+    }
+    if (!value.isTextual()) {
+      throw new InvalidTrainingConfigException(where + " in " + file + " must be a string, not " + describe(value));
+    }
+    return value.textValue();
+  }
+
+  /**
+   * Reads an optional string member.
+   *
+   * @param object the object
+   * @param key the member
+   * @param fallback the value when absent
+   * @param file the file, for messages
+   * @return the value
+   * @throws InvalidTrainingConfigException when it is not a string
+   */
+  static String optionalString(ObjectNode object, String key, String fallback, Path file)
+      throws InvalidTrainingConfigException {
+    JsonNode value = object.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isTextual()) {
+      throw new InvalidTrainingConfigException("'" + key + "' in " + file + " must be a string, not " + describe(value));
+    }
+    return value.textValue();
+  }
+
+  /**
+   * Reads a list of strings.
+   *
+   * @param value the member's value, or null when absent
+   * @param key the member, for messages
+   * @param file the file, for messages
+   * @param required whether absence is an error
+   * @return the strings
+   * @throws InvalidTrainingConfigException when it is missing (and required) or not a list of strings
+   */
+  static List<String> stringList(JsonNode value, String key, Path file, boolean required)
+      throws InvalidTrainingConfigException {
+    if (value == null) {
+      if (required) {
+        throw new InvalidTrainingConfigException("'" + key + "' is missing in " + file);
+      }
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw new InvalidTrainingConfigException(
+          "'" + key + "' in " + file + " must be a list of strings, not " + describe(value));
+    }
+    List<String> strings = new ArrayList<>();
+    for (JsonNode item : value) {
+      if (!item.isTextual()) {
+        throw new InvalidTrainingConfigException(
+            "'" + key + "' in " + file + " must be a list of strings, but holds " + describe(item));
+      }
+      strings.add(item.textValue());
+    }
+    return List.copyOf(strings);
   }
 }

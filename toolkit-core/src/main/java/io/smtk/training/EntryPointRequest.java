@@ -59,9 +59,7 @@ record EntryPointRequest(
    */
   TrainingEnvironment applyTo(TrainingEnvironment environment) {
     return frameworkOverrides
-        .map(overrides -> environment.toBuilder()
-            .frameworkParameters(environment.frameworkParameters().withOverrides(overrides))
-            .build())
+        .map(overrides -> environment.withFrameworkParameters(environment.frameworkParameters().withOverrides(overrides)))
         .orElse(environment);
   }
 }

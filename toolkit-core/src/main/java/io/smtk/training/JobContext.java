@@ -95,7 +95,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
   public TrainingContext withHyperparameter(String name, String value) {
     ObjectNode hyperparameters = environment.hyperparameters();
     hyperparameters.put(name, value);
-    return new JobContext(this, environment.toBuilder().hyperparameters(hyperparameters).build());
+    return new JobContext(this, environment.withHyperparameters(hyperparameters));
   }
 
   @Override

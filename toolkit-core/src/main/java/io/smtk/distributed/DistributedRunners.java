@@ -1,5 +1,11 @@
 package io.smtk.distributed;
 
+import io.smtk.distributed.cluster.JobProcesses;
+import io.smtk.distributed.cluster.LaunchConfigurationException;
+import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.distributed.mpi.MpiRunner;
+import io.smtk.distributed.torch.PyTorchXlaRunner;
+import io.smtk.distributed.torch.TorchRunner;
 import io.smtk.launch.UserLaunch;
 import io.smtk.framework.RunnerType;
 import io.smtk.ToolkitException;

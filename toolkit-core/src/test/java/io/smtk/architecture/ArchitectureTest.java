@@ -1,6 +1,7 @@
 package io.smtk.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -68,4 +69,19 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule NO_CYCLES = slices().matching("io.smtk.(*)..").should().beFreeOfCycles();
+
+  /** The runners' rooms (cluster, control, ssh, mpi, torch) form no cycle among themselves. */
+  @ArchTest
+  static final ArchRule NO_CYCLES_AMONG_RUNNERS =
+      slices().matching("io.smtk.distributed.(*)..").should().beFreeOfCycles();
+
+  /** The runners' rooms never reach back to the dispatcher that chooses among them. */
+  @ArchTest
+  static final ArchRule RUNNERS_DO_NOT_USE_THE_DISPATCHER =
+      noClasses()
+          .that()
+          .resideInAnyPackage("io.smtk.distributed.*..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.smtk.distributed");
 }

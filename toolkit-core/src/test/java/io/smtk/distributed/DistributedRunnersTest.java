@@ -1,5 +1,8 @@
 package io.smtk.distributed;
 
+import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.distributed.mpi.MpiCommand;
+import io.smtk.distributed.mpi.MpiRunner;
 import io.smtk.launch.UserLaunch;
 import io.smtk.framework.RunnerType;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package io.smtk.distributed;
 
+import io.smtk.distributed.mpi.SmddpCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;

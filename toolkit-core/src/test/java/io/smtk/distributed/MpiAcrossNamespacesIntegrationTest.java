@@ -1,5 +1,7 @@
 package io.smtk.distributed;
 
+import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.distributed.mpi.MpiCommand;
 import io.smtk.launch.EntryPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

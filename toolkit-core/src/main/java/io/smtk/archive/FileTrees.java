@@ -9,7 +9,9 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Copies folder trees keeping modes and symbolic links (links are copied as links, never followed). */
+/**
+ * Copies folder trees keeping modes and symbolic links (links are copied as links, never followed).
+ */
 public final class FileTrees {
 
   /** Copies one regular file; a caller may count bytes or report progress on the way. */
@@ -52,7 +54,8 @@ public final class FileTrees {
         source,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
             Path to = target.resolve(source.relativize(dir).toString());
             if (!Files.isDirectory(to)) {
               Files.copy(dir, to, StandardCopyOption.COPY_ATTRIBUTES);
@@ -61,7 +64,8 @@ public final class FileTrees {
           }
 
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             Path to = target.resolve(source.relativize(file).toString());
             if (attrs.isRegularFile()) {
               copier.copy(file, to);

@@ -31,22 +31,25 @@ public final class ConfigFiles {
    *
    * @param file the file
    * @return its object, with keys in file order
-   * @throws InvalidTrainingConfigException when the file is missing, unreadable, not UTF-8, not JSON or
-   *     not an object; the message names the file and, for bad JSON, the line and column
+   * @throws InvalidTrainingConfigException when the file is missing, unreadable, not UTF-8, not
+   *     JSON or not an object; the message names the file and, for bad JSON, the line and column
    */
   public static ObjectNode readObject(Path file) throws InvalidTrainingConfigException {
     String text;
     try {
       byte[] bytes = Files.readAllBytes(file);
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes))
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(bytes))
+              .toString();
     } catch (NoSuchFileException e) {
       throw new InvalidTrainingConfigException("Configuration file " + file + " does not exist");
     } catch (CharacterCodingException e) {
-      throw new InvalidTrainingConfigException("Configuration file " + file + " is not UTF-8 text", e);
+      throw new InvalidTrainingConfigException(
+          "Configuration file " + file + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new InvalidTrainingConfigException(
           "Configuration file " + file + " cannot be read: " + e.getMessage(), e);
@@ -56,8 +59,15 @@ public final class ConfigFiles {
       node = PythonJson.loads(text);
     } catch (PythonJsonException e) {
       throw new InvalidTrainingConfigException(
-          "Configuration file " + file + " is not valid JSON: " + e.reason() + " (line " + e.line()
-              + ", column " + e.column() + ")",
+          "Configuration file "
+              + file
+              + " is not valid JSON: "
+              + e.reason()
+              + " (line "
+              + e.line()
+              + ", column "
+              + e.column()
+              + ")",
           e);
     }
     if (!node.isObject()) {
@@ -113,7 +123,8 @@ public final class ConfigFiles {
       throw new InvalidTrainingConfigException(where + " is missing in " + file);
     }
     if (!value.isTextual()) {
-      throw new InvalidTrainingConfigException(where + " in " + file + " must be a string, not " + describe(value));
+      throw new InvalidTrainingConfigException(
+          where + " in " + file + " must be a string, not " + describe(value));
     }
     return value.textValue();
   }
@@ -135,7 +146,8 @@ public final class ConfigFiles {
       return fallback;
     }
     if (!value.isTextual()) {
-      throw new InvalidTrainingConfigException("'" + key + "' in " + file + " must be a string, not " + describe(value));
+      throw new InvalidTrainingConfigException(
+          "'" + key + "' in " + file + " must be a string, not " + describe(value));
     }
     return value.textValue();
   }
@@ -148,7 +160,8 @@ public final class ConfigFiles {
    * @param file the file, for messages
    * @param required whether absence is an error
    * @return the strings
-   * @throws InvalidTrainingConfigException when it is missing (and required) or not a list of strings
+   * @throws InvalidTrainingConfigException when it is missing (and required) or not a list of
+   *     strings
    */
   static List<String> stringList(JsonNode value, String key, Path file, boolean required)
       throws InvalidTrainingConfigException {

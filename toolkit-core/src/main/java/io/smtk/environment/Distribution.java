@@ -19,8 +19,8 @@ public record Distribution(List<String> instanceGroups, List<String> hosts, Stri
   }
 
   /**
-   * Derives the distribution: the groups named by {@code sagemaker_distribution_instance_groups}, else
-   * the current group when any distribution flag is on; the hosts of those groups (every host
+   * Derives the distribution: the groups named by {@code sagemaker_distribution_instance_groups},
+   * else the current group when any distribution flag is on; the hosts of those groups (every host
    * without instance groups, as in local mode); the master is the first of them (the reference uses
    * the group's host order, not the sorted {@code hosts}).
    *
@@ -41,11 +41,14 @@ public record Distribution(List<String> instanceGroups, List<String> hosts, Stri
     }
     List<String> hosts = new ArrayList<>();
     if (resources.hasInstanceGroups()) {
-      resources.groupHosts().forEach((name, members) -> {
-        if (groups.contains(name)) {
-          hosts.addAll(members);
-        }
-      });
+      resources
+          .groupHosts()
+          .forEach(
+              (name, members) -> {
+                if (groups.contains(name)) {
+                  hosts.addAll(members);
+                }
+              });
     } else {
       hosts.addAll(resources.hosts());
     }

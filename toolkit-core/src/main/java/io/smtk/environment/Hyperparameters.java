@@ -34,9 +34,11 @@ public record Hyperparameters(ObjectNode user, FrameworkParameters framework) {
   static Hyperparameters split(ObjectNode decoded, String source) {
     ObjectNode user = NODES.objectNode();
     ObjectNode framework = NODES.objectNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = decoded.properties().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = decoded.properties().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
-      (FrameworkParameters.isFrameworkKey(entry.getKey()) ? framework : user).set(entry.getKey(), entry.getValue());
+      (FrameworkParameters.isFrameworkKey(entry.getKey()) ? framework : user)
+          .set(entry.getKey(), entry.getValue());
     }
     return new Hyperparameters(user, FrameworkParameters.of(framework, source));
   }
@@ -71,8 +73,8 @@ public record Hyperparameters(ObjectNode user, FrameworkParameters framework) {
   }
 
   /**
-   * Returns these hyperparameters with the user's replaced (a framework's rewrite, e.g. TensorFlow's
-   * {@code model_dir} under tuning).
+   * Returns these hyperparameters with the user's replaced (a framework's rewrite, e.g.
+   * TensorFlow's {@code model_dir} under tuning).
    *
    * @param changed the user's hyperparameters
    * @return the hyperparameters

@@ -30,14 +30,23 @@ public record InputDataConfig(ObjectNode json, Map<String, Path> channelInputDir
    * @return the configuration
    * @throws InvalidTrainingConfigException when a channel name cannot be a folder name
    */
-  static InputDataConfig read(ObjectNode json, Path file, Path dataDir) throws InvalidTrainingConfigException {
+  static InputDataConfig read(ObjectNode json, Path file, Path dataDir)
+      throws InvalidTrainingConfigException {
     Map<String, Path> channels = new LinkedHashMap<>();
     for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
       String channel = it.next();
-      if (channel.isEmpty() || channel.equals(".") || channel.equals("..") || channel.contains("/")
+      if (channel.isEmpty()
+          || channel.equals(".")
+          || channel.equals("..")
+          || channel.contains("/")
           || channel.indexOf('\0') >= 0) {
         throw new InvalidTrainingConfigException(
-            "Channel name \"" + channel + "\" in " + file + " cannot be a folder name under " + dataDir);
+            "Channel name \""
+                + channel
+                + "\" in "
+                + file
+                + " cannot be a folder name under "
+                + dataDir);
       }
       channels.put(channel, dataDir.resolve(channel));
     }

@@ -11,20 +11,24 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * What the job is told besides its three configuration files, resolved as the Python toolkit resolves
- * it from the {@code sagemaker_*} hyperparameters and the process environment: the entry point and its
- * module, where the code comes from, names, region, log level and what the machine can launch.
+ * What the job is told besides its three configuration files, resolved as the Python toolkit
+ * resolves it from the {@code sagemaker_*} hyperparameters and the process environment: the entry
+ * point and its module, where the code comes from, names, region, log level and what the machine
+ * can launch.
  *
  * @param userEntryPoint {@code SAGEMAKER_PROGRAM}, else {@code sagemaker_program}, or null
- * @param moduleName the entry point without {@code .py} ({@code "None"} without one, as the reference)
+ * @param moduleName the entry point without {@code .py} ({@code "None"} without one, as the
+ *     reference)
  * @param moduleDir {@code sagemaker_submit_directory}, else the code directory
- * @param sagemakerRegion {@code sagemaker_region} as Python's {@code str()}, else the default region
+ * @param sagemakerRegion {@code sagemaker_region} as Python's {@code str()}, else the default
+ *     region
  * @param sagemakerJobName {@code sagemaker_job_name} as Python's {@code str()}, or ""
  * @param s3Output {@code sagemaker_s3_output}, or null
  * @param logLevel {@code sagemaker_container_log_level} as given, else 20
  * @param trainingJobName {@code TRAINING_JOB_NAME}, or null
  * @param frameworkModule {@code SAGEMAKER_TRAINING_MODULE}, or null
- * @param modelParallelEnabled the reference's {@code is_modelparallel_enabled}: null, "" or a boolean
+ * @param modelParallelEnabled the reference's {@code is_modelparallel_enabled}: null, "" or a
+ *     boolean
  * @param smddprunInstalled whether {@code smddprun} is on {@code PATH}
  * @param smddpmprunInstalled whether {@code smddpmprun} is on {@code PATH}
  */
@@ -73,7 +77,9 @@ public record JobSettings(
         parameters.has(FrameworkParameters.REGION)
             ? parameters.find(FrameworkParameters.REGION).orElse(none)
             : settings.defaultRegion().orElse(""),
-        parameters.has(FrameworkParameters.JOB_NAME) ? parameters.find(FrameworkParameters.JOB_NAME).orElse(none) : "",
+        parameters.has(FrameworkParameters.JOB_NAME)
+            ? parameters.find(FrameworkParameters.JOB_NAME).orElse(none)
+            : "",
         parameters.get(FrameworkParameters.S3_OUTPUT),
         parameters.find(FrameworkParameters.CONTAINER_LOG_LEVEL).orElse(IntNode.valueOf(20)),
         settings.trainingJobName().orElse(null),
@@ -107,7 +113,8 @@ public record JobSettings(
   /**
    * Returns the user's entry point.
    *
-   * @return it, or empty when neither {@code SAGEMAKER_PROGRAM} nor {@code sagemaker_program} names one
+   * @return it, or empty when neither {@code SAGEMAKER_PROGRAM} nor {@code sagemaker_program} names
+   *     one
    */
   public Optional<String> entryPoint() {
     return Optional.ofNullable(userEntryPoint);

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code resourceconfig.json}, validated where it is read: the hosts, this host, the instance groups
- * and the network.
+ * {@code resourceconfig.json}, validated where it is read: the hosts, this host, the instance
+ * groups and the network.
  *
  * @param json the file's object, as read (the contract passes it on verbatim)
  * @param currentHost this host
@@ -51,8 +51,8 @@ public record ResourceConfig(
    * @param json the object
    * @param file where it was read, for messages
    * @return the configuration
-   * @throws InvalidTrainingConfigException when a key is missing or has the wrong type; the message names
-   *     the file and key
+   * @throws InvalidTrainingConfigException when a key is missing or has the wrong type; the message
+   *     names the file and key
    */
   static ResourceConfig read(ObjectNode json, Path file) throws InvalidTrainingConfigException {
     String currentHost = ConfigFiles.requiredString(json, "current_host", file, null);
@@ -71,8 +71,10 @@ public record ResourceConfig(
         json.has("current_group_name")
             ? ConfigFiles.optionalString(json, "current_group_name", DEFAULT_GROUP, file)
             : ConfigFiles.optionalString(json, "current_instance_group", DEFAULT_GROUP, file);
-    String networkInterface = ConfigFiles.optionalString(json, "network_interface_name", "eth0", file);
-    JsonNode topology = json.has("topology") ? json.get("topology") : JsonNodeFactory.instance.arrayNode();
+    String networkInterface =
+        ConfigFiles.optionalString(json, "network_interface_name", "eth0", file);
+    JsonNode topology =
+        json.has("topology") ? json.get("topology") : JsonNodeFactory.instance.arrayNode();
 
     ObjectNode instanceGroupsDict = JsonNodeFactory.instance.objectNode();
     Map<String, List<String>> groupHosts = new LinkedHashMap<>();
@@ -80,22 +82,40 @@ public record ResourceConfig(
     if (groups != null && !groups.isNull()) {
       if (!groups.isArray()) {
         throw new InvalidTrainingConfigException(
-            "'instance_groups' in " + file + " must be a list, not " + ConfigFiles.describe(groups));
+            "'instance_groups' in "
+                + file
+                + " must be a list, not "
+                + ConfigFiles.describe(groups));
       }
       int index = 0;
       for (JsonNode group : groups) {
         String where = "instance_groups[" + index++ + "]";
         if (!group.isObject()) {
           throw new InvalidTrainingConfigException(
-              "'" + where + "' in " + file + " must be an object, not " + ConfigFiles.describe(group));
+              "'"
+                  + where
+                  + "' in "
+                  + file
+                  + " must be an object, not "
+                  + ConfigFiles.describe(group));
         }
-        String name = ConfigFiles.requiredString((ObjectNode) group, "instance_group_name", file, where);
+        String name =
+            ConfigFiles.requiredString((ObjectNode) group, "instance_group_name", file, where);
         instanceGroupsDict.set(name, group);
-        groupHosts.put(name, ConfigFiles.stringList(group.get("hosts"), where + ".hosts", file, true));
+        groupHosts.put(
+            name, ConfigFiles.stringList(group.get("hosts"), where + ".hosts", file, true));
       }
     }
-    return new ResourceConfig(json, currentHost, hosts, instanceType, currentGroup, groupHosts, instanceGroupsDict,
-        networkInterface, topology);
+    return new ResourceConfig(
+        json,
+        currentHost,
+        hosts,
+        instanceType,
+        currentGroup,
+        groupHosts,
+        instanceGroupsDict,
+        networkInterface,
+        topology);
   }
 
   @Override

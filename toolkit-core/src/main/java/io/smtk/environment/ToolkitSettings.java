@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The toolkit's view of its own process environment: every environment variable the toolkit reads is
- * read here and nowhere else.
+ * The toolkit's view of its own process environment: every environment variable the toolkit reads
+ * is read here and nowhere else.
  *
  * <p>The CLI captures {@code System.getenv()} once and hands it to {@link #from(Map)}; tests build
  * settings from a plain map. The raw map is kept, because the user's process inherits it.
@@ -40,7 +40,9 @@ public final class ToolkitSettings {
 
   /** How torch distributed ranks are started: {@code torchrun} or {@code env}. */
   public enum TorchLauncher {
-    /** {@code torchrun} from PATH, else {@code python -m torch.distributed.run}, as the reference. */
+    /**
+     * {@code torchrun} from PATH, else {@code python -m torch.distributed.run}, as the reference.
+     */
     TORCHRUN,
     /**
      * The toolkit starts the ranks itself with {@code RANK}, {@code WORLD_SIZE}, {@code
@@ -59,7 +61,8 @@ public final class ToolkitSettings {
   private final TorchLauncher torchLauncher;
 
   private ToolkitSettings(Map<String, String> variables) throws InvalidTrainingConfigException {
-    // LinkedHashMap keeps the order the process saw, which keeps logs and child environments stable.
+    // LinkedHashMap keeps the order the process saw, which keeps logs and child environments
+    // stable.
     this.variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
     this.stopGrace = seconds("SMTK_STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE);
     this.dnsTimeout = seconds("SMTK_DNS_TIMEOUT_SECONDS", DEFAULT_DNS_TIMEOUT);
@@ -131,7 +134,8 @@ public final class ToolkitSettings {
   }
 
   /**
-   * Returns {@code SAGEMAKER_TRAINING_MODULE}, the framework entry; empty or unset means script mode.
+   * Returns {@code SAGEMAKER_TRAINING_MODULE}, the framework entry; empty or unset means script
+   * mode.
    *
    * @return the entry name, or empty
    */
@@ -178,7 +182,8 @@ public final class ToolkitSettings {
   }
 
   /**
-   * Returns {@code PATH}, where the toolkit looks for {@code python3}, {@code nvidia-smi} and the like.
+   * Returns {@code PATH}, where the toolkit looks for {@code python3}, {@code nvidia-smi} and the
+   * like.
    *
    * @return the search path, possibly empty
    */
@@ -187,7 +192,8 @@ public final class ToolkitSettings {
   }
 
   /**
-   * Returns {@code SMTK_PYTHON}, the interpreter to use instead of {@code python3} from {@code PATH}.
+   * Returns {@code SMTK_PYTHON}, the interpreter to use instead of {@code python3} from {@code
+   * PATH}.
    *
    * @return the interpreter, or empty
    */
@@ -208,7 +214,8 @@ public final class ToolkitSettings {
       if (uid.isEmpty() || gid.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.of(new int[] {Integer.parseInt(uid.get().trim()), Integer.parseInt(gid.get().trim())});
+      return Optional.of(
+          new int[] {Integer.parseInt(uid.get().trim()), Integer.parseInt(gid.get().trim())});
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
@@ -298,7 +305,9 @@ public final class ToolkitSettings {
   public Optional<Path> which(String name) {
     if (name.contains("/")) {
       Path path = Path.of(name);
-      return Files.isExecutable(path) && !Files.isDirectory(path) ? Optional.of(path) : Optional.empty();
+      return Files.isExecutable(path) && !Files.isDirectory(path)
+          ? Optional.of(path)
+          : Optional.empty();
     }
     for (String dir : path().split(":")) {
       if (dir.isEmpty()) {

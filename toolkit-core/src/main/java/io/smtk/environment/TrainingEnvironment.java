@@ -40,8 +40,14 @@ public record TrainingEnvironment(
    * @return the environment
    */
   public TrainingEnvironment withHyperparameters(ObjectNode hyperparameters) {
-    return new TrainingEnvironment(baseDir, resources, inputData, parameters.withUser(hyperparameters), distribution,
-        hardware, job);
+    return new TrainingEnvironment(
+        baseDir,
+        resources,
+        inputData,
+        parameters.withUser(hyperparameters),
+        distribution,
+        hardware,
+        job);
   }
 
   /**
@@ -52,8 +58,14 @@ public record TrainingEnvironment(
    * @return the environment
    */
   public TrainingEnvironment withFrameworkParameters(FrameworkParameters frameworkParameters) {
-    return new TrainingEnvironment(baseDir, resources, inputData, parameters.withFramework(frameworkParameters),
-        distribution, hardware, job);
+    return new TrainingEnvironment(
+        baseDir,
+        resources,
+        inputData,
+        parameters.withFramework(frameworkParameters),
+        distribution,
+        hardware,
+        job);
   }
 
   /** {@return resourceconfig.json as read} */
@@ -71,12 +83,18 @@ public record TrainingEnvironment(
     return parameters.user();
   }
 
-  /** {@return every SageMaker hyperparameter ({@code sagemaker_*} and the reserved keys), with its knobs} */
+  /**
+   * {@return every SageMaker hyperparameter ({@code sagemaker_*} and the reserved keys), with its
+   * knobs}
+   */
   public FrameworkParameters frameworkParameters() {
     return parameters.framework();
   }
 
-  /** {@return the contract's additional_framework_parameters: the sagemaker_* keys that are not reserved} */
+  /**
+   * {@return the contract's additional_framework_parameters: the sagemaker_* keys that are not
+   * reserved}
+   */
   public ObjectNode additionalFrameworkParameters() {
     return parameters.framework().additional();
   }

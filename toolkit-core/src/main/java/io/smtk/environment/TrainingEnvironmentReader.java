@@ -5,13 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BiFunction;
 
-/** Reads a {@link TrainingEnvironment} from the SageMaker base directory and the process settings. */
+/**
+ * Reads a {@link TrainingEnvironment} from the SageMaker base directory and the process settings.
+ */
 public final class TrainingEnvironmentReader {
-
 
   private final BiFunction<ToolkitSettings, String, Hardware> hardwareDetector;
 
-  private TrainingEnvironmentReader(BiFunction<ToolkitSettings, String, Hardware> hardwareDetector) {
+  private TrainingEnvironmentReader(
+      BiFunction<ToolkitSettings, String, Hardware> hardwareDetector) {
     this.hardwareDetector = hardwareDetector;
   }
 
@@ -47,22 +49,29 @@ public final class TrainingEnvironmentReader {
   }
 
   /**
-   * Reads the environment as {@link #read(ToolkitSettings)} does, with some configuration given instead
-   * of read from its file (the Python API's {@code Environment(resource_config=..., ...)}).
+   * Reads the environment as {@link #read(ToolkitSettings)} does, with some configuration given
+   * instead of read from its file (the Python API's {@code Environment(resource_config=..., ...)}).
    *
    * @param settings the toolkit's settings
    * @param givenResourceConfig used instead of {@code resourceconfig.json}, or null
    * @param givenInputDataConfig used instead of {@code inputdataconfig.json}, or null
-   * @param givenHyperparameters decoded hyperparameters used instead of {@code hyperparameters.json}, or null
+   * @param givenHyperparameters decoded hyperparameters used instead of {@code
+   *     hyperparameters.json}, or null
    * @return the environment
    * @throws InvalidTrainingConfigException when a file or value is missing or malformed
    */
-  public TrainingEnvironment read(ToolkitSettings settings, ObjectNode givenResourceConfig,
-      ObjectNode givenInputDataConfig, ObjectNode givenHyperparameters) throws InvalidTrainingConfigException {
+  public TrainingEnvironment read(
+      ToolkitSettings settings,
+      ObjectNode givenResourceConfig,
+      ObjectNode givenInputDataConfig,
+      ObjectNode givenHyperparameters)
+      throws InvalidTrainingConfigException {
     Path baseDir = settings.baseDir();
     if (!Files.isDirectory(baseDir)) {
       throw new InvalidTrainingConfigException(
-          "SageMaker base directory " + baseDir + " does not exist"
+          "SageMaker base directory "
+              + baseDir
+              + " does not exist"
               + (settings.baseDirConfigured()
                   ? " (from SAGEMAKER_BASE_DIR)"
                   : "; set SAGEMAKER_BASE_DIR, or use 'smtk local' to run a job on this machine"));
@@ -72,16 +81,25 @@ public final class TrainingEnvironmentReader {
     Path inputDataFile = configDir.resolve("inputdataconfig.json");
     Path hyperparameterFile = configDir.resolve("hyperparameters.json");
 
-    ResourceConfig resources = ResourceConfig.read(
-        givenResourceConfig != null ? givenResourceConfig : ConfigFiles.readObject(resourceFile), resourceFile);
-    InputDataConfig inputData = InputDataConfig.read(
-        givenInputDataConfig != null ? givenInputDataConfig : ConfigFiles.readObject(inputDataFile), inputDataFile,
-        baseDir.resolve("input").resolve("data"));
-    Hyperparameters parameters = Hyperparameters.split(
-        givenHyperparameters != null
-            ? givenHyperparameters
-            : Hyperparameters.decode(ConfigFiles.readObject(hyperparameterFile)),
-        hyperparameterFile.toString());
+    ResourceConfig resources =
+        ResourceConfig.read(
+            givenResourceConfig != null
+                ? givenResourceConfig
+                : ConfigFiles.readObject(resourceFile),
+            resourceFile);
+    InputDataConfig inputData =
+        InputDataConfig.read(
+            givenInputDataConfig != null
+                ? givenInputDataConfig
+                : ConfigFiles.readObject(inputDataFile),
+            inputDataFile,
+            baseDir.resolve("input").resolve("data"));
+    Hyperparameters parameters =
+        Hyperparameters.split(
+            givenHyperparameters != null
+                ? givenHyperparameters
+                : Hyperparameters.decode(ConfigFiles.readObject(hyperparameterFile)),
+            hyperparameterFile.toString());
     return new TrainingEnvironment(
         baseDir,
         resources,

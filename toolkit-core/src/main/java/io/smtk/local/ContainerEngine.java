@@ -29,9 +29,9 @@ public record ContainerEngine(String name, Path executable) {
   /**
    * Returns the command that runs one host.
    *
-   * <p>Only {@code input}, {@code model} and {@code output} are mounted, plus
-   * {@code code} when the job brings its code: mounting the whole tree on {@code /opt/ml} would hide
-   * the code an image bakes into {@code /opt/ml/code}.
+   * <p>Only {@code input}, {@code model} and {@code output} are mounted, plus {@code code} when the
+   * job brings its code: mounting the whole tree on {@code /opt/ml} would hide the code an image
+   * bakes into {@code /opt/ml/code}.
    *
    * @param job the job
    * @param host the host's name, e.g. {@code algo-1}
@@ -42,8 +42,13 @@ public record ContainerEngine(String name, Path executable) {
    * @param environment variables for the container, in order
    * @return the command line
    */
-  public List<String> runCommand(LocalJob job, String host, Path hostTree, String network,
-      Map<String, String> addresses, Map<String, String> environment) {
+  public List<String> runCommand(
+      LocalJob job,
+      String host,
+      Path hostTree,
+      String network,
+      Map<String, String> addresses,
+      Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     command.add(executable.toString());
     command.add("run");
@@ -62,10 +67,11 @@ public record ContainerEngine(String name, Path executable) {
       if (addresses.containsKey(host)) {
         command.add("--ip");
         command.add(addresses.get(host));
-        addresses.forEach((name, address) -> {
-          command.add("--add-host");
-          command.add(name + ":" + address);
-        });
+        addresses.forEach(
+            (name, address) -> {
+              command.add("--add-host");
+              command.add(name + ":" + address);
+            });
       }
     }
     for (String dir : List.of("input", "model", "output")) {
@@ -87,7 +93,8 @@ public record ContainerEngine(String name, Path executable) {
   }
 
   /**
-   * Returns the name of a host's container: the job name and the host, so parallel jobs never clash.
+   * Returns the name of a host's container: the job name and the host, so parallel jobs never
+   * clash.
    *
    * @param job the job
    * @param host the host
@@ -109,15 +116,21 @@ public record ContainerEngine(String name, Path executable) {
 
   /**
    * Returns the command that prints the job network's subnets (podman only: Docker's embedded DNS
-   * resolves the aliases, and Docker allows {@code --ip} only on networks with a configured subnet).
+   * resolves the aliases, and Docker allows {@code --ip} only on networks with a configured
+   * subnet).
    *
    * @param network the network
    * @return the command, or empty for Docker
    */
   public List<String> subnetCommand(String network) {
     return name.equals("podman")
-        ? List.of(executable.toString(), "network", "inspect", "--format",
-            "{{range .Subnets}}{{.Subnet}} {{end}}", network)
+        ? List.of(
+            executable.toString(),
+            "network",
+            "inspect",
+            "--format",
+            "{{range .Subnets}}{{.Subnet}} {{end}}",
+            network)
         : List.of();
   }
 
@@ -132,11 +145,12 @@ public record ContainerEngine(String name, Path executable) {
     Map<String, String> addresses = new java.util.LinkedHashMap<>();
     for (String subnet : subnets.trim().split("\\s+")) {
       java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+)/(\\d+)").matcher(subnet);
+          java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+)/(\\d+)")
+              .matcher(subnet);
       if (m.matches() && Integer.parseInt(m.group(5)) <= 24 && hosts.size() < 240) {
         for (int i = 0; i < hosts.size(); i++) {
-          addresses.put(hosts.get(i),
-              m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + (10 + i));
+          addresses.put(
+              hosts.get(i), m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + (10 + i));
         }
         return addresses;
       }
@@ -154,8 +168,8 @@ public record ContainerEngine(String name, Path executable) {
    * @return the command
    */
   public List<String> stopCommand(LocalJob job, String host, long graceSeconds) {
-    return List.of(executable.toString(), "stop", "-t", Long.toString(graceSeconds),
-        containerName(job, host));
+    return List.of(
+        executable.toString(), "stop", "-t", Long.toString(graceSeconds), containerName(job, host));
   }
 
   /**
@@ -179,11 +193,14 @@ public record ContainerEngine(String name, Path executable) {
    * @throws InterruptedException when interrupted
    */
   static String output(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .start();
-    String text = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    String text =
+        new String(
+            process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     return process.waitFor() == 0 ? text : "";
   }
 
@@ -222,9 +239,18 @@ public record ContainerEngine(String name, Path executable) {
    * @return the command
    */
   public List<String> chownCommand(LocalJob job, Path hostTree, int uid, int gid) {
-    return List.of(executable.toString(), "run", "--rm", "--entrypoint", "chown",
-        "-v", hostTree + ":/smtk-tree", job.image().orElseThrow(),
-        "-R", uid + ":" + gid, "/smtk-tree");
+    return List.of(
+        executable.toString(),
+        "run",
+        "--rm",
+        "--entrypoint",
+        "chown",
+        "-v",
+        hostTree + ":/smtk-tree",
+        job.image().orElseThrow(),
+        "-R",
+        uid + ":" + gid,
+        "/smtk-tree");
   }
 
   /**
@@ -236,11 +262,12 @@ public record ContainerEngine(String name, Path executable) {
    * @throws InterruptedException when interrupted
    */
   static boolean succeeds(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       return false;

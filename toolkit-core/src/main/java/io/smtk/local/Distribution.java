@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The SDK's {@code distribution=} argument, as the {@code sagemaker_*} hyperparameters the SageMaker
- * Python SDK sets for it.
+ * The SDK's {@code distribution=} argument, as the {@code sagemaker_*} hyperparameters the
+ * SageMaker Python SDK sets for it.
  */
 public enum Distribution {
   /** No distribution: every host runs the entry point once. */
@@ -42,10 +42,12 @@ public enum Distribution {
         }
         flags.put(FrameworkParameters.MPI_CUSTOM_OPTIONS.name(), "");
       }
-      case TORCH_DISTRIBUTED -> flags.put(FrameworkParameters.TORCH_DISTRIBUTED_ENABLED.name(), true);
+      case TORCH_DISTRIBUTED ->
+          flags.put(FrameworkParameters.TORCH_DISTRIBUTED_ENABLED.name(), true);
       case PYTORCHDDP -> flags.put(FrameworkParameters.PYTORCH_DDP_ENABLED.name(), true);
       case PARAMETER_SERVER -> flags.put(FrameworkParameters.PARAMETER_SERVER_ENABLED.name(), true);
-      case MULTI_WORKER_MIRRORED -> flags.put(FrameworkParameters.MULTI_WORKER_MIRRORED_ENABLED.name(), true);
+      case MULTI_WORKER_MIRRORED ->
+          flags.put(FrameworkParameters.MULTI_WORKER_MIRRORED_ENABLED.name(), true);
       case SMDDP -> {
         flags.put(FrameworkParameters.SMDDP_ENABLED.name(), true);
         flags.put(FrameworkParameters.SMDDP_CUSTOM_OPTIONS.name(), "");

@@ -19,9 +19,10 @@ import java.util.Set;
  * hyperparameters.json}: every value JSON-encoded into a string, as the SDK's framework estimators
  * do ({@code lr=0.1} becomes {@code "0.1"}, {@code name=resnet} becomes {@code "\"resnet\""}).
  *
- * <p>A {@code VALUE} on the command line is read as JSON when it parses as JSON ({@code 0.1}, {@code
- * true}, {@code [1,2]}, {@code "quoted"}) and as a plain string otherwise ({@code resnet}, {@code
- * a b}). To pass a string that looks like JSON, quote it: {@code --hyperparameter 'tag="123"'}.
+ * <p>A {@code VALUE} on the command line is read as JSON when it parses as JSON ({@code 0.1},
+ * {@code true}, {@code [1,2]}, {@code "quoted"}) and as a plain string otherwise ({@code resnet},
+ * {@code a b}). To pass a string that looks like JSON, quote it: {@code --hyperparameter
+ * 'tag="123"'}.
  */
 public final class Hyperparameters {
 
@@ -41,7 +42,8 @@ public final class Hyperparameters {
    *
    * @param items the option values
    * @return the values as JSON trees, in first-seen order
-   * @throws LocalJobException when an item has no {@code =} or an empty key, or names a reserved key
+   * @throws LocalJobException when an item has no {@code =} or an empty key, or names a reserved
+   *     key
    */
   public static Map<String, JsonNode> parse(List<String> items) throws LocalJobException {
     Map<String, JsonNode> values = new LinkedHashMap<>();
@@ -71,13 +73,15 @@ public final class Hyperparameters {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw LocalJobException.usage("cannot read --hyperparameters " + file + ": " + e.getMessage());
+      throw LocalJobException.usage(
+          "cannot read --hyperparameters " + file + ": " + e.getMessage());
     }
     JsonNode tree;
     try {
       tree = PythonJson.loads(text);
     } catch (PythonJsonException e) {
-      throw LocalJobException.usage("--hyperparameters " + file + " is not JSON: " + e.getMessage());
+      throw LocalJobException.usage(
+          "--hyperparameters " + file + " is not JSON: " + e.getMessage());
     }
     if (!tree.isObject()) {
       throw LocalJobException.usage(
@@ -139,7 +143,10 @@ public final class Hyperparameters {
     }
     if (RESERVED.contains(key)) {
       throw LocalJobException.usage(
-          where + " sets " + key + ", which smtk local sets itself (use --entry-point, --source-dir,"
+          where
+              + " sets "
+              + key
+              + ", which smtk local sets itself (use --entry-point, --source-dir,"
               + " --job-name or --region)");
     }
   }

@@ -9,13 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-/** File helpers for local jobs: copying with progress, measuring, removing and handing over trees. */
+/**
+ * File helpers for local jobs: copying with progress, measuring, removing and handing over trees.
+ */
 final class LocalFiles {
 
   private static final int BUFFER = 1 << 16;
@@ -62,7 +63,8 @@ final class LocalFiles {
    * @param label names the step in those lines
    * @throws IOException when a file cannot be copied
    */
-  static void copy(Path source, Path target, Consumer<String> log, String label) throws IOException {
+  static void copy(Path source, Path target, Consumer<String> log, String label)
+      throws IOException {
     Files.createDirectories(target);
     Size size = size(source);
     Progress progress = new Progress(log, label, size.bytes(), size.files());
@@ -102,7 +104,8 @@ final class LocalFiles {
     }
     IOException[] first = new IOException[1];
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder())
+      paths
+          .sorted(Comparator.reverseOrder())
           .forEach(
               path -> {
                 try {

@@ -51,7 +51,8 @@ public final class LocalJob {
     this.entryPoint = entryPoint;
     this.channels = Collections.unmodifiableMap(new LinkedHashMap<>(builder.channels));
     this.s3Channels = Collections.unmodifiableMap(new LinkedHashMap<>(builder.s3Channels));
-    this.hyperparameters = Collections.unmodifiableMap(new LinkedHashMap<>(builder.hyperparameters));
+    this.hyperparameters =
+        Collections.unmodifiableMap(new LinkedHashMap<>(builder.hyperparameters));
     this.instanceCount = builder.instanceCount;
     this.instanceType = builder.instanceType;
     this.distribution = builder.distribution;
@@ -75,84 +76,116 @@ public final class LocalJob {
     return new Builder(output, jobName);
   }
 
-  /** @return the folder whose contents become the code directory, if any */
+  /**
+   * @return the folder whose contents become the code directory, if any
+   */
   public Optional<Path> sourceDir() {
     return Optional.ofNullable(sourceDir);
   }
 
-  /** @return the entry point relative to the source folder, if any */
+  /**
+   * @return the entry point relative to the source folder, if any
+   */
   public Optional<String> entryPoint() {
     return Optional.ofNullable(entryPoint);
   }
 
-  /** @return channel name to local folder or file, in the order given */
+  /**
+   * @return channel name to local folder or file, in the order given
+   */
   public Map<String, Path> channels() {
     return channels;
   }
 
-  /** @return channel name to {@code s3://} prefix, downloaded when the job starts */
+  /**
+   * @return channel name to {@code s3://} prefix, downloaded when the job starts
+   */
   public Map<String, String> s3Channels() {
     return s3Channels;
   }
 
-  /** @return every channel's name: local ones first, then S3 ones, each in the order given */
+  /**
+   * @return every channel's name: local ones first, then S3 ones, each in the order given
+   */
   public java.util.List<String> channelNames() {
     java.util.List<String> names = new java.util.ArrayList<>(channels.keySet());
     names.addAll(s3Channels.keySet());
     return names;
   }
 
-  /** @return the user's hyperparameters as natural values */
+  /**
+   * @return the user's hyperparameters as natural values
+   */
   public Map<String, JsonNode> hyperparameters() {
     return hyperparameters;
   }
 
-  /** @return the number of hosts, 1 or more */
+  /**
+   * @return the number of hosts, 1 or more
+   */
   public int instanceCount() {
     return instanceCount;
   }
 
-  /** @return the instance type written to {@code resourceconfig.json} */
+  /**
+   * @return the instance type written to {@code resourceconfig.json}
+   */
   public String instanceType() {
     return instanceType;
   }
 
-  /** @return the distribution */
+  /**
+   * @return the distribution
+   */
   public Distribution distribution() {
     return distribution;
   }
 
-  /** @return the framework imitated */
+  /**
+   * @return the framework imitated
+   */
   public Framework framework() {
     return framework;
   }
 
-  /** @return the absolute output folder */
+  /**
+   * @return the absolute output folder
+   */
   public Path output() {
     return output;
   }
 
-  /** @return the image for container mode; empty for process mode */
+  /**
+   * @return the image for container mode; empty for process mode
+   */
   public Optional<String> image() {
     return Optional.ofNullable(image);
   }
 
-  /** @return the training job's name */
+  /**
+   * @return the training job's name
+   */
   public String jobName() {
     return jobName;
   }
 
-  /** @return the AWS region written to {@code sagemaker_region} and {@code AWS_REGION} */
+  /**
+   * @return the AWS region written to {@code sagemaker_region} and {@code AWS_REGION}
+   */
   public String region() {
     return region;
   }
 
-  /** @return the interpreter for the user's code in process mode */
+  /**
+   * @return the interpreter for the user's code in process mode
+   */
   public String python() {
     return python;
   }
 
-  /** @return how long a stopped host's toolkit may take to exit after SIGTERM */
+  /**
+   * @return how long a stopped host's toolkit may take to exit after SIGTERM
+   */
   public Duration stopGrace() {
     return stopGrace;
   }
@@ -233,7 +266,10 @@ public final class LocalJob {
       String name = item.substring(0, equals);
       if (!CHANNEL_NAME.matcher(name).matches()) {
         throw LocalJobException.usage(
-            "malformed --channel '" + item + "': the name '" + name
+            "malformed --channel '"
+                + item
+                + "': the name '"
+                + name
                 + "' must be letters, digits, '.', '_' or '-'");
       }
       if (rawChannels.containsKey(name)) {
@@ -365,7 +401,8 @@ public final class LocalJob {
           try {
             io.smtk.s3.S3Uri.parse(where);
           } catch (io.smtk.ToolkitException e) {
-            throw LocalJobException.usage("--channel " + channel.getKey() + "=" + where + ": " + e.getMessage());
+            throw LocalJobException.usage(
+                "--channel " + channel.getKey() + "=" + where + ": " + e.getMessage());
           }
           // Downloaded when the job starts, with the invoking user's AWS credentials and region.
           s3Channels.put(channel.getKey(), where);
@@ -388,7 +425,8 @@ public final class LocalJob {
           throw LocalJobException.usage("--entry-point is empty");
         }
         if (source == null) {
-          // As the SDK: without a source folder the entry point is a file, and its folder is the code.
+          // As the SDK: without a source folder the entry point is a file, and its folder is the
+          // code.
           Path file = Path.of(entry).toAbsolutePath().normalize();
           if (!Files.isRegularFile(file)) {
             throw LocalJobException.usage("--entry-point " + entry + " does not exist");
@@ -397,7 +435,9 @@ public final class LocalJob {
           entry = file.getFileName().toString();
         } else {
           Path file = source.resolve(entry).normalize();
-          if (Path.of(entry).isAbsolute() || !file.startsWith(source) || !Files.isRegularFile(file)) {
+          if (Path.of(entry).isAbsolute()
+              || !file.startsWith(source)
+              || !Files.isRegularFile(file)) {
             throw LocalJobException.usage(
                 "--entry-point " + entry + " does not exist in --source-dir " + sourceDir);
           }
@@ -410,7 +450,10 @@ public final class LocalJob {
       }
       if (image == null && instanceCount > 1 && distribution != Distribution.NONE) {
         throw LocalJobException.usage(
-            "--distribution " + distribution.cliName() + " with --instance-count " + instanceCount
+            "--distribution "
+                + distribution.cliName()
+                + " with --instance-count "
+                + instanceCount
                 + " needs hosts that resolve and reach each other (containers with --image, or"
                 + " network namespaces); process mode runs the hosts as plain processes here");
       }

@@ -7,15 +7,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtk.ToolkitException;
 import io.smtk.environment.ToolkitSettings;
+import io.smtk.process.ProcessResult;
+import io.smtk.process.ProcessRunner;
+import io.smtk.process.ProcessSpec;
+import io.smtk.process.Signal;
+import io.smtk.process.SignalForwarder;
 import io.smtk.s3.S3Clients;
 import io.smtk.s3.S3PrefixDownloader;
 import io.smtk.s3.S3Settings;
 import io.smtk.s3.S3Uri;
-import io.smtk.process.ProcessResult;
-import io.smtk.process.Signal;
-import io.smtk.process.ProcessRunner;
-import io.smtk.process.ProcessSpec;
-import io.smtk.process.SignalForwarder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -35,10 +35,10 @@ import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
- * Runs a {@link LocalJob} on this machine: lays out a fresh SageMaker job tree per host in a private
- * temporary folder, runs every host (the toolkit as a separate process, or the image in a container),
- * streams their logs with a host prefix, packs each host's model and output into the output folder
- * and removes the trees.
+ * Runs a {@link LocalJob} on this machine: lays out a fresh SageMaker job tree per host in a
+ * private temporary folder, runs every host (the toolkit as a separate process, or the image in a
+ * container), streams their logs with a host prefix, packs each host's model and output into the
+ * output folder and removes the trees.
  *
  * <p>A stop signal (Ctrl-C, SIGTERM) reaches every host as SIGTERM through the {@link
  * SignalForwarder}; the hosts' toolkits pass it on to the user's processes with their grace period,
@@ -119,19 +119,29 @@ public final class LocalRunner {
     }
     Path root;
     try {
-      root = Files.createTempDirectory("smtk-local-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      root =
+          Files.createTempDirectory(
+              "smtk-local-",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
       throw LocalJobException.failed("cannot create a temporary job folder: " + e.getMessage(), e);
     }
     String network = null;
     try {
-      log.accept("Training job " + job.jobName() + ": " + job.instanceCount()
-          + (job.instanceCount() == 1 ? " host" : " hosts") + ", "
-          + job.image().map(image -> engine.name() + " container mode, image " + image)
-              .orElse("process mode (no container engine)")
-          + ", framework " + job.framework().cliName()
-          + ", distribution " + job.distribution().cliName());
+      log.accept(
+          "Training job "
+              + job.jobName()
+              + ": "
+              + job.instanceCount()
+              + (job.instanceCount() == 1 ? " host" : " hosts")
+              + ", "
+              + job.image()
+                  .map(image -> engine.name() + " container mode, image " + image)
+                  .orElse("process mode (no container engine)")
+              + ", framework "
+              + job.framework().cliName()
+              + ", distribution "
+              + job.distribution().cliName());
       Map<String, Path> channelSources = new LinkedHashMap<>(job.channels());
       channelSources.putAll(downloadS3Channels(job, root));
       Map<String, Path> trees = new LinkedHashMap<>();
@@ -149,7 +159,8 @@ public final class LocalRunner {
       if (job.image().isPresent() && job.instanceCount() > 1) {
         network = ContainerEngine.networkName(job);
         if (!ContainerEngine.succeeds(engine.networkCommands(network).get(0))) {
-          throw LocalJobException.failed("cannot create the " + engine.name() + " network " + network, null);
+          throw LocalJobException.failed(
+              "cannot create the " + engine.name() + " network " + network, null);
         }
       }
       Map<String, HostResult> results = runHosts(job, trees, network);
@@ -173,8 +184,12 @@ public final class LocalRunner {
       try {
         LocalFiles.delete(root);
       } catch (IOException e) {
-        log.accept("Cannot remove the job folder " + root + " (" + e.getMessage()
-            + "); please remove it by hand");
+        log.accept(
+            "Cannot remove the job folder "
+                + root
+                + " ("
+                + e.getMessage()
+                + "); please remove it by hand");
       }
     }
   }
@@ -188,11 +203,15 @@ public final class LocalRunner {
     try {
       if (!ContainerEngine.succeeds(engine.imageExistsCommand(image))) {
         throw LocalJobException.usage(
-            "--image " + image + " does not exist in " + engine.name() + " (build or pull it first)");
+            "--image "
+                + image
+                + " does not exist in "
+                + engine.name()
+                + " (build or pull it first)");
       }
     } catch (IOException e) {
-      throw LocalJobException.usage("--image " + image + ": cannot run " + engine.executable() + ": "
-          + e.getMessage());
+      throw LocalJobException.usage(
+          "--image " + image + ": cannot run " + engine.executable() + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw LocalJobException.failed("interrupted", e);
@@ -205,7 +224,8 @@ public final class LocalRunner {
     if (job.s3Channels().isEmpty()) {
       return downloaded;
     }
-    try (S3Clients clients = S3Clients.create(S3Settings.fromEnvironment(settings.variables()), log)) {
+    try (S3Clients clients =
+        S3Clients.create(S3Settings.fromEnvironment(settings.variables()), log)) {
       for (Map.Entry<String, String> channel : job.s3Channels().entrySet()) {
         Path target = root.resolve(".s3-channels").resolve(channel.getKey());
         log.accept("Downloading channel " + channel.getKey() + " from " + channel.getValue());
@@ -219,7 +239,8 @@ public final class LocalRunner {
   }
 
   /** Writes one host's tree as SageMaker lays out {@code /opt/ml}. */
-  private Path layOut(LocalJob job, Map<String, Path> channelSources, Path root, String host) throws IOException {
+  private Path layOut(LocalJob job, Map<String, Path> channelSources, Path root, String host)
+      throws IOException {
     Path tree = root.resolve(host);
     for (String dir : List.of("input/config", "input/data", "model", "output/data", "code")) {
       Files.createDirectories(tree.resolve(dir));
@@ -230,11 +251,17 @@ public final class LocalRunner {
     mapper.writeValue(config.resolve("resourceconfig.json").toFile(), resourceConfig(job, host));
     mapper.writeValue(config.resolve("inputdataconfig.json").toFile(), inputDataConfig(job));
     for (Map.Entry<String, Path> channel : channelSources.entrySet()) {
-      LocalFiles.copy(channel.getValue(), tree.resolve("input/data").resolve(channel.getKey()), log,
+      LocalFiles.copy(
+          channel.getValue(),
+          tree.resolve("input/data").resolve(channel.getKey()),
+          log,
           host + ": channel " + channel.getKey() + " from " + channel.getValue());
     }
     if (job.sourceDir().isPresent()) {
-      LocalFiles.copy(job.sourceDir().get(), tree.resolve("code"), log,
+      LocalFiles.copy(
+          job.sourceDir().get(),
+          tree.resolve("code"),
+          log,
           host + ": code from " + job.sourceDir().get());
     }
     return tree;
@@ -247,12 +274,15 @@ public final class LocalRunner {
   static ObjectNode hyperparameters(LocalJob job, Path tree) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     job.hyperparameters().forEach((key, value) -> node.put(key, Hyperparameters.encode(value)));
-    job.distribution().hyperparameters(0)
+    job.distribution()
+        .hyperparameters(0)
         .forEach((key, value) -> node.put(key, Hyperparameters.encode(value)));
-    job.entryPoint().ifPresent(entry -> node.put("sagemaker_program", Hyperparameters.encode((Object) entry)));
+    job.entryPoint()
+        .ifPresent(entry -> node.put("sagemaker_program", Hyperparameters.encode((Object) entry)));
     if (job.sourceDir().isPresent()) {
       // The SDK's local mode points this at the mounted code; in process mode that is the tree's.
-      String code = job.image().isPresent() ? ContainerEngine.ML + "/code" : tree.resolve("code").toString();
+      String code =
+          job.image().isPresent() ? ContainerEngine.ML + "/code" : tree.resolve("code").toString();
       node.put("sagemaker_submit_directory", Hyperparameters.encode((Object) code));
     }
     node.put("sagemaker_container_log_level", Hyperparameters.encode((Object) 20));
@@ -298,12 +328,17 @@ public final class LocalRunner {
    */
   Map<String, String> processEnvironment(LocalJob job, Path tree) {
     Map<String, String> env = new LinkedHashMap<>();
-    settings.variables().forEach((key, value) -> {
-      if (!key.startsWith("SAGEMAKER_") && !key.startsWith("SM_") && !key.equals("TRAINING_JOB_NAME")
-          && !key.equals("CURRENT_HOST")) {
-        env.put(key, value);
-      }
-    });
+    settings
+        .variables()
+        .forEach(
+            (key, value) -> {
+              if (!key.startsWith("SAGEMAKER_")
+                  && !key.startsWith("SM_")
+                  && !key.equals("TRAINING_JOB_NAME")
+                  && !key.equals("CURRENT_HOST")) {
+                env.put(key, value);
+              }
+            });
     env.put("SAGEMAKER_BASE_DIR", tree.toString());
     // Hosts are processes on this machine: their names do not resolve, so skip the toolkit's wait.
     env.put("SM_STUDIO_LOCAL_MODE", "true");
@@ -312,7 +347,9 @@ public final class LocalRunner {
     env.put("SMTK_PYTHON", job.python());
     // The framework images set this, and prefixed logs should arrive as they are written.
     env.putIfAbsent("PYTHONUNBUFFERED", "TRUE");
-    job.framework().trainingModule().ifPresent(module -> env.put("SAGEMAKER_TRAINING_MODULE", module));
+    job.framework()
+        .trainingModule()
+        .ifPresent(module -> env.put("SAGEMAKER_TRAINING_MODULE", module));
     return env;
   }
 
@@ -321,7 +358,9 @@ public final class LocalRunner {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("TRAINING_JOB_NAME", job.jobName());
     env.put("AWS_REGION", job.region());
-    job.framework().trainingModule().ifPresent(module -> env.put("SAGEMAKER_TRAINING_MODULE", module));
+    job.framework()
+        .trainingModule()
+        .ifPresent(module -> env.put("SAGEMAKER_TRAINING_MODULE", module));
     return env;
   }
 
@@ -332,7 +371,9 @@ public final class LocalRunner {
       throws InterruptedException, IOException {
     Map<String, String> addresses = Map.of();
     if (network != null && !engine.subnetCommand(network).isEmpty()) {
-      addresses = ContainerEngine.addresses(ContainerEngine.output(engine.subnetCommand(network)), job.hosts());
+      addresses =
+          ContainerEngine.addresses(
+              ContainerEngine.output(engine.subnetCommand(network)), job.hosts());
     }
     // One stream per direction for all hosts: the runner locks the stdout stream around each line,
     // so lines of different hosts never mix.
@@ -343,37 +384,43 @@ public final class LocalRunner {
     for (Map.Entry<String, Path> entry : trees.entrySet()) {
       String host = entry.getKey();
       Path tree = entry.getValue();
-      List<String> command = job.image().isPresent()
-          ? engine.runCommand(job, host, tree, network, addresses, containerEnvironment(job))
-          : toolkitCommand;
-      Map<String, String> env = job.image().isPresent() ? settings.variables() : processEnvironment(job, tree);
-      ProcessSpec spec = ProcessSpec.builder(command, env)
-          .workingDirectory(tree)
-          .stdout(stdout)
-          .stderr(stderr)
-          .lineTransformer(new HostPrefix(host))
-          .stopGrace(job.stopGrace())
-          .build();
-      Thread thread = new Thread(() -> {
-        try {
-          ProcessResult result = runner.run(spec);
-          results.put(host, new HostResult(result.exitCode(), result.errorText()));
-        } catch (IOException e) {
-          results.put(host, new HostResult(1, "cannot run the host: " + e.getMessage()));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          results.put(host, new HostResult(1, "interrupted"));
-        } finally {
-          if (job.image().isPresent()) {
-            // A killed "podman run" leaves its container running; --rm does not apply then.
-            try {
-              ContainerEngine.succeeds(engine.removeCommand(job, host));
-            } catch (IOException | InterruptedException e) {
-              log.accept("Cannot remove the container of " + host + ": " + e.getMessage());
-            }
-          }
-        }
-      }, "smtk-local-" + host);
+      List<String> command =
+          job.image().isPresent()
+              ? engine.runCommand(job, host, tree, network, addresses, containerEnvironment(job))
+              : toolkitCommand;
+      Map<String, String> env =
+          job.image().isPresent() ? settings.variables() : processEnvironment(job, tree);
+      ProcessSpec spec =
+          ProcessSpec.builder(command, env)
+              .workingDirectory(tree)
+              .stdout(stdout)
+              .stderr(stderr)
+              .lineTransformer(new HostPrefix(host))
+              .stopGrace(job.stopGrace())
+              .build();
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  ProcessResult result = runner.run(spec);
+                  results.put(host, new HostResult(result.exitCode(), result.errorText()));
+                } catch (IOException e) {
+                  results.put(host, new HostResult(1, "cannot run the host: " + e.getMessage()));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  results.put(host, new HostResult(1, "interrupted"));
+                } finally {
+                  if (job.image().isPresent()) {
+                    // A killed "podman run" leaves its container running; --rm does not apply then.
+                    try {
+                      ContainerEngine.succeeds(engine.removeCommand(job, host));
+                    } catch (IOException | InterruptedException e) {
+                      log.accept("Cannot remove the container of " + host + ": " + e.getMessage());
+                    }
+                  }
+                }
+              },
+              "smtk-local-" + host);
       threads.add(thread);
       thread.start();
     }
@@ -393,31 +440,35 @@ public final class LocalRunner {
    */
   private Thread startContainerStopper(LocalJob job, List<Thread> hosts) {
     long grace = Math.max(1, job.stopGrace().getSeconds() - 20);
-    Thread stopper = new Thread(() -> {
-      try {
-        while (signals.receivedSignal().isEmpty()) {
-          if (hosts.stream().noneMatch(Thread::isAlive)) {
-            return;
-          }
-          Thread.sleep(200);
-        }
-        log.accept("Stopping the containers (SIGTERM, SIGKILL after " + grace + " s)");
-        for (String host : job.hosts()) {
-          ContainerEngine.succeeds(engine.stopCommand(job, host, grace));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (IOException e) {
-        log.accept("Cannot stop the containers: " + e.getMessage());
-      }
-    }, "smtk-local-container-stopper");
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                while (signals.receivedSignal().isEmpty()) {
+                  if (hosts.stream().noneMatch(Thread::isAlive)) {
+                    return;
+                  }
+                  Thread.sleep(200);
+                }
+                log.accept("Stopping the containers (SIGTERM, SIGKILL after " + grace + " s)");
+                for (String host : job.hosts()) {
+                  ContainerEngine.succeeds(engine.stopCommand(job, host, grace));
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (IOException e) {
+                log.accept("Cannot stop the containers: " + e.getMessage());
+              }
+            },
+            "smtk-local-container-stopper");
     stopper.setDaemon(true);
     stopper.start();
     return stopper;
   }
 
   /** Hands the trees back to this user when a container wrote into them as a different root. */
-  private void reclaim(LocalJob job, Map<String, Path> trees) throws IOException, InterruptedException {
+  private void reclaim(LocalJob job, Map<String, Path> trees)
+      throws IOException, InterruptedException {
     Path first = trees.values().iterator().next();
     int uid = LocalFiles.uidOf(first.getParent());
     if (uid == 0) {
@@ -431,8 +482,9 @@ public final class LocalRunner {
     }
   }
 
-  private int finish(LocalJob job, Map<String, Path> trees, Map<String, HostResult> results,
-      boolean createdOutput) throws IOException, LocalJobException {
+  private int finish(
+      LocalJob job, Map<String, Path> trees, Map<String, HostResult> results, boolean createdOutput)
+      throws IOException, LocalJobException {
     Path output = job.output();
     OptionalInt stopped = signals.receivedSignal();
     removeStale(output);
@@ -442,14 +494,22 @@ public final class LocalRunner {
       String host = entry.getKey();
       Path tree = entry.getValue();
       Path model = output.resolve(leader ? "model.tar.gz" : "model-" + host + ".tar.gz");
-      // Every host keeps its own model (SageMaker's local mode lets the last writer win); the leader's
+      // Every host keeps its own model (SageMaker's local mode lets the last writer win); the
+      // leader's
       // is model.tar.gz, and workers that saved nothing add no archive.
       if (leader || LocalFiles.size(tree.resolve("model")).files() > 0) {
-        Archives.pack(tree.resolve("model"), model, log, "Packing " + host + " model into " + model.getFileName());
+        Archives.pack(
+            tree.resolve("model"),
+            model,
+            log,
+            "Packing " + host + " model into " + model.getFileName());
         written.add(model);
       }
       Path outputArchive = output.resolve(leader ? "output.tar.gz" : "output-" + host + ".tar.gz");
-      Archives.pack(tree.resolve("output"), outputArchive, log,
+      Archives.pack(
+          tree.resolve("output"),
+          outputArchive,
+          log,
           "Packing " + host + " output into " + outputArchive.getFileName());
       written.add(outputArchive);
       leader = false;
@@ -469,8 +529,13 @@ public final class LocalRunner {
       if (failures.length() > 0) {
         failures.append('\n');
       }
-      failures.append(entry.getKey()).append(" (exit status ").append(result.exitCode()).append("):\n")
-          .append(reason.strip()).append('\n');
+      failures
+          .append(entry.getKey())
+          .append(" (exit status ")
+          .append(result.exitCode())
+          .append("):\n")
+          .append(reason.strip())
+          .append('\n');
     }
     if (stopped.isPresent()) {
       exitCode = Signal.exitCode(stopped.getAsInt());
@@ -480,7 +545,8 @@ public final class LocalRunner {
       Path partial = Files.createTempFile(output, ".failure.", ".partial");
       Files.writeString(partial, failures, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
-      Files.move(partial, failure, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          partial, failure, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       written.add(failure);
     }
     if (owner != null) {
@@ -495,8 +561,13 @@ public final class LocalRunner {
     if (exitCode == 0) {
       out.println("Training job " + job.jobName() + " completed.");
     } else {
-      err.println("Training job " + job.jobName()
-          + (stopped.isPresent() ? " was stopped" : " failed") + " (exit status " + exitCode + "):");
+      err.println(
+          "Training job "
+              + job.jobName()
+              + (stopped.isPresent() ? " was stopped" : " failed")
+              + " (exit status "
+              + exitCode
+              + "):");
       err.print(failures);
       err.flush();
       out.println("Failure reason: " + output.resolve("failure"));
@@ -541,7 +612,9 @@ public final class LocalRunner {
       if (argument.equals("-cp") || argument.equals("-classpath") || !argument.startsWith("-")) {
         break;
       }
-      if ((argument.startsWith("-XX:") || argument.startsWith("-Xshare") || argument.startsWith("-Xlog"))
+      if ((argument.startsWith("-XX:")
+              || argument.startsWith("-Xshare")
+              || argument.startsWith("-Xlog"))
           && !argument.startsWith("-XX:ArchiveClassesAtExit")) {
         command.add(argument);
       }

@@ -21,7 +21,6 @@ import java.util.OptionalInt;
  */
 public record ProcessResult(List<String> command, int exitCode, int stopSignal, String errorText) {
 
-
   // Linux has signals 1..64.
   private static final int MAX_SIGNAL = 64;
 

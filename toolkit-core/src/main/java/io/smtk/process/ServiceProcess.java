@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A process that runs beside the user's for the length of the job (a TensorFlow parameter server, an
- * MXNet scheduler) and is stopped, with its whole process group, when the job ends; the Python
+ * A process that runs beside the user's for the length of the job (a TensorFlow parameter server,
+ * an MXNet scheduler) and is stopped, with its whole process group, when the job ends; the Python
  * toolkits leave such processes running.
  *
  * <p>Its output goes straight to the toolkit's own stdout and stderr.
@@ -32,7 +32,8 @@ public final class ServiceProcess implements AutoCloseable {
 
   /**
    * Starts a service process in its own process group, known to the signal forwarder: a stop signal
-   * the toolkit receives reaches the service's group too (SIGTERM, then SIGKILL on a second signal).
+   * the toolkit receives reaches the service's group too (SIGTERM, then SIGKILL on a second
+   * signal).
    *
    * @param name what it is, for messages ("parameter server")
    * @param command the command, without a shell
@@ -42,16 +43,24 @@ public final class ServiceProcess implements AutoCloseable {
    * @return the running service
    * @throws IOException when it cannot be started
    */
-  public static ServiceProcess start(String name, List<String> command, Map<String, String> environment,
-      Path workingDirectory, SignalForwarder signals) throws IOException {
+  public static ServiceProcess start(
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      Path workingDirectory,
+      SignalForwarder signals)
+      throws IOException {
     ServiceProcess service = start(name, command, environment, workingDirectory);
-    service.registration = signals.register((signal, immediately) -> {
-      try {
-        service.signal(immediately ? ProcessGroupSignaller.KILL : ProcessGroupSignaller.TERM);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    service.registration =
+        signals.register(
+            (signal, immediately) -> {
+              try {
+                service.signal(
+                    immediately ? ProcessGroupSignaller.KILL : ProcessGroupSignaller.TERM);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     return service;
   }
 
@@ -65,16 +74,18 @@ public final class ServiceProcess implements AutoCloseable {
    * @return the running service
    * @throws IOException when it cannot be started
    */
-  public static ServiceProcess start(String name, List<String> command, Map<String, String> environment,
-      Path workingDirectory) throws IOException {
+  public static ServiceProcess start(
+      String name, List<String> command, Map<String, String> environment, Path workingDirectory)
+      throws IOException {
     List<String> argv = new ArrayList<>(Setsid.prefix());
     boolean ownGroup = !argv.isEmpty();
     argv.addAll(command);
-    ProcessBuilder builder = new ProcessBuilder(argv)
-        .directory(workingDirectory.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder builder =
+        new ProcessBuilder(argv)
+            .directory(workingDirectory.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().clear();
     builder.environment().putAll(environment);
     return new ServiceProcess(name, builder.start(), ownGroup);

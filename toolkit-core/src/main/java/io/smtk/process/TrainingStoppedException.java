@@ -3,8 +3,8 @@ package io.smtk.process;
 import io.smtk.ToolkitException;
 
 /**
- * Thrown when the toolkit was asked to stop (SIGTERM from StopTrainingJob, or SIGINT) and stopped the
- * job's processes; the toolkit exits with 128 + the signal's number, as a shell would.
+ * Thrown when the toolkit was asked to stop (SIGTERM from StopTrainingJob, or SIGINT) and stopped
+ * the job's processes; the toolkit exits with 128 + the signal's number, as a shell would.
  */
 public class TrainingStoppedException extends ToolkitException {
 
@@ -19,8 +19,10 @@ public class TrainingStoppedException extends ToolkitException {
    * @param detail what was running, or ""
    */
   public TrainingStoppedException(int signalNumber, String detail) {
-    super("Training stopped: the toolkit received SIG" + Signal.nameOf(signalNumber)
-        + (detail.isEmpty() ? "" : "; " + detail));
+    super(
+        "Training stopped: the toolkit received SIG"
+            + Signal.nameOf(signalNumber)
+            + (detail.isEmpty() ? "" : "; " + detail));
     this.signalNumber = signalNumber;
   }
 

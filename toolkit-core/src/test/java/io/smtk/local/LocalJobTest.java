@@ -27,8 +27,10 @@ class LocalJobTest {
 
   @Test
   void build_entryPointWithoutSourceDir_usesTheFilesFolder() throws Exception {
-    LocalJob job = LocalJob.builder(dir.resolve("out"), "job")
-        .entryPoint(source.resolve("train.py").toString()).build();
+    LocalJob job =
+        LocalJob.builder(dir.resolve("out"), "job")
+            .entryPoint(source.resolve("train.py").toString())
+            .build();
 
     assertThat(job.sourceDir()).hasValue(source);
     assertThat(job.entryPoint()).hasValue("train.py");
@@ -104,6 +106,7 @@ class LocalJobTest {
 
   @Test
   void hosts_three_algoOneToThree() throws Exception {
-    assertThat(builder().instanceCount(3).build().hosts()).containsExactly("algo-1", "algo-2", "algo-3");
+    assertThat(builder().instanceCount(3).build().hosts())
+        .containsExactly("algo-1", "algo-2", "algo-3");
   }
 }

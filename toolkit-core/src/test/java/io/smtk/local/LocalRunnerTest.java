@@ -34,18 +34,22 @@ class LocalRunnerTest {
   }
 
   @Test
-  void hyperparameters_processMode_everyValueIsJsonEncodedString(@TempDir Path dir) throws Exception {
+  void hyperparameters_processMode_everyValueIsJsonEncodedString(@TempDir Path dir)
+      throws Exception {
     ObjectNode node = LocalRunner.hyperparameters(job(dir, null, 1), Path.of("/t/algo-1"));
 
-    assertThat(node).isEqualTo(MAPPER.readTree("""
+    assertThat(node)
+        .isEqualTo(
+            MAPPER.readTree(
+                """
         {"lr": "0.1", "name": "\\"resnet\\"", "sagemaker_program": "\\"train.py\\"",
          "sagemaker_submit_directory": "\\"/t/algo-1/code\\"", "sagemaker_container_log_level": "20",
          "sagemaker_job_name": "\\"my-job\\"", "sagemaker_region": "\\"eu-west-1\\""}"""));
   }
 
   @Test
-  void hyperparameters_containerModeWithDistribution_pointsAtOptMlCodeAndSetsTheFlag(@TempDir Path dir)
-      throws Exception {
+  void hyperparameters_containerModeWithDistribution_pointsAtOptMlCodeAndSetsTheFlag(
+      @TempDir Path dir) throws Exception {
     ObjectNode node = LocalRunner.hyperparameters(job(dir, "img:1", 2), Path.of("/t/algo-1"));
 
     assertThat(node.get("sagemaker_submit_directory").asText()).isEqualTo("\"/opt/ml/code\"");
@@ -56,7 +60,10 @@ class LocalRunnerTest {
   void resourceConfig_twoHosts_hasSageMakersShape(@TempDir Path dir) throws Exception {
     ObjectNode node = LocalRunner.resourceConfig(job(dir, null, 2), "algo-2");
 
-    assertThat(node).isEqualTo(MAPPER.readTree("""
+    assertThat(node)
+        .isEqualTo(
+            MAPPER.readTree(
+                """
         {"current_host": "algo-2", "current_instance_type": "local",
          "current_group_name": "homogeneousCluster", "hosts": ["algo-1", "algo-2"],
          "instance_groups": [{"instance_group_name": "homogeneousCluster", "instance_type": "local",
@@ -68,21 +75,41 @@ class LocalRunnerTest {
   void inputDataConfig_oneChannel_fullyReplicatedFileMode(@TempDir Path dir) throws Exception {
     ObjectNode node = LocalRunner.inputDataConfig(job(dir, null, 1));
 
-    assertThat(node).isEqualTo(MAPPER.readTree("""
+    assertThat(node)
+        .isEqualTo(
+            MAPPER.readTree(
+                """
         {"training": {"TrainingInputMode": "File", "S3DistributionType": "FullyReplicated",
                       "RecordWrapperType": "None"}}"""));
   }
 
   @Test
-  void processEnvironment_staleSageMakerVariables_replacedByThisJobs(@TempDir Path dir) throws Exception {
-    var settings = io.smtk.environment.ToolkitSettings.from(Map.of(
-        "PATH", "/usr/bin", "SAGEMAKER_PROGRAM", "other.py", "SM_HP_LR", "9", "SAGEMAKER_BASE_DIR", "/x"));
-    LocalRunner runner = LocalRunner.builder(settings, new java.io.PrintWriter(java.io.Writer.nullWriter()),
-        new java.io.PrintWriter(java.io.Writer.nullWriter())).toolkitCommand(List.of("true")).engine(null).build();
+  void processEnvironment_staleSageMakerVariables_replacedByThisJobs(@TempDir Path dir)
+      throws Exception {
+    var settings =
+        io.smtk.environment.ToolkitSettings.from(
+            Map.of(
+                "PATH",
+                "/usr/bin",
+                "SAGEMAKER_PROGRAM",
+                "other.py",
+                "SM_HP_LR",
+                "9",
+                "SAGEMAKER_BASE_DIR",
+                "/x"));
+    LocalRunner runner =
+        LocalRunner.builder(
+                settings,
+                new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()))
+            .toolkitCommand(List.of("true"))
+            .engine(null)
+            .build();
 
     Map<String, String> env = runner.processEnvironment(job(dir, null, 1), Path.of("/t/algo-1"));
 
-    assertThat(env).containsEntry("PATH", "/usr/bin")
+    assertThat(env)
+        .containsEntry("PATH", "/usr/bin")
         .containsEntry("SAGEMAKER_BASE_DIR", "/t/algo-1")
         .containsEntry("SM_STUDIO_LOCAL_MODE", "true")
         .containsEntry("TRAINING_JOB_NAME", "my-job")

@@ -27,7 +27,8 @@ public final class HostNames {
    * @param log the toolkit's log
    * @throws ToolkitException when a host does not resolve in time, or the wait is interrupted
    */
-  public static void await(List<String> hosts, Duration timeout, ToolkitLog log) throws ToolkitException {
+  public static void await(List<String> hosts, Duration timeout, ToolkitLog log)
+      throws ToolkitException {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (String host : hosts) {
       resolve(host, deadline, timeout, hosts, log);
@@ -43,11 +44,13 @@ public final class HostNames {
    * @return its address, e.g. {@code 10.0.0.1}
    * @throws ToolkitException when it does not resolve in time, or the wait is interrupted
    */
-  public static String resolve(String host, Duration timeout, ToolkitLog log) throws ToolkitException {
+  public static String resolve(String host, Duration timeout, ToolkitLog log)
+      throws ToolkitException {
     return resolve(host, System.nanoTime() + timeout.toNanos(), timeout, List.of(host), log);
   }
 
-  private static String resolve(String host, long deadline, Duration timeout, List<String> hosts, ToolkitLog log)
+  private static String resolve(
+      String host, long deadline, Duration timeout, List<String> hosts, ToolkitLog log)
       throws ToolkitException {
     long wait = FIRST_WAIT_MILLIS;
     while (true) {
@@ -56,8 +59,14 @@ public final class HostNames {
       } catch (UnknownHostException e) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new HostUnreachableException(host,
-              "Host name " + host + " did not resolve within " + timeout.toSeconds() + " s (hosts: " + hosts
+          throw new HostUnreachableException(
+              host,
+              "Host name "
+                  + host
+                  + " did not resolve within "
+                  + timeout.toSeconds()
+                  + " s (hosts: "
+                  + hosts
                   + "); the job's network is not up");
         }
         log.info("Waiting for host name " + host + " to resolve");
@@ -65,7 +74,8 @@ public final class HostNames {
           Thread.sleep(Math.min(wait, Math.max(1, left / 1_000_000)));
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
-          throw new ToolkitException("Interrupted while waiting for host name " + host, interrupted);
+          throw new ToolkitException(
+              "Interrupted while waiting for host name " + host, interrupted);
         }
         wait = Math.min(wait * 2, MAX_WAIT_MILLIS);
       }

@@ -24,8 +24,12 @@ public interface JobProcesses {
    * @return how it ended
    * @throws ToolkitException when it cannot be started
    */
-  ProcessResult run(List<String> command, Path workingDirectory, Map<String, String> environment,
-      LineTransformer lineTransformer) throws ToolkitException;
+  ProcessResult run(
+      List<String> command,
+      Path workingDirectory,
+      Map<String, String> environment,
+      LineTransformer lineTransformer)
+      throws ToolkitException;
 
   /**
    * Throws when the toolkit was asked to stop (SIGTERM, SIGINT) while no process of the job ran, so

@@ -169,8 +169,13 @@ public record LaunchPlan(
   public int hostRank(String purpose) throws LaunchConfigurationException {
     int rank = hosts.indexOf(currentHost);
     if (rank < 0) {
-      throw new LaunchConfigurationException("Current host '" + currentHost + "' is not one of the distribution hosts "
-          + hosts + ", so it has no " + purpose);
+      throw new LaunchConfigurationException(
+          "Current host '"
+              + currentHost
+              + "' is not one of the distribution hosts "
+              + hosts
+              + ", so it has no "
+              + purpose);
     }
     return rank;
   }

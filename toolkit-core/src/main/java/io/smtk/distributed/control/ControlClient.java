@@ -1,8 +1,8 @@
 package io.smtk.distributed.control;
 
+import io.smtk.ToolkitException;
 import io.smtk.distributed.cluster.HostUnreachableException;
 import io.smtk.distributed.cluster.JobProcesses;
-import io.smtk.ToolkitException;
 import io.smtk.logging.ToolkitLog;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,10 +19,10 @@ import java.time.Duration;
  * takes the job's SSH key, reports ready, sends heartbeats, and waits for the job's outcome; fails
  * when the master goes silent.
  *
- * <p>Messages, one per line: worker {@code HELLO SMTK1 <jobId> <host>}, master {@code KEY
- * <public key line or ->}, worker {@code READY <host key line or ->}, then {@code PING} both ways
- * every {@link ControlServer#HEARTBEAT_INTERVAL}, and finally master {@code END <outcome>} or
- * worker {@code BYE <reason>}.
+ * <p>Messages, one per line: worker {@code HELLO SMTK1 <jobId> <host>}, master {@code KEY <public
+ * key line or ->}, worker {@code READY <host key line or ->}, then {@code PING} both ways every
+ * {@link ControlServer#HEARTBEAT_INTERVAL}, and finally master {@code END <outcome>} or worker
+ * {@code BYE <reason>}.
  */
 public final class ControlClient implements AutoCloseable {
 
@@ -38,7 +38,8 @@ public final class ControlClient implements AutoCloseable {
   private ControlClient(String master, Socket socket) throws IOException {
     this.master = master;
     this.socket = socket;
-    this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    this.in =
+        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     this.heartbeat = new Thread(this::heartbeatLoop, "smtk-control-heartbeat");
     this.heartbeat.setDaemon(true);
   }
@@ -57,8 +58,15 @@ public final class ControlClient implements AutoCloseable {
    * @throws HostUnreachableException if the master does not answer in time
    * @throws ToolkitException when stopped
    */
-  public static ControlClient connect(String master, int port, String jobId, String host, Duration timeout,
-      JobProcesses stop, ToolkitLog log) throws ToolkitException {
+  public static ControlClient connect(
+      String master,
+      int port,
+      String jobId,
+      String host,
+      Duration timeout,
+      JobProcesses stop,
+      ToolkitLog log)
+      throws ToolkitException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String lastError = "";
     boolean logged = false;
@@ -80,8 +88,16 @@ public final class ControlClient implements AutoCloseable {
         logged = true;
       }
       if (System.nanoTime() - deadline >= 0) {
-        throw new HostUnreachableException(master, "The master " + master + " did not open its control port "
-            + port + " within " + timeout.toSeconds() + " s (SMTK_STARTUP_TIMEOUT_SECONDS): " + lastError);
+        throw new HostUnreachableException(
+            master,
+            "The master "
+                + master
+                + " did not open its control port "
+                + port
+                + " within "
+                + timeout.toSeconds()
+                + " s (SMTK_STARTUP_TIMEOUT_SECONDS): "
+                + lastError);
       }
       sleep(RETRY_MILLIS);
     }
@@ -97,16 +113,19 @@ public final class ControlClient implements AutoCloseable {
   public String awaitKey(Duration timeout) throws ToolkitException {
     String[] key = ControlServer.words(readLine(timeout));
     if (key.length < 2 || !key[0].equals("KEY")) {
-      throw new HostUnreachableException(master, "The master " + master + " sent no SSH key: "
-          + String.join(" ", key));
+      throw new HostUnreachableException(
+          master, "The master " + master + " sent no SSH key: " + String.join(" ", key));
     }
-    return key[1].equals("-") ? null : String.join(" ", java.util.Arrays.asList(key).subList(1, key.length));
+    return key[1].equals("-")
+        ? null
+        : String.join(" ", java.util.Arrays.asList(key).subList(1, key.length));
   }
 
   /**
    * Reports that this host's sshd serves the job, and starts the heartbeats.
    *
-   * @param hostKey this host's SSH host key line, or null when its sshd was not started by the toolkit
+   * @param hostKey this host's SSH host key line, or null when its sshd was not started by the
+   *     toolkit
    */
   public void ready(String hostKey) {
     send("READY " + (hostKey == null || hostKey.isBlank() ? "-" : hostKey.strip()));
@@ -119,7 +138,8 @@ public final class ControlClient implements AutoCloseable {
    * @param peerTimeout how long the master may be silent
    * @param stop throws when the toolkit is asked to stop (the master is then told)
    * @return the outcome the master reported
-   * @throws HostUnreachableException if the master goes silent or closes the channel without an outcome
+   * @throws HostUnreachableException if the master goes silent or closes the channel without an
+   *     outcome
    * @throws ToolkitException when stopped
    */
   public JobOutcome awaitEnd(Duration peerTimeout, JobProcesses stop) throws ToolkitException {
@@ -141,7 +161,8 @@ public final class ControlClient implements AutoCloseable {
         line = in.readLine();
       } catch (SocketTimeoutException e) {
         if (System.nanoTime() - lastHeard > peerTimeout.toNanos()) {
-          throw lost("it sent nothing for " + peerTimeout.toSeconds() + " s (SMTK_PEER_TIMEOUT_SECONDS)");
+          throw lost(
+              "it sent nothing for " + peerTimeout.toSeconds() + " s (SMTK_PEER_TIMEOUT_SECONDS)");
         }
         continue;
       } catch (IOException e) {
@@ -168,7 +189,8 @@ public final class ControlClient implements AutoCloseable {
   }
 
   private HostUnreachableException lost(String reason) {
-    return new HostUnreachableException(master, "Lost contact with the master " + master + ": " + reason);
+    return new HostUnreachableException(
+        master, "Lost contact with the master " + master + ": " + reason);
   }
 
   private String readLine(Duration timeout) throws HostUnreachableException {

@@ -1,10 +1,10 @@
 package io.smtk.distributed.control;
 
+import io.smtk.ToolkitException;
 import io.smtk.distributed.DistributedRunners;
 import io.smtk.distributed.cluster.HostUnreachableException;
 import io.smtk.distributed.cluster.JobProcesses;
 import io.smtk.distributed.cluster.LaunchConfigurationException;
-import io.smtk.ToolkitException;
 import io.smtk.logging.ToolkitLog;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,8 +27,8 @@ import java.util.function.BiConsumer;
 
 /**
  * The MPI master's end of the job control channel: every worker connects to it, receives the job's
- * SSH public key, reports that its sshd is ready (with its host key), exchanges heartbeats while the
- * job runs, and finally receives the job's {@link JobOutcome}.
+ * SSH public key, reports that its sshd is ready (with its host key), exchanges heartbeats while
+ * the job runs, and finally receives the job's {@link JobOutcome}.
  *
  * <p>The protocol is one line per message ({@code HELLO}, {@code KEY}, {@code READY}, {@code PING},
  * {@code END}, {@code BYE}, see {@link ControlClient}). A worker is accepted only from the address
@@ -59,7 +59,11 @@ public final class ControlServer implements AutoCloseable {
   private boolean closed;
 
   private ControlServer(
-      ServerSocket server, String jobId, List<String> workers, Duration peerTimeout, ToolkitLog log) {
+      ServerSocket server,
+      String jobId,
+      List<String> workers,
+      Duration peerTimeout,
+      ToolkitLog log) {
     this.server = server;
     this.jobId = jobId;
     this.workers = List.copyOf(workers);
@@ -75,14 +79,21 @@ public final class ControlServer implements AutoCloseable {
    * @param port the TCP port
    * @param jobId the job's identity, see {@link DistributedRunners#jobId}
    * @param workers the worker host names
-   * @param publicKey the SSH public key line workers authorize, or null when SSH is set up elsewhere
+   * @param publicKey the SSH public key line workers authorize, or null when SSH is set up
+   *     elsewhere
    * @param peerTimeout how long a worker may be silent
    * @param log the toolkit's log
    * @return the listening server
    * @throws ToolkitException if the port cannot be opened
    */
-  public static ControlServer open(int port, String jobId, List<String> workers, String publicKey,
-      Duration peerTimeout, ToolkitLog log) throws ToolkitException {
+  public static ControlServer open(
+      int port,
+      String jobId,
+      List<String> workers,
+      String publicKey,
+      Duration peerTimeout,
+      ToolkitLog log)
+      throws ToolkitException {
     ServerSocket socket;
     try {
       socket = new ServerSocket();
@@ -90,7 +101,11 @@ public final class ControlServer implements AutoCloseable {
       socket.bind(new InetSocketAddress(port));
     } catch (IOException e) {
       throw new LaunchConfigurationException(
-          "Cannot listen on the job control port " + port + " (SMTK_CONTROL_PORT): " + e.getMessage(), e);
+          "Cannot listen on the job control port "
+              + port
+              + " (SMTK_CONTROL_PORT): "
+              + e.getMessage(),
+          e);
     }
     ControlServer control = new ControlServer(socket, jobId, workers, peerTimeout, log);
     control.publicKey = publicKey == null ? "-" : publicKey;
@@ -131,12 +146,13 @@ public final class ControlServer implements AutoCloseable {
    *
    * @param timeout how long to wait
    * @param stop throws when the toolkit is asked to stop
-   * @return each worker's SSH host key line ({@code ssh-ed25519 AAAA...}), or "" when the worker uses
-   *     an sshd it did not start
+   * @return each worker's SSH host key line ({@code ssh-ed25519 AAAA...}), or "" when the worker
+   *     uses an sshd it did not start
    * @throws HostUnreachableException naming the workers that did not report in time
    * @throws ToolkitException when stopped
    */
-  public Map<String, String> awaitReady(Duration timeout, JobProcesses stop) throws ToolkitException {
+  public Map<String, String> awaitReady(Duration timeout, JobProcesses stop)
+      throws ToolkitException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       stop.checkStopped();
@@ -147,8 +163,8 @@ public final class ControlServer implements AutoCloseable {
           if (peer == null || peer.hostKey == null) {
             missing.add(worker);
           } else if (peer.lostReason != null) {
-            throw new HostUnreachableException(worker, "Worker " + worker + " left before the job started: "
-                + peer.lostReason);
+            throw new HostUnreachableException(
+                worker, "Worker " + worker + " left before the job started: " + peer.lostReason);
           }
         }
         if (missing.isEmpty()) {
@@ -157,13 +173,18 @@ public final class ControlServer implements AutoCloseable {
           return keys;
         }
         if (System.nanoTime() - deadline >= 0) {
-          StringBuilder message = new StringBuilder("Worker host")
-              .append(missing.size() == 1 ? " " : "s ").append(String.join(", ", missing))
-              .append(" did not report ready within ").append(timeout.toSeconds())
-              .append(" s (SMTK_STARTUP_TIMEOUT_SECONDS); the toolkit on ")
-              .append(missing.size() == 1 ? "that host" : "those hosts")
-              .append(" never connected to the master's control port ").append(server.getLocalPort());
-          rejections.forEach((from, why) -> message.append("; rejected ").append(from).append(": ").append(why));
+          StringBuilder message =
+              new StringBuilder("Worker host")
+                  .append(missing.size() == 1 ? " " : "s ")
+                  .append(String.join(", ", missing))
+                  .append(" did not report ready within ")
+                  .append(timeout.toSeconds())
+                  .append(" s (SMTK_STARTUP_TIMEOUT_SECONDS); the toolkit on ")
+                  .append(missing.size() == 1 ? "that host" : "those hosts")
+                  .append(" never connected to the master's control port ")
+                  .append(server.getLocalPort());
+          rejections.forEach(
+              (from, why) -> message.append("; rejected ").append(from).append(": ").append(why));
           throw new HostUnreachableException(missing.get(0), message.toString());
         }
         try {
@@ -177,7 +198,8 @@ public final class ControlServer implements AutoCloseable {
   }
 
   /**
-   * Tells every connected worker how the job ended and waits (briefly) until each has closed its end.
+   * Tells every connected worker how the job ended and waits (briefly) until each has closed its
+   * end.
    *
    * @param outcome the outcome
    */
@@ -232,7 +254,8 @@ public final class ControlServer implements AutoCloseable {
       } catch (IOException e) {
         return; // closed
       }
-      daemon("smtk-control-" + socket.getInetAddress().getHostAddress(), () -> serve(socket)).start();
+      daemon("smtk-control-" + socket.getInetAddress().getHostAddress(), () -> serve(socket))
+          .start();
     }
   }
 
@@ -242,7 +265,9 @@ public final class ControlServer implements AutoCloseable {
     try {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       String[] hello = words(in.readLine());
       if (hello.length != 4 || !hello[0].equals("HELLO") || !hello[1].equals(PROTOCOL)) {
         reject(socket, from, "not a worker of this toolkit version: " + Arrays.toString(hello));
@@ -250,7 +275,10 @@ public final class ControlServer implements AutoCloseable {
       }
       String host = hello[3];
       if (!hello[2].equals(jobId)) {
-        reject(socket, from, host + " belongs to another job (" + hello[2] + ", this job is " + jobId + ")");
+        reject(
+            socket,
+            from,
+            host + " belongs to another job (" + hello[2] + ", this job is " + jobId + ")");
         return;
       }
       if (!workers.contains(host)) {
@@ -275,7 +303,10 @@ public final class ControlServer implements AutoCloseable {
       if (ready.length < 2 || !ready[0].equals("READY")) {
         throw new IOException("expected READY from " + host + ", got " + Arrays.toString(ready));
       }
-      String hostKey = ready[1].equals("-") ? "" : String.join(" ", Arrays.asList(ready).subList(1, ready.length));
+      String hostKey =
+          ready[1].equals("-")
+              ? ""
+              : String.join(" ", Arrays.asList(ready).subList(1, ready.length));
       socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, peerTimeout.toMillis()));
       synchronized (this) {
         peer.hostKey = hostKey;

@@ -3,8 +3,8 @@ package io.smtk.distributed.control;
 import io.smtk.ToolkitException;
 
 /**
- * Thrown on a worker host when the master reports that the distributed job failed elsewhere; it makes
- * the worker fail too, with the master's account of which host and rank failed first.
+ * Thrown on a worker host when the master reports that the distributed job failed elsewhere; it
+ * makes the worker fail too, with the master's account of which host and rank failed first.
  */
 public class DistributedJobFailedException extends ToolkitException {
 
@@ -19,7 +19,8 @@ public class DistributedJobFailedException extends ToolkitException {
    * @param outcome the failed outcome
    */
   public DistributedJobFailedException(String master, JobOutcome outcome) {
-    super("The distributed job failed (reported by the master " + master + "): " + outcome.summary());
+    super(
+        "The distributed job failed (reported by the master " + master + "): " + outcome.summary());
     this.outcome = outcome;
   }
 

@@ -48,7 +48,15 @@ public record JobOutcome(
    * @return {@code exitCode rank host summary errorText}, the texts in Base64
    */
   String encode() {
-    return exitCode + " " + failedRank + " " + b64(failedHost) + " " + b64(summary) + " " + b64(errorText);
+    return exitCode
+        + " "
+        + failedRank
+        + " "
+        + b64(failedHost)
+        + " "
+        + b64(summary)
+        + " "
+        + b64(errorText);
   }
 
   /**

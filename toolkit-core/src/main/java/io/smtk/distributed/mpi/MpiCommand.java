@@ -1,10 +1,5 @@
 package io.smtk.distributed.mpi;
 
-import io.smtk.distributed.cluster.EfaInstanceTypes;
-import io.smtk.distributed.cluster.LaunchConfigurationException;
-import io.smtk.distributed.cluster.LaunchPlan;
-import io.smtk.launch.EntryPoint;
-import io.smtk.launch.UserCommand;
 import static io.smtk.distributed.mpi.MpiArguments.export;
 import static io.smtk.distributed.mpi.MpiArguments.hostList;
 import static io.smtk.distributed.mpi.MpiArguments.mca;
@@ -13,6 +8,11 @@ import static io.smtk.distributed.mpi.MpiArguments.preloadShim;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smtk.distributed.cluster.EfaInstanceTypes;
+import io.smtk.distributed.cluster.LaunchConfigurationException;
+import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.launch.EntryPoint;
+import io.smtk.launch.UserCommand;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -80,8 +80,12 @@ public final class MpiCommand {
     plan.credentialEnvNames().forEach(name -> export(command, name));
     plan.forwardedEnvNames().forEach(name -> export(command, name));
     command.addAll(modelParallelOptions(plan));
-    command.addAll(UserCommand.underLauncher(new EntryPoint(plan.entryPoint(), plan.entryPointType()), plan.python(),
-        List.of("-m", "mpi4py"), plan.args()));
+    command.addAll(
+        UserCommand.underLauncher(
+            new EntryPoint(plan.entryPoint(), plan.entryPointType()),
+            plan.python(),
+            List.of("-m", "mpi4py"),
+            plan.args()));
     return List.copyOf(command);
   }
 

@@ -7,8 +7,8 @@ import java.util.OptionalInt;
 
 /**
  * Thrown on the MPI master when mpirun fails; the failure reason keeps the Python toolkit's layout,
- * with the failing rank's error output (its Python traceback when it printed one) as the error message
- * and who failed first as {@code ExtraInfo}, which always fits in the part SageMaker shows.
+ * with the failing rank's error output (its Python traceback when it printed one) as the error
+ * message and who failed first as {@code ExtraInfo}, which always fits in the part SageMaker shows.
  */
 public class MpiJobFailedException extends ExecuteUserScriptException {
 
@@ -27,8 +27,13 @@ public class MpiJobFailedException extends ExecuteUserScriptException {
    * @param failedRank the rank that failed first, or null when mpirun did not say
    * @param failedHost the host that failed first, or null when unknown
    */
-  public MpiJobFailedException(List<String> command, int exitCode, String errorText, String summary,
-      Integer failedRank, String failedHost) {
+  public MpiJobFailedException(
+      List<String> command,
+      int exitCode,
+      String errorText,
+      String summary,
+      Integer failedRank,
+      String failedHost) {
     super(
         "mpirun exited with code "
             + exitCode

@@ -6,12 +6,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Puts mpirun's {@code --tag-output} lines back together. mpirun tags every chunk it reads from a rank,
- * not every line: a rank that writes a line in two pieces (Python's unbuffered {@code print} writes the
- * text and the newline separately) arrives as {@code [1,0]<stdout>:text[1,0]<stdout>:}, and another
- * rank's output may land between the pieces: {@code [1,0]<stdout>:text[1,1]<stdout>:other} followed
- * later by {@code [1,0]<stdout>:}. The joiner keeps each rank's unfinished piece until its newline
- * arrives and emits every line whole, under its own tag.
+ * Puts mpirun's {@code --tag-output} lines back together. mpirun tags every chunk it reads from a
+ * rank, not every line: a rank that writes a line in two pieces (Python's unbuffered {@code print}
+ * writes the text and the newline separately) arrives as {@code [1,0]<stdout>:text[1,0]<stdout>:},
+ * and another rank's output may land between the pieces: {@code
+ * [1,0]<stdout>:text[1,1]<stdout>:other} followed later by {@code [1,0]<stdout>:}. The joiner keeps
+ * each rank's unfinished piece until its newline arrives and emits every line whole, under its own
+ * tag.
  */
 final class MpiLineJoiner {
 
@@ -43,7 +44,8 @@ final class MpiLineJoiner {
         continue;
       }
       // The text before the next tag had no newline: it is the unfinished start of its rank's line.
-      pending.computeIfAbsent(key(buffer, start, textStart), k -> new ByteArrayOutputStream())
+      pending
+          .computeIfAbsent(key(buffer, start, textStart), k -> new ByteArrayOutputStream())
           .write(buffer, textStart, i - textStart);
       changed = true;
       start = i;
@@ -54,7 +56,8 @@ final class MpiLineJoiner {
     if (!changed && head == null) {
       return null;
     }
-    ByteArrayOutputStream line = new ByteArrayOutputStream(length + (head == null ? 0 : head.size()));
+    ByteArrayOutputStream line =
+        new ByteArrayOutputStream(length + (head == null ? 0 : head.size()));
     line.write(buffer, start, textStart - start);
     if (head != null) {
       line.writeBytes(head.toByteArray());
@@ -64,10 +67,13 @@ final class MpiLineJoiner {
   }
 
   private static String key(byte[] buffer, int from, int to) {
-    return new String(Arrays.copyOfRange(buffer, from, to), java.nio.charset.StandardCharsets.ISO_8859_1);
+    return new String(
+        Arrays.copyOfRange(buffer, from, to), java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
-  /** Returns where a {@code [J,R]<stdout>:} or {@code [J,R]<stderr>:} tag at {@code at} ends, or -1. */
+  /**
+   * Returns where a {@code [J,R]<stdout>:} or {@code [J,R]<stderr>:} tag at {@code at} ends, or -1.
+   */
   private static int tagEnd(byte[] buffer, int at, int end) {
     int i = at;
     if (i >= end || buffer[i++] != '[') {
@@ -86,7 +92,11 @@ final class MpiLineJoiner {
       i++;
       digits++;
     }
-    if (digits == 0 || i + 10 > end || buffer[i] != ']' || buffer[i + 1] != '<' || buffer[i + 8] != '>'
+    if (digits == 0
+        || i + 10 > end
+        || buffer[i] != ']'
+        || buffer[i + 1] != '<'
+        || buffer[i + 8] != '>'
         || buffer[i + 9] != ':') {
       return -1;
     }

@@ -14,12 +14,13 @@ import java.util.regex.Pattern;
 
 /**
  * Watches mpirun's output on its way to the job's log: rewrites the rank tags ({@link
- * MpiRankTagRewriter}), keeps the end of every rank's stderr, and reads mpirun's own reports of which
- * rank failed first, so that the failure file can name that rank and quote its traceback.
+ * MpiRankTagRewriter}), keeps the end of every rank's stderr, and reads mpirun's own reports of
+ * which rank failed first, so that the failure file can name that rank and quote its traceback.
  *
- * <p>mpirun reports the first failure as {@code MPI_ABORT was invoked on rank N} (what {@code python
- * -m mpi4py} does on an uncaught exception) or as {@code Process name: [[job,1],N]} followed by
- * {@code Exit code: C} (a rank exiting non-zero); the first report wins. Called from two threads.
+ * <p>mpirun reports the first failure as {@code MPI_ABORT was invoked on rank N} (what {@code
+ * python -m mpi4py} does on an uncaught exception) or as {@code Process name: [[job,1],N]} followed
+ * by {@code Exit code: C} (a rank exiting non-zero); the first report wins. Called from two
+ * threads.
  */
 final class MpiOutputMonitor implements LineTransformer {
 
@@ -29,16 +30,20 @@ final class MpiOutputMonitor implements LineTransformer {
   private static final int MAX_CHARS_PER_RANK = 32 * 1024;
   private static final int FALLBACK_LINES = 30;
 
-  private static final Pattern TAG = Pattern.compile("^\\[\\d+,(\\d+)\\]<stderr>:(.*)$", Pattern.DOTALL);
+  private static final Pattern TAG =
+      Pattern.compile("^\\[\\d+,(\\d+)\\]<stderr>:(.*)$", Pattern.DOTALL);
   private static final Pattern ABORT = Pattern.compile("MPI_ABORT was invoked on rank (\\d+)");
   private static final Pattern ERRORCODE = Pattern.compile("^with errorcode (-?\\d+)");
-  private static final Pattern PROCESS_NAME = Pattern.compile("Process name:\\s*\\[\\[\\d+,\\d+\\],(\\d+)\\]");
+  private static final Pattern PROCESS_NAME =
+      Pattern.compile("Process name:\\s*\\[\\[\\d+,\\d+\\],(\\d+)\\]");
   private static final Pattern EXIT_CODE = Pattern.compile("^\\s*Exit code:\\s*(-?\\d+)");
   private static final Pattern SIGNAL = Pattern.compile("^\\s*Signal:\\s*(.+)$");
   private static final Pattern NOTICED_SIGNAL =
-      Pattern.compile("process rank (\\d+) with PID \\d+ on node \\S+ exited on signal (\\d+)(?: \\(([^)]*)\\))?");
+      Pattern.compile(
+          "process rank (\\d+) with PID \\d+ on node \\S+ exited on signal (\\d+)(?: \\(([^)]*)\\))?");
   private static final Pattern LOST_NODE =
-      Pattern.compile("(?:Remote daemon|daemon on node|on node)\\s*:?\\s*(?:\\[\\[\\d+,\\d+\\],\\d+\\] on node )?(\\S+)");
+      Pattern.compile(
+          "(?:Remote daemon|daemon on node|on node)\\s*:?\\s*(?:\\[\\[\\d+,\\d+\\],\\d+\\] on node )?(\\S+)");
 
   private final MpiRankTagRewriter rewriter;
   private final MpiLineJoiner joiner = new MpiLineJoiner();
@@ -75,10 +80,14 @@ final class MpiOutputMonitor implements LineTransformer {
       rewritten = joined;
     }
     // Rank stdout is the bulk of the output and is not looked at; decode only the rest.
-    if (length > 0 && buffer[offset] == '[' && rewritten != null && !isStderrTag(buffer, offset, length)) {
+    if (length > 0
+        && buffer[offset] == '['
+        && rewritten != null
+        && !isStderrTag(buffer, offset, length)) {
       return rewritten;
     }
-    observe(new String(buffer, offset, Math.min(length, MAX_LINE_CHARS * 2), StandardCharsets.UTF_8));
+    observe(
+        new String(buffer, offset, Math.min(length, MAX_LINE_CHARS * 2), StandardCharsets.UTF_8));
     return rewritten;
   }
 
@@ -136,7 +145,8 @@ final class MpiOutputMonitor implements LineTransformer {
     if (noticed.find()) {
       if (firstFailedRank == null) {
         firstFailedRank = Integer.parseInt(noticed.group(1));
-        failedSignal = noticed.group(2) + (noticed.group(3) == null ? "" : " (" + noticed.group(3) + ")");
+        failedSignal =
+            noticed.group(2) + (noticed.group(3) == null ? "" : " (" + noticed.group(3) + ")");
       }
       return;
     }
@@ -173,7 +183,8 @@ final class MpiOutputMonitor implements LineTransformer {
   }
 
   /**
-   * Returns the rank that failed first: the one mpirun named, else the first that printed a traceback.
+   * Returns the rank that failed first: the one mpirun named, else the first that printed a
+   * traceback.
    *
    * @return the rank, or null when nothing says
    */
@@ -204,13 +215,16 @@ final class MpiOutputMonitor implements LineTransformer {
       String summary =
           node == null
               ? "mpirun exited with code " + mpirunExitCode
-              : "mpirun lost its daemon" + (node.isEmpty() ? "" : " on " + node) + " and exited with code "
+              : "mpirun lost its daemon"
+                  + (node.isEmpty() ? "" : " on " + node)
+                  + " and exited with code "
                   + mpirunExitCode;
       return new JobOutcome(mpirunExitCode, node == null ? "" : node, -1, summary, mpirunErrorText);
     }
     String host = hostOf(rank);
     int code = failedExitCode != null ? failedExitCode : mpirunExitCode;
-    String how = failedSignal != null ? ", killed by signal " + failedSignal : " with exit code " + code;
+    String how =
+        failedSignal != null ? ", killed by signal " + failedSignal : " with exit code " + code;
     String summary = "rank " + rank + (host == null ? "" : " on " + host) + " failed first" + how;
     RankTail tail = tails.get(rank);
     String text = tail == null ? "" : tail.errorText();

@@ -1,5 +1,6 @@
 package io.smtk.distributed.mpi;
 
+import io.smtk.ToolkitException;
 import io.smtk.distributed.cluster.HostUnreachableException;
 import io.smtk.distributed.cluster.JobProcesses;
 import io.smtk.distributed.cluster.LaunchPlan;
@@ -9,26 +10,25 @@ import io.smtk.distributed.control.DistributedJobFailedException;
 import io.smtk.distributed.control.JobOutcome;
 import io.smtk.distributed.ssh.SshClient;
 import io.smtk.distributed.ssh.SshDaemon;
-import io.smtk.process.CommandLine;
-import io.smtk.launch.UserLaunch;
-import io.smtk.ToolkitException;
 import io.smtk.environment.ToolkitSettings;
+import io.smtk.launch.UserLaunch;
 import io.smtk.logging.ToolkitLog;
-import io.smtk.process.TrainingStoppedException;
+import io.smtk.process.CommandLine;
 import io.smtk.process.ProcessResult;
+import io.smtk.process.TrainingStoppedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs an MPI job (plain MPI or SMDDP) on this host: the master runs mpirun once every worker's sshd
- * serves the job, the workers serve SSH until the master tells them how the job ended.
+ * Runs an MPI job (plain MPI or SMDDP) on this host: the master runs mpirun once every worker's
+ * sshd serves the job, the workers serve SSH until the master tells them how the job ended.
  *
- * <p>Unlike the Python toolkit there are no fixed sleeps and no status files: the hosts talk over the
- * job control channel ({@link ControlServer}, {@link ControlClient}). When mpirun ends the master
- * sends the outcome (who failed first and their error text) to every worker, and each host exits
- * with it at once; a worker that goes silent fails the master, and a silent master fails the workers,
- * both after {@link ToolkitSettings#peerTimeout()}.
+ * <p>Unlike the Python toolkit there are no fixed sleeps and no status files: the hosts talk over
+ * the job control channel ({@link ControlServer}, {@link ControlClient}). When mpirun ends the
+ * master sends the outcome (who failed first and their error text) to every worker, and each host
+ * exits with it at once; a worker that goes silent fails the master, and a silent master fails the
+ * workers, both after {@link ToolkitSettings#peerTimeout()}.
  */
 public final class MpiRunner {
 
@@ -40,8 +40,14 @@ public final class MpiRunner {
   private final JobProcesses processes;
   private final String jobId;
 
-  public MpiRunner(LaunchPlan plan, boolean smddp, ToolkitSettings settings, ToolkitLog log, UserLaunch launch,
-      JobProcesses processes, String jobId) {
+  public MpiRunner(
+      LaunchPlan plan,
+      boolean smddp,
+      ToolkitSettings settings,
+      ToolkitLog log,
+      UserLaunch launch,
+      JobProcesses processes,
+      String jobId) {
     this.plan = plan;
     this.smddp = smddp;
     this.settings = settings;
@@ -54,7 +60,8 @@ public final class MpiRunner {
   /**
    * Runs this host's part of the job.
    *
-   * @throws ToolkitException when the job fails on any host, a host is lost, or the toolkit is stopped
+   * @throws ToolkitException when the job fails on any host, a host is lost, or the toolkit is
+   *     stopped
    */
   public void run() throws ToolkitException {
     if (plan.currentHost().equals(plan.masterHost())) {
@@ -92,9 +99,20 @@ public final class MpiRunner {
       return;
     }
     try (SshClient ssh = SshClient.create(settings);
-        ControlServer control = ControlServer.open(settings.controlPort(), jobId, workers, ssh.publicKey(),
-            settings.peerTimeout(), log)) {
-      log.info("Waiting for workers " + workers + " (at most " + settings.startupTimeout().toSeconds() + " s)");
+        ControlServer control =
+            ControlServer.open(
+                settings.controlPort(),
+                jobId,
+                workers,
+                ssh.publicKey(),
+                settings.peerTimeout(),
+                log)) {
+      log.info(
+          "Waiting for workers "
+              + workers
+              + " (at most "
+              + settings.startupTimeout().toSeconds()
+              + " s)");
       Map<String, String> hostKeys;
       try {
         hostKeys = control.awaitReady(settings.startupTimeout(), processes);
@@ -103,8 +121,13 @@ public final class MpiRunner {
           ssh.checkLogin(worker, launch.environment());
         }
       } catch (ToolkitException e) {
-        control.finish(new JobOutcome(1, plan.masterHost(), -1, "the master could not start the job: "
-            + e.getMessage(), ""));
+        control.finish(
+            new JobOutcome(
+                1,
+                plan.masterHost(),
+                -1,
+                "the master could not start the job: " + e.getMessage(),
+                ""));
         throw e;
       }
       runMpirun(ssh, control);
@@ -112,12 +135,15 @@ public final class MpiRunner {
   }
 
   private void runMpirun(SshClient ssh, ControlServer control) throws ToolkitException {
-    List<String> command = withSshConfig(smddp ? SmddpCommand.build(plan) : MpiCommand.build(plan),
-        ssh == null ? null : ssh.config().toString());
+    List<String> command =
+        withSshConfig(
+            smddp ? SmddpCommand.build(plan) : MpiCommand.build(plan),
+            ssh == null ? null : ssh.config().toString());
     if (smddp && !plan.smddprunInstalled()) {
       log.warning(SmddpCommand.SMDDPRUN_MISSING_WARNING);
     }
-    log.info("Invoking script with the following command:\n\n" + CommandLine.render(command) + "\n");
+    log.info(
+        "Invoking script with the following command:\n\n" + CommandLine.render(command) + "\n");
     MpiOutputMonitor monitor = new MpiOutputMonitor(plan.hosts(), plan.processesPerHost());
     LostWorker lost = new LostWorker(Thread.currentThread());
     if (control != null) {
@@ -128,18 +154,35 @@ public final class MpiRunner {
       result = processes.run(command, launch.codeDir(), launch.environment(), monitor);
     } catch (TrainingStoppedException e) {
       lost.done();
-      tell(control, new JobOutcome(e.exitCode(), plan.masterHost(), -1, "the master was stopped: " + e.getMessage(), ""));
+      tell(
+          control,
+          new JobOutcome(
+              e.exitCode(),
+              plan.masterHost(),
+              -1,
+              "the master was stopped: " + e.getMessage(),
+              ""));
       throw e;
     } catch (ToolkitException e) {
       String lostHost = lost.done();
       if (lostHost != null) {
-        String reason = "Lost contact with worker " + lostHost + " while mpirun ran: " + lost.reason()
-            + "; mpirun was stopped";
+        String reason =
+            "Lost contact with worker "
+                + lostHost
+                + " while mpirun ran: "
+                + lost.reason()
+                + "; mpirun was stopped";
         tell(control, new JobOutcome(1, lostHost, -1, reason, ""));
         throw new HostUnreachableException(lostHost, reason, e);
       }
-      tell(control, new JobOutcome(1, plan.masterHost(), -1, "mpirun could not run on the master: "
-          + e.getMessage(), ""));
+      tell(
+          control,
+          new JobOutcome(
+              1,
+              plan.masterHost(),
+              -1,
+              "mpirun could not run on the master: " + e.getMessage(),
+              ""));
       throw e;
     }
     lost.done();
@@ -149,7 +192,11 @@ public final class MpiRunner {
     }
     JobOutcome outcome = monitor.failure(result.exitCode(), result.errorText());
     tell(control, outcome);
-    throw new MpiJobFailedException(command, result.exitCode(), outcome.errorText(), outcome.summary(),
+    throw new MpiJobFailedException(
+        command,
+        result.exitCode(),
+        outcome.errorText(),
+        outcome.summary(),
         outcome.failedRank() < 0 ? null : outcome.failedRank(),
         outcome.failedHost().isEmpty() ? null : outcome.failedHost());
   }
@@ -161,18 +208,30 @@ public final class MpiRunner {
   }
 
   private void runWorker() throws ToolkitException {
-    log.info("Starting MPI run as worker node " + plan.currentHost() + " of master " + plan.masterHost());
+    log.info(
+        "Starting MPI run as worker node "
+            + plan.currentHost()
+            + " of master "
+            + plan.masterHost());
     JobOutcome outcome;
     try (SshDaemon sshd = SshDaemon.ensure(plan.currentHost(), settings, log);
-        ControlClient control = ControlClient.connect(plan.masterHost(), settings.controlPort(), jobId,
-            plan.currentHost(), settings.startupTimeout(), processes, log)) {
+        ControlClient control =
+            ControlClient.connect(
+                plan.masterHost(),
+                settings.controlPort(),
+                jobId,
+                plan.currentHost(),
+                settings.startupTimeout(),
+                processes,
+                log)) {
       String key = control.awaitKey(settings.startupTimeout());
       if (key != null) {
         if (sshd.started()) {
           sshd.authorize(key);
         } else {
-          log.info("The job's SSH key is not added to the SSH daemon the toolkit did not start; its own"
-              + " authorized keys decide whether the master gets in");
+          log.info(
+              "The job's SSH key is not added to the SSH daemon the toolkit did not start; its own"
+                  + " authorized keys decide whether the master gets in");
         }
       }
       control.ready(sshd.hostKey());
@@ -182,12 +241,15 @@ public final class MpiRunner {
     if (!outcome.succeeded()) {
       throw new DistributedJobFailedException(plan.masterHost(), outcome);
     }
-    log.info("MPI training job finished on every host (reported by the master " + plan.masterHost() + ")");
+    log.info(
+        "MPI training job finished on every host (reported by the master "
+            + plan.masterHost()
+            + ")");
   }
 
   /**
-   * Remembers the first worker lost while mpirun runs and interrupts the thread running it, which the
-   * process runner answers by killing mpirun's process group.
+   * Remembers the first worker lost while mpirun runs and interrupts the thread running it, which
+   * the process runner answers by killing mpirun's process group.
    */
   private static final class LostWorker {
     private final Thread runner;

@@ -1,15 +1,15 @@
 package io.smtk.distributed.mpi;
 
-import io.smtk.distributed.cluster.EfaInstanceTypes;
-import io.smtk.distributed.cluster.LaunchConfigurationException;
-import io.smtk.distributed.cluster.LaunchPlan;
-import io.smtk.launch.EntryPoint;
-import io.smtk.launch.UserCommand;
 import static io.smtk.distributed.mpi.MpiArguments.export;
 import static io.smtk.distributed.mpi.MpiArguments.hostList;
 import static io.smtk.distributed.mpi.MpiArguments.mca;
 import static io.smtk.distributed.mpi.MpiArguments.preloadShim;
 
+import io.smtk.distributed.cluster.EfaInstanceTypes;
+import io.smtk.distributed.cluster.LaunchConfigurationException;
+import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.launch.EntryPoint;
+import io.smtk.launch.UserCommand;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,12 +18,13 @@ import java.util.List;
  * 18.4), flag for flag as the Python toolkit's {@code SMDataParallelRunner}.
  *
  * <p>Unlike {@link MpiCommand} it always sets {@code FI_PROVIDER=efa}, ignores {@code
- * sagemaker_mpi_num_processes}, and forwards the credential and job variables ({@code -x NAME}) after
- * the SMDDP flags, just before {@code smddprun}; the reference forwarded none and relied on workers
- * appending their environment to {@code /etc/environment}, which smtk does not do. The caller passes {@code sagemaker_distributed_dataparallel_custom_mpi_options} as the plan's
- * custom options and {@code sagemaker_instance_type} (else the current instance type) as its
- * instance type. When smddprun is not installed the caller should log the reference's warning
- * {@value #SMDDPRUN_MISSING_WARNING}.
+ * sagemaker_mpi_num_processes}, and forwards the credential and job variables ({@code -x NAME})
+ * after the SMDDP flags, just before {@code smddprun}; the reference forwarded none and relied on
+ * workers appending their environment to {@code /etc/environment}, which smtk does not do. The
+ * caller passes {@code sagemaker_distributed_dataparallel_custom_mpi_options} as the plan's custom
+ * options and {@code sagemaker_instance_type} (else the current instance type) as its instance
+ * type. When smddprun is not installed the caller should log the reference's warning {@value
+ * #SMDDPRUN_MISSING_WARNING}.
  */
 public final class SmddpCommand {
 
@@ -95,8 +96,12 @@ public final class SmddpCommand {
     if (plan.smddprunInstalled()) {
       command.add("smddprun");
     }
-    command.addAll(UserCommand.underLauncher(new EntryPoint(plan.entryPoint(), plan.entryPointType()), plan.python(),
-        List.of("-m", "mpi4py"), plan.args()));
+    command.addAll(
+        UserCommand.underLauncher(
+            new EntryPoint(plan.entryPoint(), plan.entryPointType()),
+            plan.python(),
+            List.of("-m", "mpi4py"),
+            plan.args()));
     return List.copyOf(command);
   }
 }

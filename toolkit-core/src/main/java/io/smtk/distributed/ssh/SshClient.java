@@ -1,8 +1,8 @@
 package io.smtk.distributed.ssh;
 
+import io.smtk.ToolkitException;
 import io.smtk.distributed.cluster.HostUnreachableException;
 import io.smtk.distributed.cluster.LaunchConfigurationException;
-import io.smtk.ToolkitException;
 import io.smtk.environment.ToolkitSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,8 @@ public final class SshClient implements AutoCloseable {
     if (settings.sshConfig().isPresent()) {
       Path external = settings.sshConfig().get().toAbsolutePath();
       if (!Files.isReadable(external)) {
-        throw new LaunchConfigurationException("SMTK_SSH_CONFIG names " + external + ", which cannot be read");
+        throw new LaunchConfigurationException(
+            "SMTK_SSH_CONFIG names " + external + ", which cannot be read");
       }
       return new SshClient(external, null, null);
     }
@@ -51,7 +52,8 @@ public final class SshClient implements AutoCloseable {
       dir = SshKeys.privateDirectory("smtk-ssh-");
       Path key = dir.resolve("id_ed25519");
       SshKeys.generate(key, "smtk-job");
-      String publicKey = Files.readString(dir.resolve("id_ed25519.pub"), StandardCharsets.UTF_8).strip();
+      String publicKey =
+          Files.readString(dir.resolve("id_ed25519.pub"), StandardCharsets.UTF_8).strip();
       return new SshClient(dir.resolve("ssh_config"), dir, publicKey);
     } catch (IOException e) {
       SshKeys.deleteQuietly(dir);
@@ -79,7 +81,8 @@ public final class SshClient implements AutoCloseable {
 
   /**
    * Writes the generated config, pinning the host keys the workers reported; a worker that reported
-   * none (its sshd was not started by the toolkit) is not checked, as in the Python toolkit's images.
+   * none (its sshd was not started by the toolkit) is not checked, as in the Python toolkit's
+   * images.
    *
    * @param hostKeys worker to host key line, "" when unknown
    * @throws ToolkitException if the config cannot be written
@@ -90,38 +93,51 @@ public final class SshClient implements AutoCloseable {
     }
     StringBuilder knownHosts = new StringBuilder();
     StringBuilder text = new StringBuilder();
-    hostKeys.forEach((host, key) -> {
-      if (!key.isEmpty()) {
-        String[] parts = key.split(" ");
-        knownHosts.append(host).append(' ').append(parts[0]).append(' ').append(parts[1]).append('\n');
-        text.append("Host ").append(host).append("\n  StrictHostKeyChecking yes\n");
-      }
-    });
+    hostKeys.forEach(
+        (host, key) -> {
+          if (!key.isEmpty()) {
+            String[] parts = key.split(" ");
+            knownHosts
+                .append(host)
+                .append(' ')
+                .append(parts[0])
+                .append(' ')
+                .append(parts[1])
+                .append('\n');
+            text.append("Host ").append(host).append("\n  StrictHostKeyChecking yes\n");
+          }
+        });
     text.append("Host *\n")
-        .append("  IdentityFile ").append(dir.resolve("id_ed25519")).append('\n')
+        .append("  IdentityFile ")
+        .append(dir.resolve("id_ed25519"))
+        .append('\n')
         .append("  IdentitiesOnly yes\n")
         // Host keys are made at each start, so there is nothing to pin ahead of time for hosts that
         // did not report one; the job's network is isolated.
         .append("  StrictHostKeyChecking no\n")
-        .append("  UserKnownHostsFile ").append(dir.resolve("known_hosts")).append('\n')
+        .append("  UserKnownHostsFile ")
+        .append(dir.resolve("known_hosts"))
+        .append('\n')
         .append("  GlobalKnownHostsFile /dev/null\n")
         .append("  BatchMode yes\n")
         .append("  LogLevel ERROR\n")
         .append("  ConnectTimeout 10\n")
-        // A worker that vanishes without closing its connections is noticed by ssh, and so by mpirun.
+        // A worker that vanishes without closing its connections is noticed by ssh, and so by
+        // mpirun.
         .append("  ServerAliveInterval 5\n")
         .append("  ServerAliveCountMax 6\n");
     try {
       Files.writeString(dir.resolve("known_hosts"), knownHosts.toString());
       Files.writeString(config, text.toString());
     } catch (IOException e) {
-      throw new ToolkitException("Cannot write the SSH client config in " + dir + ": " + e.getMessage(), e);
+      throw new ToolkitException(
+          "Cannot write the SSH client config in " + dir + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * Logs in to a worker and runs {@code true}, proving that mpirun will be able to (a TCP probe would
-   * only prove that something listens).
+   * Logs in to a worker and runs {@code true}, proving that mpirun will be able to (a TCP probe
+   * would only prove that something listens).
    *
    * @param host the worker
    * @param environment the environment ssh runs with
@@ -132,21 +148,33 @@ public final class SshClient implements AutoCloseable {
     try {
       Path output = Files.createTempFile("smtk-ssh-check-", ".log");
       try {
-        ProcessBuilder builder = new ProcessBuilder(command)
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile());
+        ProcessBuilder builder =
+            new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         builder.environment().clear();
         builder.environment().putAll(environment);
         Process ssh = builder.start();
         if (!ssh.waitFor(LOGIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
           ssh.destroyForcibly();
-          throw new HostUnreachableException(host, "SSH login to worker " + host + " did not finish within "
-              + LOGIN_TIMEOUT_SECONDS + " s");
+          throw new HostUnreachableException(
+              host,
+              "SSH login to worker "
+                  + host
+                  + " did not finish within "
+                  + LOGIN_TIMEOUT_SECONDS
+                  + " s");
         }
         if (ssh.exitValue() != 0) {
-          throw new HostUnreachableException(host, "SSH login to worker " + host + " failed (exit code "
-              + ssh.exitValue() + "): " + Files.readString(output, StandardCharsets.UTF_8).strip());
+          throw new HostUnreachableException(
+              host,
+              "SSH login to worker "
+                  + host
+                  + " failed (exit code "
+                  + ssh.exitValue()
+                  + "): "
+                  + Files.readString(output, StandardCharsets.UTF_8).strip());
         }
       } finally {
         Files.deleteIfExists(output);

@@ -1,7 +1,7 @@
 package io.smtk.distributed.ssh;
 
-import io.smtk.distributed.cluster.LaunchConfigurationException;
 import io.smtk.ToolkitException;
+import io.smtk.distributed.cluster.LaunchConfigurationException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.logging.ToolkitLog;
 import io.smtk.process.BackgroundProcess;
@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Makes sure an SSH daemon serves port 22 of this host for mpirun: uses the one that already answers,
- * or starts {@code /usr/sbin/sshd -D} with a host key made now and an authorized-keys file that holds
- * only the job's key, in a private temporary folder that is deleted at the end.
+ * Makes sure an SSH daemon serves port 22 of this host for mpirun: uses the one that already
+ * answers, or starts {@code /usr/sbin/sshd -D} with a host key made now and an authorized-keys file
+ * that holds only the job's key, in a private temporary folder that is deleted at the end.
  */
 public final class SshDaemon implements AutoCloseable {
 
@@ -45,15 +45,21 @@ public final class SshDaemon implements AutoCloseable {
    * @return the daemon; close it at the end of the job
    * @throws ToolkitException if no sshd is installed or it does not start
    */
-  public static SshDaemon ensure(String host, ToolkitSettings settings, ToolkitLog log) throws ToolkitException {
+  public static SshDaemon ensure(String host, ToolkitSettings settings, ToolkitLog log)
+      throws ToolkitException {
     if (answers(host, PORT)) {
       log.info("Using the SSH daemon that already serves port " + PORT + " of " + host);
       return new SshDaemon(null, null);
     }
     if (!Files.isExecutable(SSHD)) {
-      throw new LaunchConfigurationException("MPI needs an SSH daemon on every host, but " + SSHD
-          + " is not installed and nothing serves port " + PORT + " of " + host
-          + "; install openssh-server in the image");
+      throw new LaunchConfigurationException(
+          "MPI needs an SSH daemon on every host, but "
+              + SSHD
+              + " is not installed and nothing serves port "
+              + PORT
+              + " of "
+              + host
+              + "; install openssh-server in the image");
     }
     log.info("Creating SSH daemon.");
     Path dir = null;
@@ -64,19 +70,29 @@ public final class SshDaemon implements AutoCloseable {
       Path authorized = dir.resolve("authorized_keys");
       Files.writeString(authorized, "");
       Path config = dir.resolve("sshd_config");
-      StringBuilder text = new StringBuilder()
-          .append("Port ").append(PORT).append('\n')
-          .append("HostKey ").append(hostKey).append('\n')
-          .append("AuthorizedKeysFile ").append(authorized).append('\n')
-          .append("PidFile ").append(dir.resolve("sshd.pid")).append('\n')
-          .append("PermitRootLogin prohibit-password\n")
-          .append("PubkeyAuthentication yes\n")
-          .append("PasswordAuthentication no\n")
-          .append("KbdInteractiveAuthentication no\n")
-          .append("UsePAM no\n")
-          // The key files live in a folder the toolkit made private; sshd's owner checks add nothing.
-          .append("StrictModes no\n")
-          .append("PrintMotd no\n");
+      StringBuilder text =
+          new StringBuilder()
+              .append("Port ")
+              .append(PORT)
+              .append('\n')
+              .append("HostKey ")
+              .append(hostKey)
+              .append('\n')
+              .append("AuthorizedKeysFile ")
+              .append(authorized)
+              .append('\n')
+              .append("PidFile ")
+              .append(dir.resolve("sshd.pid"))
+              .append('\n')
+              .append("PermitRootLogin prohibit-password\n")
+              .append("PubkeyAuthentication yes\n")
+              .append("PasswordAuthentication no\n")
+              .append("KbdInteractiveAuthentication no\n")
+              .append("UsePAM no\n")
+              // The key files live in a folder the toolkit made private; sshd's owner checks add
+              // nothing.
+              .append("StrictModes no\n")
+              .append("PrintMotd no\n");
       if (settings.baseDirConfigured()) {
         // orted and the ranks it starts read this host's config (the hostname shim does).
         text.append("SetEnv SAGEMAKER_BASE_DIR=").append(settings.baseDir()).append('\n');
@@ -84,16 +100,20 @@ public final class SshDaemon implements AutoCloseable {
       Files.writeString(config, text.toString());
       // sshd refuses to start without its privilege separation folder.
       Files.createDirectories(Path.of("/run/sshd"));
-      BackgroundProcess sshd = BackgroundProcess.start(
-          List.of(SSHD.toString(), "-D", "-e", "-f", config.toString()),
-          Map.of("PATH", settings.path().isEmpty() ? "/usr/sbin:/usr/bin:/sbin:/bin" : settings.path()),
-          dir.resolve("sshd.log"));
+      BackgroundProcess sshd =
+          BackgroundProcess.start(
+              List.of(SSHD.toString(), "-D", "-e", "-f", config.toString()),
+              Map.of(
+                  "PATH",
+                  settings.path().isEmpty() ? "/usr/sbin:/usr/bin:/sbin:/bin" : settings.path()),
+              dir.resolve("sshd.log"));
       SshDaemon daemon = new SshDaemon(sshd, dir);
       daemon.awaitListening(host);
       return daemon;
     } catch (IOException e) {
       SshKeys.deleteQuietly(dir);
-      throw new ToolkitException("Cannot start the SSH daemon on " + host + ": " + e.getMessage(), e);
+      throw new ToolkitException(
+          "Cannot start the SSH daemon on " + host + ": " + e.getMessage(), e);
     }
   }
 
@@ -117,9 +137,11 @@ public final class SshDaemon implements AutoCloseable {
       return null;
     }
     try {
-      return Files.readString(dir.resolve("ssh_host_ed25519_key.pub"), StandardCharsets.UTF_8).strip();
+      return Files.readString(dir.resolve("ssh_host_ed25519_key.pub"), StandardCharsets.UTF_8)
+          .strip();
     } catch (IOException e) {
-      throw new ToolkitException("Cannot read the SSH host key in " + dir + ": " + e.getMessage(), e);
+      throw new ToolkitException(
+          "Cannot read the SSH host key in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -134,14 +156,18 @@ public final class SshDaemon implements AutoCloseable {
       return;
     }
     if (!publicKey.matches("ssh-[a-z0-9-]+ [A-Za-z0-9+/=]+( [^\\n]*)?")) {
-      throw new LaunchConfigurationException("Refusing to authorize a malformed SSH key from the master: "
-          + publicKey);
+      throw new LaunchConfigurationException(
+          "Refusing to authorize a malformed SSH key from the master: " + publicKey);
     }
     try {
-      Files.writeString(dir.resolve("authorized_keys"), publicKey + "\n", StandardCharsets.UTF_8,
+      Files.writeString(
+          dir.resolve("authorized_keys"),
+          publicKey + "\n",
+          StandardCharsets.UTF_8,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
-      throw new ToolkitException("Cannot authorize the job's SSH key in " + dir + ": " + e.getMessage(), e);
+      throw new ToolkitException(
+          "Cannot authorize the job's SSH key in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -159,14 +185,26 @@ public final class SshDaemon implements AutoCloseable {
       if (!daemon.isAlive()) {
         String log = daemon.logTail();
         close();
-        throw new ToolkitException("The SSH daemon on " + host + " exited with code " + daemon.exitValue()
-            + ": " + log.strip());
+        throw new ToolkitException(
+            "The SSH daemon on "
+                + host
+                + " exited with code "
+                + daemon.exitValue()
+                + ": "
+                + log.strip());
       }
       if (System.nanoTime() - deadline >= 0) {
         String log = daemon.logTail();
         close();
-        throw new ToolkitException("The SSH daemon on " + host + " did not listen on port " + PORT + " within "
-            + START_TIMEOUT.toSeconds() + " s: " + log.strip());
+        throw new ToolkitException(
+            "The SSH daemon on "
+                + host
+                + " did not listen on port "
+                + PORT
+                + " within "
+                + START_TIMEOUT.toSeconds()
+                + " s: "
+                + log.strip());
       }
       try {
         Thread.sleep(50);

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -22,19 +21,20 @@ final class SshKeys {
 
   /** Creates a folder only the toolkit's user can read. */
   static Path privateDirectory(String prefix) throws IOException {
-    return Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rwx------")));
+    return Files.createTempDirectory(
+        prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
   }
 
   /** Generates an Ed25519 key pair without a passphrase: {@code key} and {@code key.pub}. */
   static void generate(Path key, String comment) throws IOException {
     Path output = key.resolveSibling(key.getFileName() + ".keygen.log");
-    Process keygen = new ProcessBuilder(SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f",
-        key.toString())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile())
-        .start();
+    Process keygen =
+        new ProcessBuilder(
+                SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", key.toString())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     try {
       if (!keygen.waitFor(30, TimeUnit.SECONDS)) {
         keygen.destroyForcibly();
@@ -46,8 +46,12 @@ final class SshKeys {
       throw new IOException("interrupted while running " + SSH_KEYGEN, e);
     }
     if (keygen.exitValue() != 0) {
-      throw new IOException(SSH_KEYGEN + " failed with exit code " + keygen.exitValue() + ": "
-          + Files.readString(output, StandardCharsets.UTF_8).strip());
+      throw new IOException(
+          SSH_KEYGEN
+              + " failed with exit code "
+              + keygen.exitValue()
+              + ": "
+              + Files.readString(output, StandardCharsets.UTF_8).strip());
     }
     Files.deleteIfExists(output);
   }
@@ -65,5 +69,4 @@ final class SshKeys {
       // A temporary folder: the system cleans it up eventually.
     }
   }
-
 }

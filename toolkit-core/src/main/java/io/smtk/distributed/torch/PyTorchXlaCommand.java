@@ -101,5 +101,4 @@ public final class PyTorchXlaCommand {
           "Distributed training through PT-XLA is only supported for GPUs.");
     }
   }
-
 }

@@ -1,14 +1,14 @@
 package io.smtk.distributed.torch;
 
+import io.smtk.ToolkitException;
 import io.smtk.distributed.cluster.JobProcesses;
 import io.smtk.distributed.cluster.LaunchConfigurationException;
 import io.smtk.distributed.cluster.LaunchPlan;
-import io.smtk.process.CommandLine;
-import io.smtk.launch.UserLaunch;
-import io.smtk.ToolkitException;
 import io.smtk.environment.ToolkitSettings;
+import io.smtk.launch.UserLaunch;
 import io.smtk.logging.ToolkitLog;
 import io.smtk.outcome.ExecuteUserScriptException;
+import io.smtk.process.CommandLine;
 import io.smtk.process.ProcessResult;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,7 +37,11 @@ public final class TorchRunner {
   private final UserLaunch launch;
   private final JobProcesses processes;
 
-  public TorchRunner(LaunchPlan plan, ToolkitSettings settings, ToolkitLog log, UserLaunch launch,
+  public TorchRunner(
+      LaunchPlan plan,
+      ToolkitSettings settings,
+      ToolkitLog log,
+      UserLaunch launch,
       JobProcesses processes) {
     this.plan = plan;
     this.settings = settings;
@@ -53,11 +57,14 @@ public final class TorchRunner {
       runRanks(environment);
       return;
     }
-    List<String> launcher = settings.which("torchrun")
-        .map(path -> List.of(path.toString()))
-        .orElse(List.of(plan.python(), "-m", "torch.distributed.run"));
+    List<String> launcher =
+        settings
+            .which("torchrun")
+            .map(path -> List.of(path.toString()))
+            .orElse(List.of(plan.python(), "-m", "torch.distributed.run"));
     List<String> command = TorchrunCommand.build(plan, launcher);
-    log.info("Invoking script with the following command:\n\n" + CommandLine.render(command) + "\n");
+    log.info(
+        "Invoking script with the following command:\n\n" + CommandLine.render(command) + "\n");
     ProcessResult result = processes.run(command, launch.codeDir(), environment, null);
     if (result.exitCode() != 0) {
       throw new ExecuteUserScriptException(command, result.exitCode(), result.errorText());
@@ -67,18 +74,23 @@ public final class TorchRunner {
   /**
    * Returns the variables of each local rank for the {@code env} launcher: {@code RANK}, {@code
    * LOCAL_RANK}, {@code WORLD_SIZE}, {@code LOCAL_WORLD_SIZE}, {@code GROUP_RANK}, {@code
-   * MASTER_ADDR}, {@code MASTER_PORT} (7777 across hosts, torchrun's 127.0.0.1:29500 on one) and the
-   * torchelastic role variables, as torchrun sets them.
+   * MASTER_ADDR}, {@code MASTER_PORT} (7777 across hosts, torchrun's 127.0.0.1:29500 on one) and
+   * the torchelastic role variables, as torchrun sets them.
    *
    * @param plan the launch plan
    * @return one map per local rank, in rank order
    * @throws LaunchConfigurationException if the current host is not a distribution host
    */
-  static List<Map<String, String>> rankEnvironments(LaunchPlan plan) throws LaunchConfigurationException {
+  static List<Map<String, String>> rankEnvironments(LaunchPlan plan)
+      throws LaunchConfigurationException {
     int node = plan.hosts().indexOf(plan.currentHost());
     if (node < 0) {
-      throw new LaunchConfigurationException("Current host '" + plan.currentHost()
-          + "' is not one of the distribution hosts " + plan.hosts() + ", so it has no torch node rank");
+      throw new LaunchConfigurationException(
+          "Current host '"
+              + plan.currentHost()
+              + "' is not one of the distribution hosts "
+              + plan.hosts()
+              + ", so it has no torch node rank");
     }
     int perHost = plan.processesPerHost();
     int worldSize = perHost * plan.hosts().size();
@@ -88,7 +100,8 @@ public final class TorchRunner {
       Map<String, String> env = new LinkedHashMap<>();
       String rank = Integer.toString(node * perHost + local);
       env.put("MASTER_ADDR", single ? "127.0.0.1" : plan.masterHost());
-      env.put("MASTER_PORT", Integer.toString(single ? SINGLE_HOST_PORT : TorchrunCommand.MASTER_PORT));
+      env.put(
+          "MASTER_PORT", Integer.toString(single ? SINGLE_HOST_PORT : TorchrunCommand.MASTER_PORT));
       env.put("WORLD_SIZE", Integer.toString(worldSize));
       env.put("RANK", rank);
       env.put("LOCAL_RANK", Integer.toString(local));
@@ -108,17 +121,25 @@ public final class TorchRunner {
     TorchrunCommand.build(plan, List.of());
     List<String> command = launch.plainCommand();
     List<Map<String, String>> ranks = rankEnvironments(plan);
-    log.info("Invoking script on " + ranks.size() + " local rank(s) with RANK/WORLD_SIZE/MASTER_ADDR ("
-        + "SMTK_TORCH_LAUNCHER=env):\n\n" + CommandLine.render(command) + "\n");
+    log.info(
+        "Invoking script on "
+            + ranks.size()
+            + " local rank(s) with RANK/WORLD_SIZE/MASTER_ADDR ("
+            + "SMTK_TORCH_LAUNCHER=env):\n\n"
+            + CommandLine.render(command)
+            + "\n");
     if (ranks.size() == 1) {
       check(command, runRank(command, environment, ranks.get(0)));
       return;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(ranks.size(), task -> {
-      Thread thread = new Thread(task, "smtk-torch-rank");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            ranks.size(),
+            task -> {
+              Thread thread = new Thread(task, "smtk-torch-rank");
+              thread.setDaemon(true);
+              return thread;
+            });
     try {
       List<Future<ProcessResult>> running = new ArrayList<>();
       for (Map<String, String> rank : ranks) {
@@ -130,8 +151,12 @@ public final class TorchRunner {
           check(command, future.get());
         } catch (ExecutionException e) {
           Throwable cause = e.getCause();
-          failure = failure != null ? failure : cause instanceof ToolkitException
-              ? (ToolkitException) cause : new ToolkitException("A torch rank failed to run: " + cause, cause);
+          failure =
+              failure != null
+                  ? failure
+                  : cause instanceof ToolkitException
+                      ? (ToolkitException) cause
+                      : new ToolkitException("A torch rank failed to run: " + cause, cause);
         } catch (ToolkitException e) {
           failure = failure != null ? failure : e;
         } catch (java.util.concurrent.CancellationException e) {
@@ -153,14 +178,16 @@ public final class TorchRunner {
     }
   }
 
-  private ProcessResult runRank(List<String> command, Map<String, String> environment,
-      Map<String, String> rank) throws ToolkitException {
+  private ProcessResult runRank(
+      List<String> command, Map<String, String> environment, Map<String, String> rank)
+      throws ToolkitException {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.putAll(rank);
     return processes.run(command, launch.codeDir(), env, null);
   }
 
-  private static void check(List<String> command, ProcessResult result) throws ExecuteUserScriptException {
+  private static void check(List<String> command, ProcessResult result)
+      throws ExecuteUserScriptException {
     if (result.exitCode() != 0) {
       throw new ExecuteUserScriptException(command, result.exitCode(), result.errorText());
     }

@@ -107,5 +107,4 @@ public final class TorchrunCommand {
     env.put("NCCL_PROTO", "simple");
     return Collections.unmodifiableMap(env);
   }
-
 }

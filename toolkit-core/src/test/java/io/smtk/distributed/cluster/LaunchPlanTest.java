@@ -1,9 +1,9 @@
 package io.smtk.distributed.cluster;
 
-import io.smtk.launch.EntryPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smtk.launch.EntryPoint;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package io.smtk.distributed.control;
 
-import io.smtk.distributed.cluster.HostUnreachableException;
-import io.smtk.distributed.cluster.JobProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smtk.distributed.cluster.HostUnreachableException;
+import io.smtk.distributed.cluster.JobProcesses;
 import io.smtk.logging.ToolkitLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,25 +23,34 @@ import org.junit.jupiter.api.Timeout;
  */
 class ControlChannelTest {
 
-  private static final JobProcesses NEVER_STOPPED = (command, dir, env, transformer) -> {
-    throw new AssertionError("no process runs here");
-  };
+  private static final JobProcesses NEVER_STOPPED =
+      (command, dir, env, transformer) -> {
+        throw new AssertionError("no process runs here");
+      };
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK smtk-job";
 
   private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-  private final ToolkitLog log = ToolkitLog.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
+  private final ToolkitLog log =
+      ToolkitLog.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
 
   @Test
   @Timeout(30)
   void finish_readyWorker_receivesKeyAndOutcome() throws Exception {
-    try (ControlServer server = ControlServer.open(0, "job1", List.of("localhost"), KEY, TIMEOUT, log)) {
+    try (ControlServer server =
+        ControlServer.open(0, "job1", List.of("localhost"), KEY, TIMEOUT, log)) {
       CompletableFuture<JobOutcome> worker =
           CompletableFuture.supplyAsync(
               () -> {
                 try (ControlClient client =
-                    ControlClient.connect("localhost", server.port(), "job1", "localhost", TIMEOUT,
-                        NEVER_STOPPED, log)) {
+                    ControlClient.connect(
+                        "localhost",
+                        server.port(),
+                        "job1",
+                        "localhost",
+                        TIMEOUT,
+                        NEVER_STOPPED,
+                        log)) {
                   assertThat(client.awaitKey(TIMEOUT)).isEqualTo(KEY);
                   client.ready("ssh-ed25519 HOSTKEY smtk-host");
                   return client.awaitEnd(TIMEOUT, NEVER_STOPPED);
@@ -77,7 +86,8 @@ class ControlChannelTest {
     try (ControlServer server =
         ControlServer.open(0, "job1", List.of("localhost"), null, TIMEOUT, log)) {
       ControlClient client =
-          ControlClient.connect("localhost", server.port(), "job2", "localhost", TIMEOUT, NEVER_STOPPED, log);
+          ControlClient.connect(
+              "localhost", server.port(), "job2", "localhost", TIMEOUT, NEVER_STOPPED, log);
 
       assertThatThrownBy(() -> client.awaitKey(TIMEOUT))
           .isInstanceOf(HostUnreachableException.class)
@@ -91,11 +101,13 @@ class ControlChannelTest {
   @Test
   @Timeout(30)
   void onLost_workerClosesMidJob_reportsHost() throws Exception {
-    try (ControlServer server = ControlServer.open(0, "job1", List.of("localhost"), KEY, TIMEOUT, log)) {
+    try (ControlServer server =
+        ControlServer.open(0, "job1", List.of("localhost"), KEY, TIMEOUT, log)) {
       CompletableFuture<String> lost = new CompletableFuture<>();
       server.onLost((host, reason) -> lost.complete(host + ": " + reason));
       ControlClient client =
-          ControlClient.connect("localhost", server.port(), "job1", "localhost", TIMEOUT, NEVER_STOPPED, log);
+          ControlClient.connect(
+              "localhost", server.port(), "job1", "localhost", TIMEOUT, NEVER_STOPPED, log);
       client.awaitKey(TIMEOUT);
       client.ready(null);
       server.awaitReady(TIMEOUT, NEVER_STOPPED);
@@ -112,7 +124,8 @@ class ControlChannelTest {
   void awaitEnd_masterSilent_failsAfterPeerTimeout() throws Exception {
     ControlServer server = ControlServer.open(0, "job1", List.of("localhost"), KEY, TIMEOUT, log);
     try (ControlClient client =
-        ControlClient.connect("localhost", server.port(), "job1", "localhost", TIMEOUT, NEVER_STOPPED, log)) {
+        ControlClient.connect(
+            "localhost", server.port(), "job1", "localhost", TIMEOUT, NEVER_STOPPED, log)) {
       client.awaitKey(TIMEOUT);
       client.ready(null);
       server.awaitReady(TIMEOUT, NEVER_STOPPED);
@@ -130,8 +143,15 @@ class ControlChannelTest {
   @Timeout(30)
   void connect_noMaster_failsNamingMasterAndPort() {
     assertThatThrownBy(
-            () -> ControlClient.connect("localhost", 1, "job1", "localhost", Duration.ofMillis(200),
-                NEVER_STOPPED, log))
+            () ->
+                ControlClient.connect(
+                    "localhost",
+                    1,
+                    "job1",
+                    "localhost",
+                    Duration.ofMillis(200),
+                    NEVER_STOPPED,
+                    log))
         .isInstanceOf(HostUnreachableException.class)
         .hasMessageContaining("The master localhost did not open its control port 1 within 0 s");
   }

@@ -23,7 +23,8 @@ class MpiLineJoinerTest {
 
   @Test
   void join_otherRankBetweenPieces_eachLineWholeUnderItsTag() {
-    assertThat(join("[1,0]<stdout>:done=1.5[1,1]<stdout>:rank=1 sum=3")).isEqualTo("[1,1]<stdout>:rank=1 sum=3");
+    assertThat(join("[1,0]<stdout>:done=1.5[1,1]<stdout>:rank=1 sum=3"))
+        .isEqualTo("[1,1]<stdout>:rank=1 sum=3");
     assertThat(join("[1,0]<stdout>:")).isEqualTo("[1,0]<stdout>:done=1.5");
   }
 

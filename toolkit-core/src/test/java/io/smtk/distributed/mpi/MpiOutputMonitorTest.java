@@ -1,8 +1,8 @@
 package io.smtk.distributed.mpi;
 
-import io.smtk.distributed.control.JobOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smtk.distributed.control.JobOutcome;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,10 +36,17 @@ class MpiOutputMonitorTest {
   void transform_lineSplitByMpirunChunks_dropsRepeatedOwnTag() {
     MpiOutputMonitor monitor = new MpiOutputMonitor(HOSTS, 1);
 
-    assertThat(new String(transform(monitor, "[1,0]<stdout>:print line 0[1,0]<stdout>:"), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                transform(monitor, "[1,0]<stdout>:print line 0[1,0]<stdout>:"),
+                StandardCharsets.UTF_8))
         .isEqualTo("[1,mpirank:0,algo-1]<stdout>:print line 0");
-    // Rank 0's whole line lands between the pieces of rank 1's: each comes out whole, under its own tag.
-    assertThat(new String(transform(monitor, "[1,1]<stdout>:a[1,1]<stdout>:b[1,0]<stdout>:c"), StandardCharsets.UTF_8))
+    // Rank 0's whole line lands between the pieces of rank 1's: each comes out whole, under its own
+    // tag.
+    assertThat(
+            new String(
+                transform(monitor, "[1,1]<stdout>:a[1,1]<stdout>:b[1,0]<stdout>:c"),
+                StandardCharsets.UTF_8))
         .isEqualTo("[1,mpirank:0,algo-1]<stdout>:c");
     assertThat(new String(transform(monitor, "[1,1]<stdout>:"), StandardCharsets.UTF_8))
         .isEqualTo("[1,mpirank:1,algo-2]<stdout>:ab");
@@ -113,7 +120,8 @@ class MpiOutputMonitorTest {
   @Test
   void failure_noRankNamed_usesFirstTracebackRank() {
     MpiOutputMonitor monitor = new MpiOutputMonitor(HOSTS, 1);
-    feed(monitor, "[1,1]<stderr>:Traceback (most recent call last):", "[1,1]<stderr>:KeyError: 'x'");
+    feed(
+        monitor, "[1,1]<stderr>:Traceback (most recent call last):", "[1,1]<stderr>:KeyError: 'x'");
 
     assertThat(monitor.failure(1, "").failedRank()).isEqualTo(1);
   }
@@ -132,7 +140,8 @@ class MpiOutputMonitorTest {
 
     assertThat(outcome.failedHost()).isEqualTo("algo-3");
     assertThat(outcome.failedRank()).isEqualTo(-1);
-    assertThat(outcome.summary()).isEqualTo("mpirun lost its daemon on algo-3 and exited with code 1");
+    assertThat(outcome.summary())
+        .isEqualTo("mpirun lost its daemon on algo-3 and exited with code 1");
     assertThat(outcome.errorText()).isEqualTo("mpirun tail");
   }
 

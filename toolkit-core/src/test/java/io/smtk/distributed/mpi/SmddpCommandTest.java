@@ -1,9 +1,9 @@
 package io.smtk.distributed.mpi;
 
-import io.smtk.distributed.cluster.LaunchPlan;
-import io.smtk.launch.EntryPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.launch.EntryPoint;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -77,7 +77,8 @@ class SmddpCommandTest {
 
     assertThat(command).doesNotContain("smddprun");
     assertThat(String.join(" ", command))
-        .contains("SAGEMAKER_INSTANCE_TYPE=ml.p3.16xlarge -x SM_HOSTS usr/bin/python3 -m mpi4py train.py");
+        .contains(
+            "SAGEMAKER_INSTANCE_TYPE=ml.p3.16xlarge -x SM_HOSTS usr/bin/python3 -m mpi4py train.py");
   }
 
   @Test

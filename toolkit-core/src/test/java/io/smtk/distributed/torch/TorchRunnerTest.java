@@ -1,14 +1,14 @@
 package io.smtk.distributed.torch;
 
-import io.smtk.distributed.cluster.JobProcesses;
-import io.smtk.distributed.cluster.LaunchConfigurationException;
-import io.smtk.distributed.cluster.LaunchPlan;
-import io.smtk.launch.UserLaunch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.smtk.launch.EntryPoint;
+import io.smtk.distributed.cluster.JobProcesses;
+import io.smtk.distributed.cluster.LaunchConfigurationException;
+import io.smtk.distributed.cluster.LaunchPlan;
 import io.smtk.environment.ToolkitSettings;
+import io.smtk.launch.EntryPoint;
+import io.smtk.launch.UserLaunch;
 import io.smtk.logging.ToolkitLog;
 import io.smtk.outcome.ExecuteUserScriptException;
 import io.smtk.process.ProcessResult;
@@ -43,10 +43,20 @@ class TorchRunnerTest {
           environments.add(env);
           return new ProcessResult(command, 3, 0, "RuntimeError: rendezvous failed");
         };
-    LaunchPlan plan = plan().python("/usr/bin/python3").networkInterface("eth1").args(List.of("--lr", "1")).build();
+    LaunchPlan plan =
+        plan()
+            .python("/usr/bin/python3")
+            .networkInterface("eth1")
+            .args(List.of("--lr", "1"))
+            .build();
     UserLaunch launch =
-        new UserLaunch(new EntryPoint("train.py", EntryPoint.Type.PYTHON_PROGRAM), "/usr/bin/python3",
-            Path.of("/code"), List.of("--lr", "1"), Map.of(), Map.of("SM_HOSTS", "[]"));
+        new UserLaunch(
+            new EntryPoint("train.py", EntryPoint.Type.PYTHON_PROGRAM),
+            "/usr/bin/python3",
+            Path.of("/code"),
+            List.of("--lr", "1"),
+            Map.of(),
+            Map.of("SM_HOSTS", "[]"));
     ToolkitSettings settings = ToolkitSettings.from(Map.of("PATH", "/nonexistent"));
 
     TorchRunner runner = new TorchRunner(plan, settings, quietLog(), launch, processes);
@@ -54,11 +64,14 @@ class TorchRunnerTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(runner::run)
         .isInstanceOf(ExecuteUserScriptException.class)
         .satisfies(e -> assertThat(((ExecuteUserScriptException) e).exitCode()).isEqualTo(3))
-        .satisfies(e -> assertThat(((ExecuteUserScriptException) e).failureReason())
-            .contains("RuntimeError: rendezvous failed"));
+        .satisfies(
+            e ->
+                assertThat(((ExecuteUserScriptException) e).failureReason())
+                    .contains("RuntimeError: rendezvous failed"));
     assertThat(String.join(" ", commands.get(0)))
-        .isEqualTo("/usr/bin/python3 -m torch.distributed.run --nnodes 2 --nproc_per_node 2"
-            + " --master_addr algo-1 --master_port 7777 --node_rank 1 train.py --lr 1");
+        .isEqualTo(
+            "/usr/bin/python3 -m torch.distributed.run --nnodes 2 --nproc_per_node 2"
+                + " --master_addr algo-1 --master_port 7777 --node_rank 1 train.py --lr 1");
     assertThat(environments.get(0))
         .containsEntry("SM_HOSTS", "[]")
         .containsEntry("NCCL_SOCKET_IFNAME", "eth1")
@@ -76,8 +89,13 @@ class TorchRunnerTest {
           return new ProcessResult(command, env.get("RANK").equals("3") ? 1 : 0, 0, "boom");
         };
     UserLaunch launch =
-        new UserLaunch(new EntryPoint("train.py", EntryPoint.Type.PYTHON_PROGRAM), "/usr/bin/python3",
-            Path.of("/code"), List.of(), Map.of(), Map.of());
+        new UserLaunch(
+            new EntryPoint("train.py", EntryPoint.Type.PYTHON_PROGRAM),
+            "/usr/bin/python3",
+            Path.of("/code"),
+            List.of(),
+            Map.of(),
+            Map.of());
     ToolkitSettings settings = ToolkitSettings.from(Map.of("SMTK_TORCH_LAUNCHER", "env"));
 
     TorchRunner runner = new TorchRunner(plan().build(), settings, quietLog(), launch, processes);
@@ -90,12 +108,21 @@ class TorchRunnerTest {
   @Test
   void run_pythonPackage_isRejectedLikeTorchrun() throws Exception {
     UserLaunch launch =
-        new UserLaunch(new EntryPoint("pkg", EntryPoint.Type.PYTHON_PACKAGE), "/usr/bin/python3",
-            Path.of("/code"), List.of(), Map.of(), Map.of());
+        new UserLaunch(
+            new EntryPoint("pkg", EntryPoint.Type.PYTHON_PACKAGE),
+            "/usr/bin/python3",
+            Path.of("/code"),
+            List.of(),
+            Map.of(),
+            Map.of());
     ToolkitSettings settings = ToolkitSettings.from(Map.of("SMTK_TORCH_LAUNCHER", "env"));
     TorchRunner runner =
-        new TorchRunner(plan().entryPoint(EntryPoint.Type.PYTHON_PACKAGE, "pkg").build(), settings, quietLog(),
-            launch, (command, dir, env, transformer) -> {
+        new TorchRunner(
+            plan().entryPoint(EntryPoint.Type.PYTHON_PACKAGE, "pkg").build(),
+            settings,
+            quietLog(),
+            launch,
+            (command, dir, env, transformer) -> {
               throw new AssertionError("nothing runs");
             });
 
@@ -105,7 +132,8 @@ class TorchRunnerTest {
   }
 
   private static ToolkitLog quietLog() {
-    return ToolkitLog.to(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    return ToolkitLog.to(
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -135,7 +163,9 @@ class TorchRunnerTest {
                 plan().hosts(List.of("algo-1")).currentHost("algo-1").processesPerHost(1).build())
             .get(0);
 
-    assertThat(rank).containsEntry("MASTER_ADDR", "127.0.0.1").containsEntry("MASTER_PORT", "29500");
+    assertThat(rank)
+        .containsEntry("MASTER_ADDR", "127.0.0.1")
+        .containsEntry("MASTER_PORT", "29500");
   }
 
   @Test

@@ -1,11 +1,11 @@
 package io.smtk.distributed.torch;
 
-import io.smtk.distributed.cluster.LaunchConfigurationException;
-import io.smtk.distributed.cluster.LaunchPlan;
-import io.smtk.launch.EntryPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smtk.distributed.cluster.LaunchConfigurationException;
+import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.launch.EntryPoint;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

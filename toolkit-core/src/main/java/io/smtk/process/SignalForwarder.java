@@ -1,10 +1,12 @@
 package io.smtk.process;
 
+import java.lang.invoke.LambdaMetafactory;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,6 +53,8 @@ public final class SignalForwarder {
   }
 
   private final Set<Target> targets = new LinkedHashSet<>();
+  // The thread of installInBackground() until a caller has waited for it.
+  private volatile Thread installer;
   private int receivedSignal; // guarded by this
   private int signalCount; // guarded by this
 
@@ -88,29 +92,30 @@ public final class SignalForwarder {
     Set<String> installed = new LinkedHashSet<>();
     // sun.misc.Signal is reached by reflection: javac's "internal proprietary API" warning cannot
     // be suppressed, and a jlinked runtime may lack jdk.unsupported; then this returns nothing.
+    // The handler is made with LambdaMetafactory, not a java.lang.reflect.Proxy: a proxy class is
+    // generated into a dynamic module, which cost about 20 ms of every job's start-up.
     try {
       Class<?> signalClass = Class.forName("sun.misc.Signal");
       Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
       Constructor<?> newSignal = signalClass.getConstructor(String.class);
       Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
       Method getNumber = signalClass.getMethod("getNumber");
-      InvocationHandler onSignal =
-          (proxy, method, args) -> {
-            switch (method.getName()) {
-              case "handle":
-                forward((Integer) getNumber.invoke(args[0]));
-                return null;
-              case "equals":
-                return proxy == args[0];
-              case "hashCode":
-                return System.identityHashCode(proxy);
-              default:
-                return "SignalForwarder handler";
-            }
-          };
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      MethodHandle onSignal =
+          lookup.findVirtual(
+              SignalForwarder.class,
+              "onSignal",
+              MethodType.methodType(void.class, Method.class, Object.class));
       Object handler =
-          Proxy.newProxyInstance(
-              SignalForwarder.class.getClassLoader(), new Class<?>[] {handlerClass}, onSignal);
+          LambdaMetafactory.metafactory(
+                  lookup,
+                  "handle",
+                  MethodType.methodType(handlerClass, SignalForwarder.class, Method.class),
+                  MethodType.methodType(void.class, signalClass),
+                  onSignal,
+                  MethodType.methodType(void.class, signalClass))
+              .getTarget()
+              .invoke(this, getNumber);
       for (String name : List.of("TERM", "INT")) {
         try {
           handle.invoke(null, newSignal.newInstance(name), handler);
@@ -119,10 +124,55 @@ public final class SignalForwarder {
           // IllegalArgumentException: the JVM uses this signal itself; leave it alone.
         }
       }
-    } catch (ReflectiveOperationException | RuntimeException e) {
+    } catch (Error e) {
+      throw e;
+    } catch (Throwable e) {
       // No sun.misc.Signal here: signals keep their default effect.
     }
     return installed;
+  }
+
+  /**
+   * Installs the handlers as {@link #install()} does, on a background thread: it takes a few
+   * milliseconds (reflection and a generated handler class) that the job's start-up need not wait
+   * for. Nothing is started unprotected: {@link #receivedSignal()}, which {@link ProcessRunner}
+   * asks before it starts a process, and every registration wait for the installation to end. A
+   * signal that arrives before then has the JVM's default effect, as during the JVM's own start.
+   */
+  public void installInBackground() {
+    Thread thread = new Thread(this::install, "smtk-signal-handlers");
+    thread.setDaemon(true);
+    installer = thread;
+    thread.start();
+  }
+
+  private void awaitInstallation() {
+    Thread thread = installer;
+    if (thread == null || thread == Thread.currentThread()) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    installer = null;
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** What the installed handler calls with the {@code sun.misc.Signal} it received. */
+  private void onSignal(Method getNumber, Object signal) {
+    try {
+      forward((Integer) getNumber.invoke(signal));
+    } catch (ReflectiveOperationException e) {
+      forward(SIGTERM); // cannot happen: getNumber is public and takes no arguments
+    }
   }
 
   /**
@@ -162,8 +212,11 @@ public final class SignalForwarder {
    *
    * @return the signal number, or empty if none arrived
    */
-  public synchronized OptionalInt receivedSignal() {
-    return receivedSignal == 0 ? OptionalInt.empty() : OptionalInt.of(receivedSignal);
+  public OptionalInt receivedSignal() {
+    awaitInstallation();
+    synchronized (this) {
+      return receivedSignal == 0 ? OptionalInt.empty() : OptionalInt.of(receivedSignal);
+    }
   }
 
   /**
@@ -185,6 +238,7 @@ public final class SignalForwarder {
    * target is stopped at once.
    */
   Registration register(Target target) {
+    awaitInstallation();
     int signal;
     synchronized (this) {
       targets.add(target);

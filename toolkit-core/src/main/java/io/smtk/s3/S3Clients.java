@@ -11,19 +11,31 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
 
 /**
- * The S3 clients of one toolkit run, created on first use so that a job without any S3 URI pays
- * nothing for them at start-up.
+ * The S3 clients of one toolkit run, each created on first use so that a job pays only for the one
+ * it uses, and nothing without any S3 URI.
  *
- * <p>One asynchronous client (the SDK's Java S3 client over the CRT HTTP client, multipart uploads
- * enabled) serves both the ranged parallel downloads and the {@link S3TransferManager} uploads.
- * Every request goes through the SDK's standard retry strategy with {@link
+ * <ul>
+ *   <li>{@link #syncClient()}: the SDK's S3 client over the Apache HTTP client, all Java, for the
+ *       code download most jobs make (ranged GETs on the downloader's own daemon threads). It is
+ *       ready in a fraction of the CRT client's time, which loads a native library (extracted from
+ *       its jar on every start) and whose event loops take over a second to shut down.
+ *   <li>{@link #client()}: the SDK's Java S3 client over the CRT HTTP client, multipart uploads
+ *       enabled, for the {@link S3TransferManager} uploads of the intermediate output and the
+ *       prefix downloads of {@code smtk local}.
+ * </ul>
+ *
+ * <p>Every request goes through the SDK's standard retry strategy with {@link
  * S3Settings#maxAttempts()} attempts: transient failures (connection reset or refused, 5xx,
  * throttling) are retried with jittered exponential backoff and each retry is reported to the retry
  * log; permanent ones (403, 404, NoSuchBucket, NoSuchKey, AccessDenied) are not retried.
@@ -35,6 +47,8 @@ public final class S3Clients implements AutoCloseable {
 
   private final S3Settings settings;
   private final Consumer<String> retryLog;
+  private S3Client syncClient;
+  private long syncClientMillis = -1;
   private S3AsyncClient client;
   private S3TransferManager transferManager;
   private boolean closed;
@@ -75,6 +89,32 @@ public final class S3Clients implements AutoCloseable {
     return settings;
   }
 
+  /**
+   * Returns the synchronous client, creating it on the first call.
+   *
+   * @return the client, closed with this holder
+   */
+  synchronized S3Client syncClient() {
+    if (closed) {
+      throw new IllegalStateException("S3 clients are closed");
+    }
+    if (syncClient == null) {
+      long start = System.nanoTime();
+      syncClient = buildSyncClient();
+      syncClientMillis = (System.nanoTime() - start) / 1_000_000;
+    }
+    return syncClient;
+  }
+
+  /**
+   * Returns how long creating the synchronous client took.
+   *
+   * @return milliseconds, or -1 if it was not created
+   */
+  synchronized long syncClientMillis() {
+    return syncClientMillis;
+  }
+
   synchronized S3AsyncClient client() {
     if (closed) {
       throw new IllegalStateException("S3 clients are closed");
@@ -91,6 +131,34 @@ public final class S3Clients implements AutoCloseable {
       transferManager = S3TransferManager.builder().s3Client(async).build();
     }
     return transferManager;
+  }
+
+  private S3Client buildSyncClient() {
+    LOG.debug("Creating the S3 client: {}", settings);
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .credentialsProvider(credentialsProvider())
+            .httpClientBuilder(
+                Apache5HttpClient.builder()
+                    .maxConnections(settings.maxConcurrency())
+                    .connectionTimeout(Duration.ofSeconds(10))
+                    .connectionAcquisitionTimeout(Duration.ofSeconds(60))
+                    // A read that moves nothing for 60 s fails, and the retry strategy replaces it.
+                    .socketTimeout(Duration.ofSeconds(60))
+                    .tcpKeepAlive(true))
+            .overrideConfiguration(o -> o.retryStrategy(retryStrategy()))
+            .forcePathStyle(settings.pathStyle());
+    settings.configuredRegion().ifPresent(r -> builder.region(Region.of(r)));
+    settings.configuredEndpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  private RetryStrategy retryStrategy() {
+    return new LoggingRetryStrategy(
+        AwsRetryStrategy.standardRetryStrategy().toBuilder()
+            .maxAttempts(settings.maxAttempts())
+            .build(),
+        retryLog);
   }
 
   private S3AsyncClient buildClient() {
@@ -115,14 +183,7 @@ public final class S3Clients implements AutoCloseable {
                         k ->
                             k.keepAliveInterval(Duration.ofSeconds(30))
                                 .keepAliveTimeout(Duration.ofSeconds(10))))
-            .overrideConfiguration(
-                o ->
-                    o.retryStrategy(
-                        new LoggingRetryStrategy(
-                            AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(settings.maxAttempts())
-                                .build(),
-                            retryLog)))
+            .overrideConfiguration(o -> o.retryStrategy(retryStrategy()))
             .forcePathStyle(settings.pathStyle())
             .multipartEnabled(true)
             .multipartConfiguration(
@@ -149,10 +210,17 @@ public final class S3Clients implements AutoCloseable {
     return StaticCredentialsProvider.create(credentials);
   }
 
-  /** Closes the clients, if they were ever created; in-flight transfers fail. */
+  /**
+   * Closes the clients, if they were ever created; in-flight transfers fail. Closing the CRT client
+   * only starts its shutdown; its native threads end by themselves.
+   */
   @Override
   public synchronized void close() {
     closed = true;
+    if (syncClient != null) {
+      syncClient.close();
+      syncClient = null;
+    }
     if (transferManager != null) {
       transferManager.close();
       transferManager = null;

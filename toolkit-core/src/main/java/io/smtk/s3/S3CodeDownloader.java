@@ -5,24 +5,30 @@ import io.smtk.archive.ArchiveExtractionException;
 import io.smtk.archive.ExtractionResult;
 import io.smtk.archive.SafeTarExtractor;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.FileTransformerConfiguration;
-import software.amazon.awssdk.core.FileTransformerConfiguration.FailureBehavior;
-import software.amazon.awssdk.core.FileTransformerConfiguration.FileWriteOption;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.RetryableException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -32,12 +38,13 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * and extracts it safely into the code directory.
  *
  * <p>The object is fetched with ranged GETs of {@link S3Settings#partSizeBytes()} bytes, up to a
- * quarter of {@link S3Settings#maxConcurrency()} at a time, each written at its offset of one file;
- * the first range also tells the object's size and ETag, and the others are conditional on that
- * ETag, so an object replaced mid-download fails instead of mixing two versions. (The SDK's own
- * parallel download splits by multipart part numbers, which gives one request for an object
- * uploaded in one PUT.) Progress is logged every 10% or every 5 seconds. Retries are those of
- * {@link S3Clients}.
+ * quarter of {@link S3Settings#maxConcurrency()} at a time on the synchronous client of {@link
+ * S3Clients} (all Java: no native library to load for the one download most jobs make), each
+ * written at its offset of one file; the first range also tells the object's size and ETag, and the
+ * others are conditional on that ETag, so an object replaced mid-download fails instead of mixing
+ * two versions. (The SDK's own parallel download splits by multipart part numbers, which gives one
+ * request for an object uploaded in one PUT.) Progress is logged every 10% or every 5 seconds.
+ * Retries are those of {@link S3Clients}.
  *
  * <p>When the code directory is not empty (code baked into the image) and a submit directory is
  * given too, the Python toolkit silently skips the download. Here the submitted code wins: each
@@ -179,69 +186,73 @@ public final class S3CodeDownloader {
   }
 
   private DownloadResult fetch(S3Uri uri, Path destination, long start) throws S3TransferException {
-    S3AsyncClient client = clients.client();
+    S3Client client = clients.syncClient();
     long partSize = clients.settings().partSizeBytes();
-    GetObjectResponse first;
-    CountingFileTransformer firstPart =
-        new CountingFileTransformer(
-            AsyncResponseTransformer.toFile(
-                destination,
-                FileTransformerConfiguration.builder()
-                    .fileWriteOption(FileWriteOption.CREATE_OR_REPLACE_EXISTING)
-                    .failureBehavior(FailureBehavior.LEAVE)
-                    .build()),
-            null);
-    try {
-      first = await(client.getObject(request(uri, 0, partSize, null), firstPart), uri);
-    } catch (S3TransferException e) {
-      if (!"InvalidRange".equals(e.errorCode().orElse(null))) {
-        throw e;
+    try (FileChannel file =
+        FileChannel.open(
+            destination,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      RangeWriter firstPart = new RangeWriter(file, 0, null);
+      GetObjectResponse first;
+      try {
+        first = get(client, request(uri, 0, partSize, null), firstPart, uri);
+      } catch (S3TransferException e) {
+        if (!"InvalidRange".equals(e.errorCode().orElse(null))) {
+          throw e;
+        }
+        // S3 answers 416 to a range over an empty object; fetch it whole.
+        GetObjectResponse whole =
+            get(
+                client,
+                GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build(),
+                new RangeWriter(file, 0, null),
+                uri);
+        return finish(uri, destination, whole.contentLength(), 1, start);
       }
-      // S3 answers 416 to a range over an empty object; fetch it whole.
-      GetObjectResponse whole =
-          await(
-              client.getObject(
-                  GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build(),
-                  AsyncResponseTransformer.toFile(
-                      destination, FileTransformerConfiguration.defaultCreateOrReplaceExisting())),
-              uri);
-      return finish(uri, destination, whole.contentLength(), 1, start);
-    }
-    long total = totalSize(first);
-    if (total <= partSize || first.contentRange() == null) {
-      return finish(uri, destination, total, 1, start);
-    }
+      long total = totalSize(first);
+      if (total <= partSize || first.contentRange() == null) {
+        return finish(uri, destination, total, 1, start);
+      }
 
-    int ranges = (int) ((total + partSize - 1) / partSize);
-    int lanes = Math.max(1, Math.min(ranges - 1, clients.settings().maxConcurrency() / 4));
-    TransferProgress progress = new TransferProgress("Downloading " + uri, total, start, log);
-    log.accept(
-        "Downloading "
-            + uri
-            + " ("
-            + TransferProgress.size(total)
-            + ") in "
-            + ranges
-            + " ranges of "
-            + TransferProgress.size(partSize)
-            + ", "
-            + lanes
-            + " at a time");
-    progress.add(firstPart.bytes());
-    RangedDownload download =
-        new RangedDownload(client, uri, destination, first.eTag(), partSize, total, progress);
-    await(download.start(lanes), uri);
-    return finish(uri, destination, total, ranges, start);
+      int ranges = (int) ((total + partSize - 1) / partSize);
+      int lanes = Math.max(1, Math.min(ranges - 1, clients.settings().maxConcurrency() / 4));
+      TransferProgress progress = new TransferProgress("Downloading " + uri, total, start, log);
+      log.accept(
+          "Downloading "
+              + uri
+              + " ("
+              + TransferProgress.size(total)
+              + ") in "
+              + ranges
+              + " ranges of "
+              + TransferProgress.size(partSize)
+              + ", "
+              + lanes
+              + " at a time");
+      progress.add(firstPart.bytes());
+      new RangedDownload(client, uri, file, first.eTag(), partSize, total, progress).run(lanes);
+      return finish(uri, destination, total, ranges, start);
+    } catch (IOException e) {
+      throw new S3TransferException(
+          "Could not download " + uri + ": cannot write " + destination + ": " + e,
+          uri.toString(),
+          null,
+          0,
+          e);
+    }
   }
 
   /**
-   * The ranges after the first: several lanes each fetch the next free range until none is left,
-   * and stop taking new ranges once one has failed.
+   * The ranges after the first: several lanes, each a daemon thread with a blocking GET at a time,
+   * fetch the next free range until none is left, and stop taking new ranges once one has failed.
+   * Daemon threads, so that nothing of a download can hold the JVM up at the end of the job.
    */
   private static final class RangedDownload {
-    private final S3AsyncClient client;
+    private final S3Client client;
     private final S3Uri uri;
-    private final Path destination;
+    private final FileChannel file;
     private final String eTag;
     private final long partSize;
     private final long total;
@@ -251,16 +262,16 @@ public final class S3CodeDownloader {
     private final AtomicBoolean failed = new AtomicBoolean();
 
     RangedDownload(
-        S3AsyncClient client,
+        S3Client client,
         S3Uri uri,
-        Path destination,
+        FileChannel file,
         String eTag,
         long partSize,
         long total,
         TransferProgress progress) {
       this.client = client;
       this.uri = uri;
-      this.destination = destination;
+      this.file = file;
       this.eTag = eTag;
       this.partSize = partSize;
       this.total = total;
@@ -268,41 +279,118 @@ public final class S3CodeDownloader {
       this.progress = progress;
     }
 
-    CompletableFuture<Void> start(int lanes) {
-      List<CompletableFuture<Void>> running = new ArrayList<>();
-      for (int i = 0; i < lanes; i++) {
-        running.add(lane());
+    /** Runs the lanes and returns when every one has stopped, so that no write is still running. */
+    void run(int lanes) throws S3TransferException {
+      AtomicInteger threads = new AtomicInteger();
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              lanes,
+              task -> {
+                Thread thread = new Thread(task, "smtk-s3-download-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
+      try {
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < lanes; i++) {
+          running.add(pool.submit(this::lane));
+        }
+        S3TransferException firstFailure = null;
+        for (Future<?> lane : running) {
+          try {
+            lane.get();
+          } catch (ExecutionException e) {
+            if (firstFailure == null) {
+              firstFailure =
+                  e.getCause() instanceof S3TransferException transfer
+                      ? transfer
+                      : failure(uri, e.getCause());
+            }
+          }
+        }
+        if (firstFailure != null) {
+          throw firstFailure;
+        }
+      } catch (InterruptedException e) {
+        failed.set(true);
+        pool.shutdownNow();
+        Thread.currentThread().interrupt();
+        throw new S3TransferException(
+            "Download of " + uri + " was interrupted", uri.toString(), null, 0, e);
+      } finally {
+        pool.shutdown();
       }
-      // allOf completes only when every lane has stopped, so no write is still running on failure.
-      return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
     }
 
-    private CompletableFuture<Void> lane() {
-      int index = next.getAndIncrement();
-      if (index >= ranges || failed.get()) {
-        return CompletableFuture.completedFuture(null);
+    private Void lane() throws S3TransferException {
+      int index;
+      while ((index = next.getAndIncrement()) < ranges && !failed.get()) {
+        long offset = index * partSize;
+        long length = Math.min(partSize, total - offset);
+        try {
+          get(
+              client,
+              request(uri, offset, length, eTag),
+              new RangeWriter(file, offset, progress),
+              uri);
+        } catch (S3TransferException | RuntimeException e) {
+          failed.set(true);
+          throw e;
+        }
       }
-      long offset = index * partSize;
-      long length = Math.min(partSize, total - offset);
-      CountingFileTransformer transformer =
-          new CountingFileTransformer(
-              AsyncResponseTransformer.toFile(
-                  destination,
-                  FileTransformerConfiguration.builder()
-                      .fileWriteOption(FileWriteOption.WRITE_TO_POSITION)
-                      .position(offset)
-                      .failureBehavior(FailureBehavior.LEAVE)
-                      .build()),
-              progress);
-      return client
-          .getObject(request(uri, offset, length, eTag), transformer)
-          .whenComplete(
-              (response, error) -> {
-                if (error != null) {
-                  failed.set(true);
-                }
-              })
-          .thenCompose(response -> lane());
+      return null;
+    }
+  }
+
+  /**
+   * Writes a GET's body into the file at the range's offset. A retried attempt rewrites the range
+   * from its start and first takes back what the failed one counted, so progress never runs past
+   * the object's size; a body cut short is retried, as the SDK's own file transformer does.
+   */
+  private static final class RangeWriter
+      implements ResponseTransformer<GetObjectResponse, GetObjectResponse> {
+    private final FileChannel file;
+    private final long offset;
+    private final TransferProgress progress;
+    private long attemptBytes;
+
+    RangeWriter(FileChannel file, long offset, TransferProgress progress) {
+      this.file = file;
+      this.offset = offset;
+      this.progress = progress;
+    }
+
+    @Override
+    public GetObjectResponse transform(GetObjectResponse response, AbortableInputStream body) {
+      if (progress != null && attemptBytes != 0) {
+        progress.add(-attemptBytes);
+      }
+      attemptBytes = 0;
+      byte[] buffer = new byte[64 * 1024];
+      long position = offset;
+      try {
+        int read;
+        while ((read = body.read(buffer)) >= 0) {
+          ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, read);
+          while (bytes.hasRemaining()) {
+            position += file.write(bytes, position);
+          }
+          attemptBytes += read;
+          if (progress != null) {
+            progress.add(read);
+          }
+        }
+      } catch (IOException e) {
+        throw RetryableException.builder()
+            .message("Reading the body of a GET failed: " + e)
+            .cause(e)
+            .build();
+      }
+      return response;
+    }
+
+    long bytes() {
+      return attemptBytes;
     }
   }
 
@@ -366,33 +454,40 @@ public final class S3CodeDownloader {
             + ") in "
             + elapsed.toMillis()
             + " ms, "
-            + TransferProgress.rate(total, elapsed.toNanos()));
+            + TransferProgress.rate(total, elapsed.toNanos())
+            + "; S3 client ready in "
+            + clients.syncClientMillis()
+            + " ms");
     return result;
   }
 
-  private static <T> T await(CompletableFuture<T> future, S3Uri uri) throws S3TransferException {
+  private static GetObjectResponse get(
+      S3Client client, GetObjectRequest request, RangeWriter writer, S3Uri uri)
+      throws S3TransferException {
     try {
-      return future.get();
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new S3TransferException(
-          "Download of " + uri + " was interrupted", uri.toString(), null, 0, e);
-    } catch (ExecutionException e) {
-      Throwable cause = S3Failures.unwrap(e);
-      if (cause instanceof S3Exception s3 && s3.statusCode() == 412) {
-        throw new S3TransferException(
-            "Could not download "
-                + uri
-                + ": the object changed while it was being downloaded"
-                + " (PreconditionFailed, HTTP 412)",
-            uri.toString(),
-            "PreconditionFailed",
-            412,
-            cause);
-      }
-      throw S3Failures.toException("download", uri, e);
+      return client.getObject(request, writer);
+    } catch (SdkException e) {
+      throw failure(uri, e);
     }
+  }
+
+  private static S3TransferException failure(S3Uri uri, Throwable cause) {
+    if (cause instanceof S3Exception s3 && s3.statusCode() == 412) {
+      return new S3TransferException(
+          "Could not download "
+              + uri
+              + ": the object changed while it was being downloaded"
+              + " (PreconditionFailed, HTTP 412)",
+          uri.toString(),
+          "PreconditionFailed",
+          412,
+          cause);
+    }
+    if (cause instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+      return new S3TransferException(
+          "Download of " + uri + " was interrupted", uri.toString(), null, 0, cause);
+    }
+    return S3Failures.toException("download", uri, cause);
   }
 
   private static void deleteQuietly(Path file) {

@@ -274,7 +274,7 @@ public final class Trainer {
     public Trainer build() {
       if (signals == null) {
         signals = SignalForwarder.global();
-        signals.install();
+        signals.installInBackground();
       }
       return new Trainer(this);
     }

@@ -1,0 +1,181 @@
+package io.smtk.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smtk.testing.JobTree;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tests for {@code bin/smtk}'s decision to build, on a fake checkout: a copy of the script, a fake
+ * {@code mvn} that lays out the modules' outputs (or fails after toolkit-core, as a failing later
+ * module does), a fake JDK, and every other program it may run wrapped to record that it ran.
+ */
+class BinSmtkTest {
+
+  private static final List<String> TOOLS =
+      List.of(
+          "readlink",
+          "find",
+          "head",
+          "sed",
+          "mktemp",
+          "flock",
+          "mkdir",
+          "rm",
+          "touch",
+          "mv",
+          "cat",
+          "dirname",
+          "ls",
+          "grep",
+          "env");
+
+  @TempDir Path tmp;
+  private Path checkout;
+  private Path log;
+  private Path fakeBin;
+  private Path fakeJdk;
+
+  @BeforeEach
+  void fakeCheckout() throws IOException {
+    checkout = tmp.resolve("checkout");
+    Files.createDirectories(checkout.resolve("bin"));
+    Files.copy(JobTree.smtk(), checkout.resolve("bin/smtk"));
+    write(checkout.resolve("pom.xml"), "<project/>");
+    write(checkout.resolve("toolkit-core/src/main/java/io/smtk/A.java"), "class A {}");
+    log = tmp.resolve("ran.log");
+    fakeBin = Files.createDirectories(tmp.resolve("fakebin"));
+    for (String tool : TOOLS) {
+      String real =
+          Files.isExecutable(Path.of("/usr/bin", tool)) ? "/usr/bin/" + tool : "/bin/" + tool;
+      script(fakeBin.resolve(tool), "echo " + tool + " >> \"$LOG\"\nexec " + real + " \"$@\"");
+    }
+    // Module outputs as the reactor lays them out; FAIL_LATER stops after toolkit-core.
+    script(
+        fakeBin.resolve("mvn"),
+        "echo mvn >> \"$LOG\"\n"
+            + "/usr/bin/mkdir -p toolkit-core/target/lib\n"
+            + "echo jar > toolkit-core/target/toolkit-core-0.1.jar\n"
+            + "echo jar > toolkit-core/target/lib/dependency-1.0.jar\n"
+            + "[ -z \"$FAIL_LATER\" ] || exit 1\n"
+            + "for m in pytorch tensorflow mxnet sklearn; do /usr/bin/mkdir -p $m/target;"
+            + " echo jar > $m/target/$m-0.1.jar; done\n"
+            + "/usr/bin/mkdir -p images/target/image/root\n");
+    fakeJdk = tmp.resolve("jdk");
+    write(fakeJdk.resolve("release"), "JAVA_VERSION=\"17.0.9\"\n");
+    // The warm-up asks for the class archive at exit; the job itself only records how it ran.
+    script(
+        fakeJdk.resolve("bin/java"),
+        "echo \"java $*\" >> \"$LOG\"\n"
+            + "for arg; do case \"$arg\" in -XX:ArchiveClassesAtExit=*)"
+            + " echo archive > \"${arg#*=}\" ;; esac; done\n");
+  }
+
+  @Test
+  void smtk_afterCompleteBuild_startsNoProcessBeforeJava() throws Exception {
+    assertThat(run(Map.of()).exitCode).isZero();
+    assertThat(ran()).contains("mvn");
+    Files.delete(log);
+
+    Result usual = run(Map.of());
+
+    assertThat(usual.exitCode).isZero();
+    assertThat(ran()).as("what ran: %s", ran()).hasSize(1);
+    assertThat(ran().get(0))
+        .startsWith("java ")
+        .contains("-XX:SharedArchiveFile=" + checkout.toRealPath() + "/.smtk-cache/smtk-17.jsa")
+        .endsWith("io.smtk.cli.Main train");
+  }
+
+  @Test
+  void smtk_buildFailedInLaterModule_buildsAgainNextTime() throws Exception {
+    Result failed = run(Map.of("FAIL_LATER", "1"));
+    assertThat(failed.exitCode).isEqualTo(1);
+    assertThat(checkout.resolve("toolkit-core/target/toolkit-core-0.1.jar")).exists();
+    Files.delete(log);
+
+    Result next = run(Map.of());
+
+    assertThat(next.exitCode).isZero();
+    assertThat(next.output).contains("the last build did not finish");
+    assertThat(ran()).contains("mvn");
+  }
+
+  @Test
+  void smtk_sourceEditedInPlace_buildsOnlyWithDevFlag() throws Exception {
+    run(Map.of());
+    Path source = checkout.resolve("toolkit-core/src/main/java/io/smtk/A.java");
+    Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(5)));
+    Files.delete(log);
+
+    run(Map.of());
+    assertThat(ran()).as("one stat, no scan: %s", ran()).doesNotContain("mvn", "find");
+
+    Result dev = run(Map.of("SMTK_DEV", "1"));
+    assertThat(dev.output).contains("sources changed");
+    assertThat(ran()).contains("mvn");
+  }
+
+  @Test
+  void smtk_gitIndexNewerThanStamp_scansOnceThenRunsUsualPath() throws Exception {
+    Files.createDirectories(checkout.resolve(".git"));
+    write(checkout.resolve(".git/index"), "index");
+    run(Map.of());
+    Files.setLastModifiedTime(
+        checkout.resolve(".git/index"), FileTime.from(Instant.now().plusSeconds(5)));
+    Files.delete(log);
+
+    run(Map.of());
+    assertThat(ran()).as("sources looked at, nothing built").contains("find").doesNotContain("mvn");
+    Files.setLastModifiedTime(
+        checkout.resolve(".smtk-cache/built"), FileTime.from(Instant.now().plusSeconds(10)));
+    Files.delete(log);
+
+    run(Map.of());
+    assertThat(ran()).hasSize(1);
+  }
+
+  private Result run(Map<String, String> extra) throws Exception {
+    List<String> command =
+        new ArrayList<>(List.of(checkout.resolve("bin/smtk").toString(), "train"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().put("PATH", fakeBin + ":/usr/bin:/bin");
+    builder.environment().put("JAVA_HOME", fakeJdk.toString());
+    builder.environment().put("LOG", log.toString());
+    builder.environment().putAll(extra);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("bin/smtk ended").isTrue();
+    return new Result(process.exitValue(), output);
+  }
+
+  private List<String> ran() throws IOException {
+    return Files.exists(log) ? Files.readAllLines(log) : List.of();
+  }
+
+  private static void write(Path file, String text) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+  }
+
+  private static void script(Path file, String body) throws IOException {
+    write(file, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private record Result(int exitCode, String output) {}
+}

@@ -96,7 +96,7 @@ def toolkit_log_phases(log_file, end_ns):
             match = re.search(r"S3 client ready in (\d+) ms", line)
             if match:
                 phases["client"] = float(match.group(1))
-            match = re.search(r"Downloaded .* in (\d+) ms", line)
+            match = re.search(r"Downloaded \S+ \([^)]*\) in (\d+) ms", line)
             if match:
                 phases["download"] = float(match.group(1))
             match = re.search(r"Extracted .* in (\d+) ms", line)
@@ -131,12 +131,15 @@ def fmt_row(name, samples, floor):
     return row
 
 
-def variants_for(checkouts, javas):
+def variants_for(checkouts, javas, commands):
+    """(name, command, JAVA_HOME or None) per toolkit variant."""
     variants = []
     for label, root in checkouts:
         for java in javas:
             name = "smtk train (%s%s)" % (label, "" if java is None else ", " + java_label(java))
-            variants.append((name, root, java))
+            variants.append((name, [os.path.join(root, "bin/smtk"), "train"], java))
+    for label, command in commands:
+        variants.append((label, command.split(), None))
     return variants
 
 
@@ -151,13 +154,13 @@ def java_label(home):
     return home
 
 
-def toolkit_env(root, java, base_dir, stamp, extra):
+def toolkit_env(python, java, base_dir, stamp, extra):
     env = {
-        "PATH": "/usr/bin:/bin",
+        "PATH": os.environ.get("BENCH_PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
         "SAGEMAKER_BASE_DIR": base_dir,
         "SM_STUDIO_LOCAL_MODE": "true",
-        "SMTK_PYTHON": "/usr/bin/python3",
+        "SMTK_PYTHON": python,
         "BENCH_STAMP": stamp,
     }
     if java is not None:
@@ -217,32 +220,39 @@ def main():
                         help="another built checkout whose bin/smtk runs side by side (repeatable)")
     parser.add_argument("--java", action="append", default=[], metavar="JAVA_HOME",
                         help="also run each checkout with this JDK (repeatable)")
+    parser.add_argument("--command", action="append", default=[], metavar="LABEL=COMMAND",
+                        help="also run this toolkit command (e.g. an image's train launcher, inside the"
+                             " container) with the job's environment (repeatable)")
+    parser.add_argument("--no-checkout", action="store_true", help="leave this checkout's bin/smtk out")
+    parser.add_argument("--python", default="/usr/bin/python3", help="the interpreter (default /usr/bin/python3)")
+    parser.add_argument("--s3-endpoint", help="an S3 server already holding s3://bucket/code/sourcedir.tar.gz"
+                                              " (default: start one with --bench-classpath)")
     parser.add_argument("--bench-classpath", help="class path of the bench module (the S3 server)")
     parser.add_argument("--work", help="work folder (default: a new temporary one)")
     args = parser.parse_args()
 
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(here)
-    checkouts = [("this checkout", root)] + [
+    checkouts = ([] if args.no_checkout else [("this checkout", root)]) + [
         ("compare %d: %s" % (i + 1, os.path.abspath(d)), os.path.abspath(d)) for i, d in enumerate(args.compare)]
     javas = [None] + [os.path.abspath(j) for j in args.java]
+    commands = [tuple(c.split("=", 1)) for c in args.command]
     work = args.work or tempfile.mkdtemp(prefix="smtk-startup-bench-")
     os.makedirs(work, exist_ok=True)
-    python = "/usr/bin/python3"
+    python = args.python
     stamp = os.path.join(work, "stamp")
     rng = random.Random(16)
 
     print("machine: %d CPUs, load average %s; %s" % (
         os.cpu_count(), " ".join("%.1f" % x for x in os.getloadavg()), time.strftime("%Y-%m-%d %H:%M")))
     # Builds on first use, makes the class archives, and warms the page cache.
-    for _, checkout, java in variants_for(checkouts, javas):
-        env = toolkit_env(checkout, java, os.path.join(work, "warm"), stamp, {"SAGEMAKER_PROGRAM": "noop.py"})
+    for _, command, java in variants_for(checkouts, javas, commands):
+        env = toolkit_env(python, java, os.path.join(work, "warm"), stamp, {"SAGEMAKER_PROGRAM": "noop.py"})
         job_tree(os.path.join(work, "warm"), {})
         with open(os.path.join(work, "warm/code/noop.py"), "w") as f:
             f.write(NOOP)
         for _ in range(2):
-            run_once([os.path.join(checkout, "bin/smtk"), "train"], env, work, stamp,
-                     os.path.join(work, "warm.log"))
+            run_once(command, env, work, stamp, os.path.join(work, "warm.log"))
 
     # The no-op job.
     noop_dir = os.path.join(work, "noop")
@@ -250,22 +260,22 @@ def main():
     with open(os.path.join(noop_dir, "code/noop.py"), "w") as f:
         f.write(NOOP)
     floor_name = "python3 noop.py (the floor)"
-    rows = [(floor_name, None, None)] + variants_for(checkouts, javas)
+    rows = [(floor_name, None, None)] + variants_for(checkouts, javas, commands)
     samples = {name: [] for name, _, _ in rows}
     for _ in range(args.runs):
         order = rows[:]
         rng.shuffle(order)
-        for name, checkout, java in order:
-            if checkout is None:
-                env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "BENCH_STAMP": stamp}
+        for name, command, java in order:
+            if command is None:
+                env = {"PATH": os.environ.get("BENCH_PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "BENCH_STAMP": stamp}
                 samples[name].append(run_once([python, "noop.py"], env, os.path.join(noop_dir, "code"), stamp))
             else:
                 for leftover in ("success", "failure"):
                     path = os.path.join(noop_dir, "output", leftover)
                     if os.path.exists(path):
                         os.remove(path)
-                env = toolkit_env(checkout, java, noop_dir, stamp, {"SAGEMAKER_PROGRAM": "noop.py"})
-                samples[name].append(run_once([os.path.join(checkout, "bin/smtk"), "train"], env, work, stamp))
+                env = toolkit_env(python, java, noop_dir, stamp, {"SAGEMAKER_PROGRAM": "noop.py"})
+                samples[name].append(run_once(command, env, work, stamp))
 
     floor = statistics.median(s["wall"] for s in samples[floor_name])
     header = "%-34s %6s %6s %6s | %7s %7s | %6s %6s | %6s" % (
@@ -290,37 +300,42 @@ def main():
 
     if args.s3_runs <= 0:
         return
-    if not args.bench_classpath:
-        print("\nS3 job skipped: no --bench-classpath (bench/startup-bench.sh gives it)")
+    server = None
+    if args.s3_endpoint:
+        endpoint = args.s3_endpoint
+    elif args.bench_classpath:
+        server, port = start_s3(args.bench_classpath, work, s3_fixture(work))
+        endpoint = "http://127.0.0.1:%d" % port
+    else:
+        print("\nS3 job skipped: no --bench-classpath or --s3-endpoint (bench/startup-bench.sh gives them)")
         return
-    archive = s3_fixture(work)
-    server, port = start_s3(args.bench_classpath, work, archive)
     try:
         s3_dir = os.path.join(work, "s3")
         job_tree(s3_dir, {"sagemaker_submit_directory": "s3://bucket/code/sourcedir.tar.gz",
                           "sagemaker_program": "noop.py"})
-        s3_env = {"S3_ENDPOINT_URL": "http://127.0.0.1:%d" % port, "AWS_REGION": "us-east-1",
+        s3_env = {"S3_ENDPOINT_URL": endpoint, "AWS_REGION": "us-east-1",
                   "AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret"}
-        s3_rows = variants_for(checkouts, javas)
+        s3_rows = variants_for(checkouts, javas, commands)
         s3_samples = {name: [] for name, _, _ in s3_rows}
         s3_phases = {name: [] for name, _, _ in s3_rows}
         for _ in range(args.s3_runs):
             order = s3_rows[:]
             rng.shuffle(order)
-            for name, checkout, java in order:
+            for name, command, java in order:
                 shutil.rmtree(os.path.join(s3_dir, "code"), ignore_errors=True)
                 for leftover in ("success", "failure"):
                     path = os.path.join(s3_dir, "output", leftover)
                     if os.path.exists(path):
                         os.remove(path)
-                env = toolkit_env(checkout, java, s3_dir, stamp, s3_env)
+                env = toolkit_env(python, java, s3_dir, stamp, s3_env)
                 log = os.path.join(work, "s3-job.log")
-                sample = run_once([os.path.join(checkout, "bin/smtk"), "train"], env, work, stamp, log)
+                sample = run_once(command, env, work, stamp, log)
                 s3_samples[name].append(sample)
                 s3_phases[name].append(toolkit_log_phases(log, sample["end_ns"]))
     finally:
-        server.stdin.close()
-        server.wait(timeout=60)
+        if server is not None:
+            server.stdin.close()
+            server.wait(timeout=60)
 
     print()
     header = "%-34s %6s %6s %6s | %7s %7s | %6s %6s | %6s" % (

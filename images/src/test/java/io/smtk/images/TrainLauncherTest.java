@@ -43,6 +43,50 @@ class TrainLauncherTest {
   }
 
   @Test
+  void train_classArchiveInImage_mapsItWithJarsInSortedOrder(@TempDir Path home) throws Exception {
+    Path report = fakeJava(home);
+    Files.createDirectories(home.resolve("app/libs"));
+    Files.writeString(home.resolve("app/libs/b.jar"), "b");
+    Files.writeString(home.resolve("app/libs/a.jar"), "a");
+    Files.createDirectories(home.resolve("cache"));
+    Files.writeString(home.resolve("cache/smtk.jsa"), "archive");
+    Files.writeString(home.resolve("jre/release"), "JAVA_VERSION=\"17.0.15\"\n");
+
+    run(home, Map.of("PATH", "/usr/bin:/bin"), "train");
+
+    String text = Files.readString(report);
+    List<String> args = Arrays.asList(text.substring(0, text.indexOf("--env--\n")).split("\n"));
+    assertThat(args)
+        .contains(
+            "-XX:SharedArchiveFile=" + home + "/cache/smtk.jsa",
+            "-XX:ArchiveRelocationMode=0",
+            "-Djdk.lang.Process.launchMechanism=VFORK",
+            home
+                + "/app/resources:"
+                + home
+                + "/app/classes:"
+                + home
+                + "/app/libs/a.jar:"
+                + home
+                + "/app/libs/b.jar");
+  }
+
+  @Test
+  void train_aotCacheOnJava25_mapsItWithoutVfork(@TempDir Path home) throws Exception {
+    Path report = fakeJava(home);
+    Files.createDirectories(home.resolve("cache"));
+    Files.writeString(home.resolve("cache/smtk.aot"), "cache");
+    Files.writeString(home.resolve("jre/release"), "JAVA_VERSION=\"25.0.3\"\n");
+
+    run(home, Map.of("PATH", "/usr/bin:/bin"), "train");
+
+    String text = Files.readString(report);
+    assertThat(text)
+        .contains("-XX:AOTCache=" + home + "/cache/smtk.aot")
+        .doesNotContain("SharedArchiveFile", "launchMechanism");
+  }
+
+  @Test
   void train_environment_reachesJavaUnchanged(@TempDir Path home) throws Exception {
     Path report = fakeJava(home);
     Map<String, String> env =

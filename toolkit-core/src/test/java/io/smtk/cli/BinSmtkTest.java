@@ -80,7 +80,7 @@ class BinSmtkTest {
     script(
         fakeJdk.resolve("bin/java"),
         "echo \"java $*\" >> \"$LOG\"\n"
-            + "for arg; do case \"$arg\" in -XX:ArchiveClassesAtExit=*)"
+            + "for arg; do case \"$arg\" in -XX:ArchiveClassesAtExit=*|-XX:AOTCacheOutput=*)"
             + " echo archive > \"${arg#*=}\" ;; esac; done\n");
   }
 
@@ -96,8 +96,28 @@ class BinSmtkTest {
     assertThat(ran()).as("what ran: %s", ran()).hasSize(1);
     assertThat(ran().get(0))
         .startsWith("java ")
-        .contains("-XX:SharedArchiveFile=" + checkout.toRealPath() + "/.smtk-cache/smtk-17.jsa")
+        .contains("-XX:SharedArchiveFile=" + checkout.toRealPath() + "/.smtk-cache/smtk-1.jsa")
         .endsWith("io.smtk.cli.Main train");
+  }
+
+  @Test
+  void smtk_twoJavasInTurn_eachKeepsItsStampAndArchive() throws Exception {
+    Path java25 = tmp.resolve("jdk25");
+    Files.createDirectories(java25.resolve("bin"));
+    Files.copy(fakeJdk.resolve("bin/java"), java25.resolve("bin/java"));
+    write(java25.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n");
+    run(Map.of());
+    run(Map.of("JAVA_HOME", java25.toString()));
+    Files.delete(log);
+
+    run(Map.of());
+    run(Map.of("JAVA_HOME", java25.toString()));
+
+    assertThat(ran()).as("what ran: %s", ran()).hasSize(2);
+    assertThat(ran().get(0)).contains("-XX:SharedArchiveFile=").doesNotContain("AOTCache");
+    assertThat(ran().get(1))
+        .contains("-XX:AOTCache=" + checkout.toRealPath() + "/.smtk-cache/smtk-2.aot")
+        .doesNotContain("launchMechanism");
   }
 
   @Test
@@ -141,7 +161,7 @@ class BinSmtkTest {
     run(Map.of());
     assertThat(ran()).as("sources looked at, nothing built").contains("find").doesNotContain("mvn");
     Files.setLastModifiedTime(
-        checkout.resolve(".smtk-cache/built"), FileTime.from(Instant.now().plusSeconds(10)));
+        checkout.resolve(".smtk-cache/run-1"), FileTime.from(Instant.now().plusSeconds(10)));
     Files.delete(log);
 
     run(Map.of());

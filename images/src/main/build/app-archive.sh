@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Makes an image's class archive at build time, with the image's own Java runtime and class path, where the
+# image will have them: the toolkit's classes (and, on Java 25+, the JIT's profiles and linked call sites)
+# mapped at start-up instead of loaded from jars (bench/README.md "Images").
+#   usage: app-archive.sh JRE OUTPUT_DIR APP_JAR LIBS_DIR
+#     JRE         the image's runtime (images/target/image/jre), with its own CDS archive (jlink
+#                 --generate-cds-archive); Java 17-24 get a CDS archive on top of it, 25+ an AOT cache
+#     OUTPUT_DIR  receives smtk.jsa or smtk.aot, which the image carries at /opt/smtk/cache/
+#     APP_JAR     the framework module's jar (Jib, packaged mode: /opt/smtk/app/classpath/)
+#     LIBS_DIR    the module's runtime dependencies (Jib: /opt/smtk/app/libs/)
+# The JVM accepts an archive only with the class path it was made with (Java 17: the same paths; every
+# Java: the same jars, sizes and times), so the files are staged as Jib lays them out, with Jib's file time
+# (EPOCH+1 s), and the warm-up job (`smtk warm-up`) runs with the staging folder mounted at /opt/smtk, in a
+# user and mount namespace of its own (unshare; no root needed where unprivileged user namespaces are
+# allowed). Where that is not possible it says so and makes nothing: the image then starts without it.
+# The flags must be the launcher's (images/src/main/image-root/usr/local/bin/train) except the archive's.
+# Not reproducible: the JVM writes a different archive each time, so only this file's layer changes.
+set -euo pipefail
+jre=$1 output=$2 app_jar=$3 libs=$4
+rm -rf "$output"
+mkdir -p "$output"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/smtk/app/classpath" "$stage/smtk/app/libs" "$stage/smtk/out"
+cp -a "$jre" "$stage/smtk/jre"
+cp "$app_jar" "$stage/smtk/app/classpath/"
+cp "$libs"/*.jar "$stage/smtk/app/libs/"
+find "$stage/smtk" -exec touch -h -d @1 {} +
+
+feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$stage/smtk/jre/release")
+if [ "${feature:-17}" -ge 25 ]; then
+  make="-XX:AOTCacheOutput=/opt/smtk/out/smtk.aot"
+elif [ -f "$stage/smtk/jre/lib/server/classes.jsa" ]; then
+  make="-XX:ArchiveClassesAtExit=/opt/smtk/out/smtk.jsa"
+else
+  echo "app-archive: $jre has no CDS archive of its own (jlink --generate-cds-archive); no class archive" >&2
+  exit 0
+fi
+
+cat > "$stage/warm-up.sh" <<WARM
+set -eu
+mount -t tmpfs tmpfs /opt
+mkdir /opt/smtk
+mount --bind "$stage/smtk" /opt/smtk
+cp=""
+for jar in /opt/smtk/app/classpath/*.jar /opt/smtk/app/libs/*.jar; do cp="\${cp:+\$cp:}\$jar"; done
+cd /
+env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 /opt/smtk/jre/bin/java \
+  -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:MaxRAMPercentage=10 -XX:MaxRAM=16g \
+  -XX:-UseDynamicNumberOfCompilerThreads -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 \
+  $make -cp "\$cp" io.smtk.cli.Main warm-up
+WARM
+if ! unshare --user --map-root-user --mount sh "$stage/warm-up.sh" >"$stage/warm-up.log" 2>&1; then
+  echo "app-archive: the warm-up job could not run in a mount namespace (unshare); no class archive:" >&2
+  tail -n 5 "$stage/warm-up.log" >&2
+  exit 0
+fi
+for made in "$stage/smtk/out/smtk.aot" "$stage/smtk/out/smtk.jsa"; do
+  if [ -f "$made" ]; then
+    cp "$made" "$output/"
+    echo "app-archive: $output/$(basename "$made") ($(du -h "$made" | cut -f1)) for Java $feature"
+  fi
+done

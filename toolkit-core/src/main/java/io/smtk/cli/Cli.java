@@ -5,6 +5,12 @@ import picocli.CommandLine;
 /** The picocli command line of {@code smtk}, with its handlers for bad input and failing commands. */
 final class Cli {
 
+  /**
+   * The width help is laid out for: 80 columns reads well in any terminal, and fixed text keeps the
+   * help the same wherever it is shown (tests pin it).
+   */
+  static final int WIDTH = 80;
+
   private Cli() {}
 
   /**

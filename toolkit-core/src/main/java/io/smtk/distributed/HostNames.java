@@ -47,6 +47,21 @@ public final class HostNames {
     return resolve(host, System.nanoTime() + timeout.toNanos(), timeout, List.of(host), log);
   }
 
+  /**
+   * Tells whether a host name resolves now, without waiting.
+   *
+   * @param host the host
+   * @return true when it has an address
+   */
+  public static boolean resolves(String host) {
+    try {
+      InetAddress.getByName(host);
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
   private static String resolve(String host, long deadline, Duration timeout, List<String> hosts, ToolkitLog log)
       throws ToolkitException {
     long wait = FIRST_WAIT_MILLIS;

@@ -79,7 +79,9 @@ final class MpiRunner {
     workers.remove(plan.masterHost());
     log.info("Starting MPI run as master node " + plan.masterHost() + " with workers " + workers);
     if (workers.isEmpty()) {
-      runMpirun(null, null);
+      // One host needs no ssh; a name that does not resolve (smtk local's process mode, where hosts
+      // are plain processes) would make mpirun take it for a remote host and try.
+      runMpirun(null, null, !HostNames.resolves(plan.masterHost()));
       return;
     }
     try (SshClient ssh = SshClient.create(settings);
@@ -98,13 +100,38 @@ final class MpiRunner {
             + e.getMessage(), ""));
         throw e;
       }
-      runMpirun(ssh, control);
+      runMpirun(ssh, control, false);
     }
   }
 
-  private void runMpirun(SshClient ssh, ControlServer control) throws ToolkitException {
-    List<String> command = withSshConfig(smddp ? SmddpCommand.build(plan) : MpiCommand.build(plan),
-        ssh == null ? null : ssh.config().toString());
+  /**
+   * Returns the command with the single host named {@code localhost} in {@code --host}: mpirun starts
+   * the ranks of a host it cannot match to this machine (by name or address) through ssh.
+   *
+   * @param command the command from {@link MpiCommand} or {@link SmddpCommand}
+   * @param host the job's only host, e.g. {@code algo-1}
+   * @return the command, with {@code --host localhost} or {@code --host localhost:N}
+   */
+  static List<String> onThisMachine(List<String> command, String host) {
+    List<String> result = new ArrayList<>(command);
+    int index = result.indexOf("--host");
+    if (index >= 0 && index + 1 < result.size()) {
+      String hosts = result.get(index + 1);
+      if (hosts.equals(host) || hosts.startsWith(host + ":")) {
+        result.set(index + 1, "localhost" + hosts.substring(host.length()));
+      }
+    }
+    return List.copyOf(result);
+  }
+
+  private void runMpirun(SshClient ssh, ControlServer control, boolean unresolvedSingleHost)
+      throws ToolkitException {
+    List<String> built = smddp ? SmddpCommand.build(plan) : MpiCommand.build(plan);
+    if (unresolvedSingleHost) {
+      log.info("Host name " + plan.masterHost() + " does not resolve: mpirun runs the ranks on localhost");
+      built = onThisMachine(built, plan.masterHost());
+    }
+    List<String> command = withSshConfig(built, ssh == null ? null : ssh.config().toString());
     if (smddp && !plan.smddprunInstalled()) {
       log.warning(SmddpCommand.SMDDPRUN_MISSING_WARNING);
     }

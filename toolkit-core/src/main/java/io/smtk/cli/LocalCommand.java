@@ -108,9 +108,10 @@ final class LocalCommand implements Callable<Integer> {
       description = "mpi, torch_distributed, pytorchddp, parameter_server, multi_worker_mirrored,"
           + " smddp or none (the default): sets the sagemaker_* hyperparameters the SDK sets, unless"
           + " given with --hyperparameter (sagemaker_mpi_num_of_processes_per_host=2,"
-          + " sagemaker_mpi_custom_mpi_options=...). torch_distributed in process mode starts the"
-          + " ranks without torchrun where torchrun is known to fail (torch 1.x on Python 3.11);"
-          + " elsewhere --env SMTK_TORCH_LAUNCHER=env does that.")
+          + " sagemaker_mpi_custom_mpi_options=...). Only mpi runs without --framework; the"
+          + " others are launched by a framework's entry. torch_distributed in process mode starts"
+          + " the ranks without torchrun where torchrun is known to fail (torch 1.x on Python"
+          + " 3.11); elsewhere --env SMTK_TORCH_LAUNCHER=env does that.")
   private String distribution;
 
   @Option(names = "--framework", paramLabel = "NAME", defaultValue = "none",

@@ -368,9 +368,10 @@ public final class LocalRunner {
     } catch (ToolkitException e) {
       throw LocalJobException.usage(e.getMessage());
     }
-    boolean needsPython = job.framework() != Framework.NONE
-        || (job.distribution() == Distribution.TORCH_DISTRIBUTED && !hostEnvironment.containsKey(TORCH_LAUNCHER));
-    if (!needsPython) {
+    // torchrun is started by the PyTorch entry only; script mode never runs it.
+    boolean torchrun = job.framework() == Framework.PYTORCH && job.distribution() == Distribution.TORCH_DISTRIBUTED
+        && !hostEnvironment.containsKey(TORCH_LAUNCHER);
+    if (job.framework() == Framework.NONE) {
       return Map.of();
     }
     String python;
@@ -380,7 +381,7 @@ public final class LocalRunner {
       throw LocalJobException.usage(e.getMessage() + " (or name one with --python)");
     }
     FrameworkPreflight.check(job.framework(), python, hostEnvironment);
-    if (job.distribution() == Distribution.TORCH_DISTRIBUTED && !hostEnvironment.containsKey(TORCH_LAUNCHER)) {
+    if (torchrun) {
       Optional<String> broken = FrameworkPreflight.brokenTorchrun(python, hostEnvironment);
       if (broken.isPresent()) {
         log.accept("torchrun of " + broken.get() + " fails at start (AttributeError in"
@@ -405,6 +406,16 @@ public final class LocalRunner {
           + job.entryPoint().orElse("the entry point") + " on its own, as SageMaker does; a script that"
           + " waits for its peers (torch.distributed env://, Horovod, MPI) without setting up the group itself"
           + " waits forever, so pick a --distribution (mpi, torch_distributed, parameter_server, ...)");
+    }
+    List<Framework> frameworks = job.distribution().frameworks();
+    if (!frameworks.isEmpty() && !frameworks.contains(job.framework())
+        && (job.framework() != Framework.NONE || job.image().isEmpty())) {
+      warnings.add("--distribution " + job.distribution().cliName() + " is launched by the "
+          + frameworks.stream().map(Framework::cliName).collect(java.util.stream.Collectors.joining(" or "))
+          + " framework entry (--framework " + frameworks.get(0).cliName() + "), not by "
+          + (job.framework() == Framework.NONE ? "BYOC script mode, which runs only MPI itself"
+              : "--framework " + job.framework().cliName())
+          + ": every host runs " + job.entryPoint().orElse("the entry point") + " once");
     }
     return warnings;
   }

@@ -209,8 +209,8 @@ class LocalModeIntegrationTest {
   }
 
   @Test
-  void local_logLevelDebug_toolkitWritesItsDebugLines() throws Exception {
-    Path code = script("train.py", "print('trained')\n");
+  void local_logLevelOptionOrHyperparameter_setsTheToolkitsLevelAndTheScriptSeesIt() throws Exception {
+    Path code = script("train.py", "import os\nprint('level', os.environ['SM_LOG_LEVEL'])\n");
 
     Run quiet = run(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
         "--log-level", "WARNING", "--output", dir.resolve("quiet").toString()), dir, Map.of());
@@ -220,8 +220,10 @@ class LocalModeIntegrationTest {
 
     assertThat(quiet.exitCode()).as(quiet.stderr()).isZero();
     assertThat(debug.exitCode()).as(debug.stderr()).isZero();
-    assertThat(quiet.stderr()).doesNotContain(" INFO ").doesNotContain(" DEBUG ");
-    assertThat(debug.stderr()).contains("sagemaker-training-toolkit DEBUG");
+    assertThat(quiet.stdout()).contains("algo-1 | level 30");
+    assertThat(quiet.stderr()).doesNotContain("sagemaker-training-toolkit INFO");
+    assertThat(debug.stdout()).contains("algo-1 | level 10");
+    assertThat(debug.stderr()).contains("sagemaker-training-toolkit INFO");
   }
 
   @Test

@@ -158,6 +158,21 @@ class LocalRunnerTest {
   }
 
   @Test
+  void warnings_frameworkDistributionInScriptMode_saysWhichFrameworkLaunchesIt(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("src"));
+    Files.writeString(dir.resolve("src/train.py"), "pass\n");
+    LocalJob.Builder builder = LocalJob.builder(dir.resolve("out"), "td").sourceDir(dir.resolve("src"))
+        .entryPoint("train.py").distribution(Distribution.TORCH_DISTRIBUTED);
+
+    assertThat(LocalRunner.warnings(builder.build())).containsExactly("--distribution torch_distributed is"
+        + " launched by the pytorch framework entry (--framework pytorch), not by BYOC script mode, which runs only"
+        + " MPI itself: every host runs train.py once");
+    assertThat(LocalRunner.warnings(builder.distribution(Distribution.MPI).build())).isEmpty();
+    assertThat(LocalRunner.warnings(builder.distribution(Distribution.PARAMETER_SERVER).framework(Framework.MXNET)
+        .build())).isEmpty();
+  }
+
+  @Test
   void run_twoHostsWithoutDistribution_logsTheWarningAndRuns(@TempDir Path dir) throws Exception {
     StringWriter err = new StringWriter();
     LocalRunner runner = LocalRunner.builder(io.smtk.environment.ToolkitSettings.from(Map.of("PATH", "/usr/bin:/bin")),

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,6 +38,15 @@ public final class ToolkitSettings {
 
   /** Where images install the hostname shim. */
   public static final Path DEFAULT_HOSTNAME_SHIM = Path.of("/opt/smtk/lib/libsmtkhostname.so");
+
+  /**
+   * Every {@code SMTK_*} variable read here, in the order docs/ENVIRONMENT.md lists them (a test there
+   * fails when a variable is read without its entry).
+   */
+  private static final List<String> VARIABLE_NAMES = List.of(
+      "SMTK_PYTHON", "SMTK_STOP_GRACE_SECONDS", "SMTK_DNS_TIMEOUT_SECONDS", "SMTK_HOSTNAME_SHIM",
+      "SMTK_SSH_CONFIG", "SMTK_CONTROL_PORT", "SMTK_STARTUP_TIMEOUT_SECONDS", "SMTK_PEER_TIMEOUT_SECONDS",
+      "SMTK_TORCH_LAUNCHER");
 
   /** How torch distributed ranks are started: {@code torchrun} or {@code env}. */
   public enum TorchLauncher {
@@ -79,6 +89,15 @@ public final class ToolkitSettings {
   public static ToolkitSettings from(Map<String, String> environment)
       throws InvalidTrainingConfigException {
     return new ToolkitSettings(environment);
+  }
+
+  /**
+   * Returns the names of the toolkit's own settings, the {@code SMTK_*} variables it reads.
+   *
+   * @return the names, e.g. {@code SMTK_PYTHON}
+   */
+  public static List<String> variableNames() {
+    return VARIABLE_NAMES;
   }
 
   /**

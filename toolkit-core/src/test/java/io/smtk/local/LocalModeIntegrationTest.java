@@ -266,6 +266,23 @@ class LocalModeIntegrationTest {
     assertThat(run.stdout()).contains("algo-1 | prefix " + venv);
   }
 
+  @Test
+  void readmeTour_envExample_runsAsShownAndPrintsTheLineTheReadmeShows() throws Exception {
+    String command = """
+        bin/smtk local --source-dir examples/byoc-shell --entry-point train.sh \\
+            --channel train=examples/byoc-shell/data --hyperparameter greeting=hello \\
+            --env GREETING_NAME=world --output /tmp/smtk-byoc""";
+    String shown = "algo-1 | hello world from algo-1 of [\"algo-1\"]: 3 lines in channel train";
+    String readme = Files.readString(JobTree.projectRoot().resolve("README.md"));
+    assertThat(readme).contains(command).contains("`" + shown + "`");
+
+    Run run = run(List.of("/bin/sh", "-c", command.replace("/tmp/smtk-byoc", dir.resolve("out").toString())),
+        JobTree.projectRoot(), Map.of());
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains(shown);
+  }
+
   private Path script(String name, String text) throws IOException {
     Path code = Files.createDirectories(dir.resolve("code"));
     Files.writeString(code.resolve(name), text);

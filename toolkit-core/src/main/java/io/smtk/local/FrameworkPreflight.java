@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Checks, before a process-mode job starts, that the job's interpreter can import the framework the job
- * imitates ({@code sklearn} for {@code --framework sklearn}). The framework's images always have it; without
+ * imitates ({@code sklearn} for {@code --framework sklearn}), and whether its torch has a torchrun known
+ * to be broken. The framework's images always have it; without
  * it the job would build its trees, start the hosts and fail only inside the user's script, with an import
  * error that does not say what to install.
  */

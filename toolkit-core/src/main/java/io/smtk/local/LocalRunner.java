@@ -361,6 +361,8 @@ public final class LocalRunner {
    * @return variables to add to every host's environment
    */
   private Map<String, String> checkProcessMode(LocalJob job) throws LocalJobException {
+    // What every host's toolkit will see (the job tree is not laid out yet and plays no part here); a bad
+    // SMTK_* value from --env fails now, with exit status 2, rather than on every host.
     Map<String, String> hostEnvironment = processEnvironment(job, Path.of("/"), Map.of());
     ToolkitSettings hostSettings;
     try {
@@ -368,12 +370,12 @@ public final class LocalRunner {
     } catch (ToolkitException e) {
       throw LocalJobException.usage(e.getMessage());
     }
-    // torchrun is started by the PyTorch entry only; script mode never runs it.
-    boolean torchrun = job.framework() == Framework.PYTORCH && job.distribution() == Distribution.TORCH_DISTRIBUTED
-        && !hostEnvironment.containsKey(TORCH_LAUNCHER);
     if (job.framework() == Framework.NONE) {
       return Map.of();
     }
+    // torchrun is started by the PyTorch entry only; script mode never runs it.
+    boolean torchrun = job.framework() == Framework.PYTORCH && job.distribution() == Distribution.TORCH_DISTRIBUTED
+        && !hostEnvironment.containsKey(TORCH_LAUNCHER);
     String python;
     try {
       python = PythonInterpreter.find(hostSettings);

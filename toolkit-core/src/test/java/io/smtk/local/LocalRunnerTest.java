@@ -189,6 +189,42 @@ class LocalRunnerTest {
     assertThat(err.toString()).contains("smtk   | Warning: --instance-count 2 without --distribution");
   }
 
+  @Test
+  void run_frameworkInProcessMode_checksThePython3FirstOnPath(@TempDir Path dir) throws Exception {
+    // An active virtualenv: its bin comes first on PATH, and its python3 lacks scikit-learn.
+    Path bin = Files.createDirectories(dir.resolve("venv/bin"));
+    Path python = Files.writeString(bin.resolve("python3"),
+        "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'sklearn'\" >&2\nexit 1\n");
+    Files.setPosixFilePermissions(python, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    LocalRunner runner = runner(io.smtk.environment.ToolkitSettings.from(Map.of("PATH", bin + ":/usr/bin:/bin")));
+    Files.createDirectories(dir.resolve("src"));
+    Files.writeString(dir.resolve("src/train.py"), "pass\n");
+    LocalJob job = LocalJob.builder(dir.resolve("out"), "venv").sourceDir(dir.resolve("src")).entryPoint("train.py")
+        .framework(Framework.SKLEARN).build();
+
+    LocalJobException e = org.assertj.core.api.Assertions.catchThrowableOfType(LocalJobException.class,
+        () -> runner.run(job));
+
+    assertThat(e.getMessage()).startsWith("--framework sklearn needs the Python module sklearn, which " + python
+        + " cannot import");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void run_badToolkitSettingGivenWithEnv_usageErrorBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+    LocalRunner runner = runner(io.smtk.environment.ToolkitSettings.from(Map.of("PATH", "/usr/bin:/bin")));
+    Files.writeString(dir.resolve("train.sh"), "true\n");
+    LocalJob job = LocalJob.builder(dir.resolve("out"), "bad-setting").entryPoint(dir.resolve("train.sh").toString())
+        .environment("SMTK_CONTROL_PORT=seventy").build();
+
+    LocalJobException e = org.assertj.core.api.Assertions.catchThrowableOfType(LocalJobException.class,
+        () -> runner.run(job));
+
+    assertThat(e.exitCode()).isEqualTo(LocalJobException.USAGE_EXIT_CODE);
+    assertThat(e.getMessage()).contains("SMTK_CONTROL_PORT='seventy'");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
   private static LocalRunner runner(io.smtk.environment.ToolkitSettings settings) {
     return LocalRunner.builder(settings, new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()))
         .toolkitCommand(List.of("true")).engine(null).build();

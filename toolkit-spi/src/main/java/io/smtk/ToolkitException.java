@@ -4,8 +4,9 @@ package io.smtk;
  * Thrown when a training job cannot go on; the root of every checked exception of the toolkit.
  *
  * <p>Each subclass says what failed and where (the file, key, value, command or URI), because its
- * {@link #getMessage()} is what the failure file and the log show to the user. {@link #failureReason()}
- * is the text for {@code /opt/ml/output/failure}; {@link #exitCode()} is the toolkit's exit status.
+ * {@link #getMessage()} is what the failure file and the log show to the user. {@link
+ * #failureReason()} is the text for {@code /opt/ml/output/failure}; {@link #exitCode()} is the
+ * toolkit's exit status.
  */
 public class ToolkitException extends Exception {
 

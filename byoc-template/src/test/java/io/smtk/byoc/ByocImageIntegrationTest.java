@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 
-/** Tests for the BYOC template image, pushed by {@code jib:build} to the local registry and run as SageMaker runs it. */
+/**
+ * Tests for the BYOC template image, pushed by {@code jib:build} to the local registry and run as
+ * SageMaker runs it.
+ */
 class ByocImageIntegrationTest {
 
   private static final Map<String, String> LINE = Map.of("points.csv", "0,1\n1,3\n2,5\n3,7\n");
@@ -39,15 +42,18 @@ class ByocImageIntegrationTest {
     assertThat(job.output().resolve("success")).exists();
     assertThat(job.output().resolve("failure")).doesNotExist();
     assertThat(Files.readString(job.model().resolve("model.json")))
-        .contains("\"slope\": 2.0").contains("\"intercept\": 1.0");
+        .contains("\"slope\": 2.0")
+        .contains("\"intercept\": 1.0");
     assertThat(result.logs()).contains("Reporting training SUCCESS");
     ImageFigures.report("byoc-template", job, result);
   }
 
   @Test
   void train_scriptRaises_writesFailureAndExitsNonZero(@TempDir Path dir) throws Exception {
-    SageMakerJob job = SageMakerJob.singleHost(dir).channel("train", LINE)
-        .hyperparameter("fail-with", SageMakerJob.quote("deliberate failure 42"));
+    SageMakerJob job =
+        SageMakerJob.singleHost(dir)
+            .channel("train", LINE)
+            .hyperparameter("fail-with", SageMakerJob.quote("deliberate failure 42"));
 
     TrainingContainer.Result result = TrainingContainer.of(image, job).run();
 
@@ -74,10 +80,16 @@ class ByocImageIntegrationTest {
   void run_entrypointOverriddenWithTrain_trainsUnderInit(@TempDir Path dir) throws Exception {
     SageMakerJob job = SageMakerJob.singleHost(dir).channel("train", LINE);
 
-    // `train` as PID 1 re-runs itself under smtk-init; the user process then has smtk-init as an ancestor.
-    TrainingContainer.Result result = TrainingContainer.of(image, job).command(List.of())
-        .customize(c -> c.withCreateContainerCmdModifier(cmd -> cmd.withHostName("algo-1").withEntrypoint("train")))
-        .run();
+    // `train` as PID 1 re-runs itself under smtk-init; the user process then has smtk-init as an
+    // ancestor.
+    TrainingContainer.Result result =
+        TrainingContainer.of(image, job)
+            .command(List.of())
+            .customize(
+                c ->
+                    c.withCreateContainerCmdModifier(
+                        cmd -> cmd.withHostName("algo-1").withEntrypoint("train")))
+            .run();
 
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
     assertThat(job.model().resolve("model.json")).exists();
@@ -91,9 +103,13 @@ class ByocImageIntegrationTest {
 
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
     String run = Files.readString(job.output().resolve("data/run.json"));
-    assertThat(run).contains("\"PYTHONUNBUFFERED\": \"1\"").contains("\"SAGEMAKER_PROGRAM\": \"train.py\"")
+    assertThat(run)
+        .contains("\"PYTHONUNBUFFERED\": \"1\"")
+        .contains("\"SAGEMAKER_PROGRAM\": \"train.py\"")
         .contains("\"SM_CURRENT_HOST\": \"algo-1\"")
-        .doesNotContain("JAVA_").doesNotContain("SMTK_").doesNotContain("LD_PRELOAD")
+        .doesNotContain("JAVA_")
+        .doesNotContain("SMTK_")
+        .doesNotContain("LD_PRELOAD")
         .doesNotContain("SAGEMAKER_TRAINING_MODULE");
   }
 
@@ -103,14 +119,18 @@ class ByocImageIntegrationTest {
         DockerClientFactory.instance().client().inspectImageCmd(ImageTests.pull(image)).exec();
 
     assertThat(inspected.getConfig().getLabels())
-        .containsKeys("org.opencontainers.image.version", "org.opencontainers.image.revision",
+        .containsKeys(
+            "org.opencontainers.image.version",
+            "org.opencontainers.image.revision",
             "org.opencontainers.image.source");
     assertThat(inspected.getConfig().getLabels().get("org.opencontainers.image.revision"))
-        .as("git commit").matches("[0-9a-f]{40}");
+        .as("git commit")
+        .matches("[0-9a-f]{40}");
     assertThat(Arrays.asList(inspected.getConfig().getEnv()))
         .contains("PYTHONUNBUFFERED=1", "SAGEMAKER_PROGRAM=train.py")
         .noneMatch(e -> e.startsWith("SAGEMAKER_TRAINING_MODULE="));
-    assertThat(inspected.getConfig().getEntrypoint()).containsExactly("/opt/smtk/bin/smtk-init", "--");
+    assertThat(inspected.getConfig().getEntrypoint())
+        .containsExactly("/opt/smtk/bin/smtk-init", "--");
     assertThat(inspected.getConfig().getCmd()).containsExactly("train");
   }
 
@@ -118,10 +138,15 @@ class ByocImageIntegrationTest {
   void image_files_haveNoPrivateKeys(@TempDir Path dir) throws Exception {
     SageMakerJob job = SageMakerJob.singleHost(dir);
 
-    TrainingContainer.Result result = TrainingContainer.of(image, job)
-        .command(List.of("sh", "-c", "find / -xdev \\( -name 'ssh_host_*_key' -o -name 'id_rsa' -o -name 'id_ed25519' "
-            + "-o -name 'id_ecdsa' \\) -print; echo files-checked"))
-        .run();
+    TrainingContainer.Result result =
+        TrainingContainer.of(image, job)
+            .command(
+                List.of(
+                    "sh",
+                    "-c",
+                    "find / -xdev \\( -name 'ssh_host_*_key' -o -name 'id_rsa' -o -name 'id_ed25519' "
+                        + "-o -name 'id_ecdsa' \\) -print; echo files-checked"))
+            .run();
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.logs().strip()).isEqualTo("files-checked");

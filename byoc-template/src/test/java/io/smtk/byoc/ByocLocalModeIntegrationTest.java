@@ -8,14 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the byoc-template image the way its README tells a user to test it, {@code smtk local --image},
- * on two container hosts: each container trains and keeps its own model.
+ * Runs the byoc-template image the way its README tells a user to test it, {@code smtk local
+ * --image}, on two container hosts: each container trains and keeps its own model.
  */
 class ByocLocalModeIntegrationTest {
 
@@ -29,9 +28,19 @@ class ByocLocalModeIntegrationTest {
     Path data = Files.createDirectories(dir.resolve("data"));
     Files.writeString(data.resolve("line.csv"), "1,3\n2,5\n3,7\n");
     Path out = dir.resolve("out");
-    ProcessBuilder builder = new ProcessBuilder(JobTree.smtk().toString(), "local", "--image", image,
-        "--instance-count", "2", "--channel", "train=" + data, "--output", out.toString())
-        .redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                JobTree.smtk().toString(),
+                "local",
+                "--image",
+                image,
+                "--instance-count",
+                "2",
+                "--channel",
+                "train=" + data,
+                "--output",
+                out.toString())
+            .redirectErrorStream(true);
     // podman runs runc, conmon and iptables from the sbin folders.
     builder.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
     Process process = builder.start();
@@ -41,7 +50,8 @@ class ByocLocalModeIntegrationTest {
     assertThat(process.exitValue()).as(log).isZero();
     assertThat(log).contains("algo-1 | trained on 3 rows").contains("algo-2 | trained on 3 rows");
     assertThat(extract(out.resolve("model.tar.gz"), "model.json")).contains("\"slope\": 2.0");
-    assertThat(extract(out.resolve("model-algo-2.tar.gz"), "model.json")).contains("\"slope\": 2.0");
+    assertThat(extract(out.resolve("model-algo-2.tar.gz"), "model.json"))
+        .contains("\"slope\": 2.0");
     assertThat(extract(out.resolve("output.tar.gz"), "success")).isEmpty();
   }
 

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Tests for {@code smtk-init}, the images' PID 1 (built from {@code smtk-init.c}). */
 class SmtkInitTest {
 
-  private static final String INIT = System.getProperty("smtk.init", "target/image/root/opt/smtk/bin/smtk-init");
+  private static final String INIT =
+      System.getProperty("smtk.init", "target/image/root/opt/smtk/bin/smtk-init");
 
   @Test
   void run_childExits_exitsWithChildStatus() throws Exception {
@@ -29,8 +30,15 @@ class SmtkInitTest {
   void run_sigterm_forwardsToChildAndExitsWithItsStatus(@TempDir Path dir) throws Exception {
     Path ready = dir.resolve("ready");
     Path got = dir.resolve("got");
-    Process init = start("sh", "-c", "trap 'echo TERM > " + got + "; exit 42' TERM; touch " + ready
-        + "; while :; do sleep 0.05; done");
+    Process init =
+        start(
+            "sh",
+            "-c",
+            "trap 'echo TERM > "
+                + got
+                + "; exit 42' TERM; touch "
+                + ready
+                + "; while :; do sleep 0.05; done");
     awaitFile(ready);
 
     init.destroy(); // SIGTERM, to smtk-init only
@@ -51,7 +59,8 @@ class SmtkInitTest {
   @Test
   void run_orphanExits_isReapedNotLeftAZombie(@TempDir Path dir) throws Exception {
     Path ready = dir.resolve("ready");
-    // The subshell exits at once, so `sleep 0.2` is orphaned; it comes to smtk-init (child subreaper),
+    // The subshell exits at once, so `sleep 0.2` is orphaned; it comes to smtk-init (child
+    // subreaper),
     // which must reap it when it ends while the main child still runs.
     Process init = start("sh", "-c", "(sleep 0.2 &); touch " + ready + "; sleep 3");
     awaitFile(ready);
@@ -73,7 +82,8 @@ class SmtkInitTest {
 
   @Test
   void run_missingCommand_exits127WithMessage() throws Exception {
-    Process init = new ProcessBuilder(INIT, "--", "/no/such/command").redirectErrorStream(true).start();
+    Process init =
+        new ProcessBuilder(INIT, "--", "/no/such/command").redirectErrorStream(true).start();
 
     assertThat(init.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(init.exitValue()).isEqualTo(127);

@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tests for the images' {@code train} launcher script, with a fake {@code java} that reports what it got. */
+/**
+ * Tests for the images' {@code train} launcher script, with a fake {@code java} that reports what
+ * it got.
+ */
 class TrainLauncherTest {
 
   private static final Path TRAIN =
@@ -29,17 +32,23 @@ class TrainLauncherTest {
     assertThat(status).isZero();
     String text = Files.readString(report);
     List<String> args = Arrays.asList(text.substring(0, text.indexOf("--env--\n")).split("\n"));
-    assertThat(args).contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dsmtk.hostnameShim=" + home + "/lib/libsmtkhostname.so");
-    assertThat(args.subList(args.size() - 2, args.size())).containsExactly("io.smtk.cli.Main", "train");
+    assertThat(args)
+        .contains(
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Dsmtk.hostnameShim=" + home + "/lib/libsmtkhostname.so");
+    assertThat(args.subList(args.size() - 2, args.size()))
+        .containsExactly("io.smtk.cli.Main", "train");
     assertThat(args).doesNotContain("ignored", "arguments");
   }
 
   @Test
   void train_environment_reachesJavaUnchanged(@TempDir Path home) throws Exception {
     Path report = fakeJava(home);
-    Map<String, String> env = new TreeMap<>(Map.of("PATH", "/usr/bin:/bin", "SM_SOMETHING", "a b",
-        "SAGEMAKER_PROGRAM", "train.py"));
+    Map<String, String> env =
+        new TreeMap<>(
+            Map.of(
+                "PATH", "/usr/bin:/bin", "SM_SOMETHING", "a b", "SAGEMAKER_PROGRAM", "train.py"));
 
     run(home, env, "train");
 
@@ -76,8 +85,16 @@ class TrainLauncherTest {
     Path bin = Files.createDirectories(home.resolve("jre/bin"));
     Path report = home.resolve("report.txt");
     Path java = bin.resolve("java");
-    Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > " + report
-        + "\necho --env-- >> " + report + "\nenv >> " + report + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        java,
+        "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > "
+            + report
+            + "\necho --env-- >> "
+            + report
+            + "\nenv >> "
+            + report
+            + "\n",
+        StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     return report;
   }

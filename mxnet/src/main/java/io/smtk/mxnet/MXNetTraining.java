@@ -1,19 +1,19 @@
 package io.smtk.mxnet;
 
 import io.smtk.ToolkitException;
-import io.smtk.framework.RunnerType;
 import io.smtk.framework.Feature;
 import io.smtk.framework.FrameworkEntry;
 import io.smtk.framework.Job;
+import io.smtk.framework.RunnerType;
 import io.smtk.framework.TrainingContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The MXNet training entry: the parameter-server roles ({@code DMLC_*}: a scheduler on the first host,
- * a server on every host, the user's script as a worker) and Horovod through MPI, as the SageMaker
- * MXNet container does, with the scheduler and servers stopped when the job ends.
+ * The MXNet training entry: the parameter-server roles ({@code DMLC_*}: a scheduler on the first
+ * host, a server on every host, the user's script as a worker) and Horovod through MPI, as the
+ * SageMaker MXNet container does, with the scheduler and servers stopped when the job ends.
  */
 public final class MXNetTraining implements FrameworkEntry {
 
@@ -56,15 +56,27 @@ public final class MXNetTraining implements FrameworkEntry {
       String verbose = job.hyperparameter("_ps_verbose").orElse(DEFAULT_PS_VERBOSE);
       context.log().info("Starting distributed training task");
       if (hosts.get(0).equals(job.currentHost())) {
-        context.startService("MXNet scheduler", List.of(context.python(), "-c", ROLE_SCRIPT),
+        context.startService(
+            "MXNet scheduler",
+            List.of(context.python(), "-c", ROLE_SCRIPT),
             roleVariables(Role.SCHEDULER, hosts.size(), rootUri, port, verbose));
       }
-      context.startService("MXNet server", List.of(context.python(), "-c", ROLE_SCRIPT),
+      context.startService(
+          "MXNet server",
+          List.of(context.python(), "-c", ROLE_SCRIPT),
           roleVariables(Role.SERVER, hosts.size(), rootUri, port, verbose));
       variables.putAll(roleVariables(Role.WORKER, hosts.size(), rootUri, port, verbose));
     }
-    context.log().info("MXNet training: runner " + runner + (parameterServer ? " with parameter servers" : "")
-        + ", hosts " + job.hosts() + ", variables " + variables);
+    context
+        .log()
+        .info(
+            "MXNet training: runner "
+                + runner
+                + (parameterServer ? " with parameter servers" : "")
+                + ", hosts "
+                + job.hosts()
+                + ", variables "
+                + variables);
     context.runUserEntryPoint(runner, variables);
   }
 
@@ -78,7 +90,8 @@ public final class MXNetTraining implements FrameworkEntry {
    * @param verbose {@code PS_VERBOSE}
    * @return the variables, in the container's order
    */
-  static Map<String, String> roleVariables(Role role, int hostCount, String rootUri, String port, String verbose) {
+  static Map<String, String> roleVariables(
+      Role role, int hostCount, String rootUri, String port, String verbose) {
     Map<String, String> variables = new LinkedHashMap<>();
     variables.put("DMLC_NUM_WORKER", Integer.toString(hostCount));
     variables.put("DMLC_NUM_SERVER", Integer.toString(hostCount));

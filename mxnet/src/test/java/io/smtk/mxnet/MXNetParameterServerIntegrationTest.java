@@ -25,12 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class MXNetParameterServerIntegrationTest {
 
-  private static final String TRAIN = String.join("\n",
-      "import json, os",
-      "import mxnet",
-      "keys = ('DMLC_ROLE', 'DMLC_NUM_WORKER', 'DMLC_NUM_SERVER', 'DMLC_PS_ROOT_URI', 'DMLC_PS_ROOT_PORT', 'PS_VERBOSE')",
-      "open(os.path.join(os.environ['SM_MODEL_DIR'], 'dmlc.json'), 'w').write(json.dumps({k: os.environ[k] for k in keys}))",
-      "");
+  private static final String TRAIN =
+      String.join(
+          "\n",
+          "import json, os",
+          "import mxnet",
+          "keys = ('DMLC_ROLE', 'DMLC_NUM_WORKER', 'DMLC_NUM_SERVER', 'DMLC_PS_ROOT_URI', 'DMLC_PS_ROOT_PORT', 'PS_VERBOSE')",
+          "open(os.path.join(os.environ['SM_MODEL_DIR'], 'dmlc.json'), 'w').write(json.dumps({k: os.environ[k] for k in keys}))",
+          "");
 
   @TempDir Path recordDir;
 
@@ -41,16 +43,22 @@ class MXNetParameterServerIntegrationTest {
 
   @Test
   void train_twoHostsParameterServer_schedulerOnFirstServersOnBothNoneLeft() throws Exception {
-    Path standin = Path.of(MXNetParameterServerIntegrationTest.class.getResource("/standin").toURI());
+    Path standin =
+        Path.of(MXNetParameterServerIntegrationTest.class.getResource("/standin").toURI());
     try (NetnsCluster cluster = NetnsCluster.start(2, "mxps")) {
-      NamespaceJobs job = NamespaceJobs.layOut(cluster,
-          "{\"sagemaker_program\": \"\\\"train.py\\\"\", \"sagemaker_parameter_server_enabled\": \"true\", \"_ps_port\": \"8001\"}",
-          Map.of("train.py", TRAIN));
+      NamespaceJobs job =
+          NamespaceJobs.layOut(
+              cluster,
+              "{\"sagemaker_program\": \"\\\"train.py\\\"\", \"sagemaker_parameter_server_enabled\": \"true\", \"_ps_port\": \"8001\"}",
+              Map.of("train.py", TRAIN));
 
-      List<NamespaceJobs.HostResult> results = job.train(Map.of(
-          "SAGEMAKER_TRAINING_MODULE", MXNetTraining.MODULE,
-          "PYTHONPATH", standin.toString(),
-          "STANDIN_RECORD_DIR", recordDir.toString()), Duration.ofMinutes(3));
+      List<NamespaceJobs.HostResult> results =
+          job.train(
+              Map.of(
+                  "SAGEMAKER_TRAINING_MODULE", MXNetTraining.MODULE,
+                  "PYTHONPATH", standin.toString(),
+                  "STANDIN_RECORD_DIR", recordDir.toString()),
+              Duration.ofMinutes(3));
 
       for (NamespaceJobs.HostResult result : results) {
         assertThat(result.exitCode()).as(result.host() + ":\n" + result.output()).isZero();

@@ -2,7 +2,10 @@ package io.smtk.mxnet;
 
 import io.smtk.images.testing.StandinFrameworkImageTest;
 
-/** Tests for the MXNet image on the stand-in base, whose {@code mxnet} package records what it was given. */
+/**
+ * Tests for the MXNet image on the stand-in base, whose {@code mxnet} package records what it was
+ * given.
+ */
 class MxnetImageIntegrationTest extends StandinFrameworkImageTest {
 
   @Override

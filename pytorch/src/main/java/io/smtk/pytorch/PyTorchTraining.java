@@ -1,10 +1,10 @@
 package io.smtk.pytorch;
 
 import io.smtk.ToolkitException;
-import io.smtk.framework.RunnerType;
 import io.smtk.framework.Feature;
 import io.smtk.framework.FrameworkEntry;
 import io.smtk.framework.Job;
+import io.smtk.framework.RunnerType;
 import io.smtk.framework.TrainingContext;
 import io.smtk.framework.UserScriptFailure;
 import java.io.IOException;
@@ -30,10 +30,11 @@ public final class PyTorchTraining implements FrameworkEntry {
   public static final int MASTER_PORT = 7777;
 
   /**
-   * What torch's gloo backend prints when a peer closes at shutdown; the job's work is done by then,
-   * so the Python container reports success, and so do we.
+   * What torch's gloo backend prints when a peer closes at shutdown; the job's work is done by
+   * then, so the Python container reports success, and so do we.
    */
-  static final String GLOO_SHUTDOWN_MESSAGE = "terminate called after throwing an instance of 'gloo::EnforceNotMet'";
+  static final String GLOO_SHUTDOWN_MESSAGE =
+      "terminate called after throwing an instance of 'gloo::EnforceNotMet'";
 
   @Override
   public List<String> names() {
@@ -46,16 +47,33 @@ public final class PyTorchTraining implements FrameworkEntry {
     RunnerType runner = runner(job);
     Map<String, String> variables = variables(job, runner);
     torchVersion(context).ifPresent(version -> variables.put("SM_DLC_TORCH_VERSION", version));
-    context.log().info("PyTorch training: runner " + runner + ", hosts " + job.hosts()
-        + ", master " + job.masterHostname() + ", distribution groups "
-        + job.distributionInstanceGroups() + ", GPUs " + job.numGpus()
-        + ", variables " + variables);
+    context
+        .log()
+        .info(
+            "PyTorch training: runner "
+                + runner
+                + ", hosts "
+                + job.hosts()
+                + ", master "
+                + job.masterHostname()
+                + ", distribution groups "
+                + job.distributionInstanceGroups()
+                + ", GPUs "
+                + job.numGpus()
+                + ", variables "
+                + variables);
     try {
       context.runUserEntryPoint(runner, variables);
     } catch (ToolkitException e) {
-      if (e instanceof UserScriptFailure failure && failure.errorText().contains(GLOO_SHUTDOWN_MESSAGE)) {
-        context.log().warning("Known exception: " + GLOO_SHUTDOWN_MESSAGE + " (gloo at shutdown); "
-            + "reporting success as the SageMaker PyTorch container does");
+      if (e instanceof UserScriptFailure failure
+          && failure.errorText().contains(GLOO_SHUTDOWN_MESSAGE)) {
+        context
+            .log()
+            .warning(
+                "Known exception: "
+                    + GLOO_SHUTDOWN_MESSAGE
+                    + " (gloo at shutdown); "
+                    + "reporting success as the SageMaker PyTorch container does");
         return;
       }
       throw e;
@@ -63,9 +81,9 @@ public final class PyTorchTraining implements FrameworkEntry {
   }
 
   /**
-   * Chooses the runner as the PyTorch container does (spec section 19.1): a plain process unless this
-   * host's instance group takes part in distribution; then the first feature on of MPI, PyTorch DDP
-   * (run by SMDDP, sic), torch distributed, SMDDP and PT-XLA.
+   * Chooses the runner as the PyTorch container does (spec section 19.1): a plain process unless
+   * this host's instance group takes part in distribution; then the first feature on of MPI,
+   * PyTorch DDP (run by SMDDP, sic), torch distributed, SMDDP and PT-XLA.
    *
    * @param job the job
    * @return the runner
@@ -111,9 +129,13 @@ public final class PyTorchTraining implements FrameworkEntry {
   /** Reads torch's version from its package metadata (importing torch would cost seconds). */
   private static Optional<String> torchVersion(TrainingContext context) {
     try {
-      Process process = new ProcessBuilder(context.python(), "-c",
-          "import importlib.metadata as m; print(m.version('torch'))")
-          .redirectErrorStream(true).start();
+      Process process =
+          new ProcessBuilder(
+                  context.python(),
+                  "-c",
+                  "import importlib.metadata as m; print(m.version('torch'))")
+              .redirectErrorStream(true)
+              .start();
       process.getOutputStream().close();
       String output;
       try (InputStream in = process.getInputStream()) {
@@ -122,7 +144,12 @@ public final class PyTorchTraining implements FrameworkEntry {
       if (process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0 && !output.isEmpty()) {
         return Optional.of(output);
       }
-      context.log().warning("PyTorch is not installed for " + context.python() + "; SM_DLC_TORCH_VERSION not set");
+      context
+          .log()
+          .warning(
+              "PyTorch is not installed for "
+                  + context.python()
+                  + "; SM_DLC_TORCH_VERSION not set");
     } catch (ToolkitException | IOException e) {
       context.log().warning("Cannot read the PyTorch version: " + e.getMessage());
     } catch (InterruptedException e) {

@@ -9,5 +9,6 @@ import io.smtk.architecture.Architecture;
 /** The pytorch entry sees nothing of the toolkit but the SPI. */
 @AnalyzeClasses(packages = "io.smtk.pytorch", importOptions = DoNotIncludeTests.class)
 class PyTorchSpiOnlyTest {
-  @ArchTest static final ArchRule USES_ONLY_THE_SPI = Architecture.usesOnlyTheSpi("io.smtk.pytorch");
+  @ArchTest
+  static final ArchRule USES_ONLY_THE_SPI = Architecture.usesOnlyTheSpi("io.smtk.pytorch");
 }

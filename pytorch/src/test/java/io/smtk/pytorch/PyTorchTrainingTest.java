@@ -18,20 +18,38 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PyTorchTrainingTest {
 
   private static Job job(String currentGroup, Set<Feature> features) {
-    return new Job("algo-1", List.of("algo-1", "algo-2"), currentGroup, List.of("g"), List.of("algo-2", "algo-1"),
-        "algo-2", "ethwe", 2, 0, "us-west-2", "job", Path.of("/opt/ml/model"), Map.of(), features);
+    return new Job(
+        "algo-1",
+        List.of("algo-1", "algo-2"),
+        currentGroup,
+        List.of("g"),
+        List.of("algo-2", "algo-1"),
+        "algo-2",
+        "ethwe",
+        2,
+        0,
+        "us-west-2",
+        "job",
+        Path.of("/opt/ml/model"),
+        Map.of(),
+        features);
   }
 
   @Test
   void variables_process_ncclAndMasterFromTheJob() {
-    assertThat(PyTorchTraining.variables(job("g", Set.of()), RunnerType.PROCESS)).containsExactly(
-        Map.entry("NCCL_SOCKET_IFNAME", "ethwe"), Map.entry("NCCL_IB_DISABLE", "1"), Map.entry("NCCL_DEBUG", "WARN"),
-        Map.entry("MASTER_ADDR", "algo-2"), Map.entry("MASTER_PORT", "7777"));
+    assertThat(PyTorchTraining.variables(job("g", Set.of()), RunnerType.PROCESS))
+        .containsExactly(
+            Map.entry("NCCL_SOCKET_IFNAME", "ethwe"),
+            Map.entry("NCCL_IB_DISABLE", "1"),
+            Map.entry("NCCL_DEBUG", "WARN"),
+            Map.entry("MASTER_ADDR", "algo-2"),
+            Map.entry("MASTER_PORT", "7777"));
   }
 
   @Test
   void variables_mpi_leavesNcclDebugToMpirun() {
-    assertThat(PyTorchTraining.variables(job("g", Set.of()), RunnerType.MPI)).doesNotContainKey("NCCL_DEBUG");
+    assertThat(PyTorchTraining.variables(job("g", Set.of()), RunnerType.MPI))
+        .doesNotContainKey("NCCL_DEBUG");
   }
 
   @ParameterizedTest
@@ -54,11 +72,13 @@ class PyTorchTrainingTest {
 
   @Test
   void runner_outsideTheDistributionGroups_isAPlainProcess() {
-    assertThat(PyTorchTraining.runner(job("other", Set.of(Feature.MPI)))).isEqualTo(RunnerType.PROCESS);
+    assertThat(PyTorchTraining.runner(job("other", Set.of(Feature.MPI))))
+        .isEqualTo(RunnerType.PROCESS);
   }
 
   @Test
   void names_pythonModuleOfTheImages() {
-    assertThat(new PyTorchTraining().names()).containsExactly("sagemaker_pytorch_container.training:main");
+    assertThat(new PyTorchTraining().names())
+        .containsExactly("sagemaker_pytorch_container.training:main");
   }
 }

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 
-/** Tests for the PyTorch images (CPU and GPU variants): real PyTorch training, run as SageMaker runs it. */
+/**
+ * Tests for the PyTorch images (CPU and GPU variants): real PyTorch training, run as SageMaker runs
+ * it.
+ */
 class PytorchImageIntegrationTest {
 
   private static final Map<String, String> LINE = Map.of("points.csv", "0,1\n1,3\n2,5\n3,7\n4,9\n");
@@ -41,7 +44,9 @@ class PytorchImageIntegrationTest {
     assertThat(job.output().resolve("success")).exists();
     assertThat(job.model().resolve("model.pt")).isNotEmptyFile();
     String metrics = Files.readString(job.model().resolve("metrics.json"));
-    assertThat(metrics).contains("\"torch\": \"1.13").contains("\"num_gpus\": \"0\"")
+    assertThat(metrics)
+        .contains("\"torch\": \"1.13")
+        .contains("\"num_gpus\": \"0\"")
         .containsPattern("\"weight\": 1\\.9[0-9]*|\"weight\": 2\\.0[0-9]*");
     ImageFigures.report("pytorch", job, result);
   }
@@ -64,12 +69,15 @@ class PytorchImageIntegrationTest {
     SageMakerJob job = job(dir);
     Path nvidiaSmi = Path.of(getClass().getResource("/pytorch/nvidia-smi").toURI());
 
-    TrainingContainer container = TrainingContainer.of(gpuImage, job).executable(nvidiaSmi, "/usr/local/bin/nvidia-smi");
+    TrainingContainer container =
+        TrainingContainer.of(gpuImage, job).executable(nvidiaSmi, "/usr/local/bin/nvidia-smi");
     TrainingContainer.Result result = container.run();
 
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
-    assertThat(Files.readString(job.model().resolve("metrics.json"))).contains("\"num_gpus\": \"4\"");
-    assertThat(Files.readString(job.output().resolve("data/run.json"))).contains("\"SM_NUM_GPUS\": \"4\"");
+    assertThat(Files.readString(job.model().resolve("metrics.json")))
+        .contains("\"num_gpus\": \"4\"");
+    assertThat(Files.readString(job.output().resolve("data/run.json")))
+        .contains("\"SM_NUM_GPUS\": \"4\"");
   }
 
   @Test
@@ -77,14 +85,18 @@ class PytorchImageIntegrationTest {
     InspectImageResponse inspected =
         DockerClientFactory.instance().client().inspectImageCmd(ImageTests.pull(gpuImage)).exec();
 
-    assertThat(Arrays.asList(inspected.getConfig().getEnv())).contains("NVIDIA_VISIBLE_DEVICES=all",
-        "NVIDIA_DRIVER_CAPABILITIES=compute,utility", "PYTHONUNBUFFERED=1",
-        "SAGEMAKER_TRAINING_MODULE=sagemaker_pytorch_container.training:main");
+    assertThat(Arrays.asList(inspected.getConfig().getEnv()))
+        .contains(
+            "NVIDIA_VISIBLE_DEVICES=all",
+            "NVIDIA_DRIVER_CAPABILITIES=compute,utility",
+            "PYTHONUNBUFFERED=1",
+            "SAGEMAKER_TRAINING_MODULE=sagemaker_pytorch_container.training:main");
   }
 
   private static SageMakerJob job(Path dir) throws Exception {
     Path code = Files.createDirectories(dir.resolve("source"));
-    Files.copy(Path.of(PytorchImageIntegrationTest.class.getResource("/pytorch/code/train.py").toURI()),
+    Files.copy(
+        Path.of(PytorchImageIntegrationTest.class.getResource("/pytorch/code/train.py").toURI()),
         code.resolve("train.py"));
     return SageMakerJob.singleHost(Files.createDirectories(dir.resolve("opt-ml")))
         .channel("train", LINE)

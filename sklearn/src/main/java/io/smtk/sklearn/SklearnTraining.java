@@ -1,8 +1,8 @@
 package io.smtk.sklearn;
 
 import io.smtk.ToolkitException;
-import io.smtk.framework.RunnerType;
 import io.smtk.framework.FrameworkEntry;
+import io.smtk.framework.RunnerType;
 import io.smtk.framework.TrainingContext;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +23,13 @@ public final class SklearnTraining implements FrameworkEntry {
 
   @Override
   public void train(TrainingContext context) throws ToolkitException {
-    context.log().info("scikit-learn training: runner " + RunnerType.PROCESS
-        + ", one process on host " + context.job().currentHost());
+    context
+        .log()
+        .info(
+            "scikit-learn training: runner "
+                + RunnerType.PROCESS
+                + ", one process on host "
+                + context.job().currentHost());
     context.log().info("Invoking user training script.");
     context.runUserEntryPoint(RunnerType.PROCESS, Map.of());
   }

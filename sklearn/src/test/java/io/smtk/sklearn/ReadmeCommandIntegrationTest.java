@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs README command 1 exactly as the README gives it, from the checkout's root through {@code /bin/sh}:
- * the scikit-learn example trains with this module's entry, and its model loads and scores. It lives in
- * the sklearn module because the command needs this module's jar, which is built after toolkit-core's.
+ * Runs README command 1 exactly as the README gives it, from the checkout's root through {@code
+ * /bin/sh}: the scikit-learn example trains with this module's entry, and its model loads and
+ * scores. It lives in the sklearn module because the command needs this module's jar, which is
+ * built after toolkit-core's.
  */
 class ReadmeCommandIntegrationTest {
 
@@ -33,9 +34,12 @@ class ReadmeCommandIntegrationTest {
     assertThat(Files.readString(root.resolve("examples/README.md"))).contains(README_COMMAND_1);
     deleteTree(Path.of("/tmp/smtk-example"));
 
-    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", README_COMMAND_1).directory(root.toFile())
-        .redirectErrorStream(true);
-    // The README's machine, a fresh Debian 12: python3 on PATH is /usr/bin/python3 (smtk local uses python3
+    ProcessBuilder builder =
+        new ProcessBuilder("/bin/sh", "-c", README_COMMAND_1)
+            .directory(root.toFile())
+            .redirectErrorStream(true);
+    // The README's machine, a fresh Debian 12: python3 on PATH is /usr/bin/python3 (smtk local uses
+    // python3
     // from PATH; a developer's PATH may start with a pyenv or virtualenv that has no scikit-learn).
     builder.environment().put("PATH", "/usr/bin:/bin");
     Process process = builder.start();
@@ -43,33 +47,44 @@ class ReadmeCommandIntegrationTest {
     assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
 
     assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output).contains("Model: /tmp/smtk-example/model.tar.gz")
+    assertThat(output)
+        .contains("Model: /tmp/smtk-example/model.tar.gz")
         .containsPattern("algo-1 \\| host=algo-1 n_estimators=50 test accuracy=");
-    Process score = new ProcessBuilder("/usr/bin/python3", "-c", String.join("\n",
-            "import io, tarfile, joblib",
-            "from sklearn.datasets import load_iris",
-            "with tarfile.open('/tmp/smtk-example/model.tar.gz') as tar:",
-            "    model = joblib.load(io.BytesIO(tar.extractfile('model.joblib').read()))",
-            "data = load_iris()",
-            "print(model.n_estimators, model.score(data.data, data.target))"))
-        .redirectErrorStream(true).start();
-    String scored = new String(score.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    Process score =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                "-c",
+                String.join(
+                    "\n",
+                    "import io, tarfile, joblib",
+                    "from sklearn.datasets import load_iris",
+                    "with tarfile.open('/tmp/smtk-example/model.tar.gz') as tar:",
+                    "    model = joblib.load(io.BytesIO(tar.extractfile('model.joblib').read()))",
+                    "data = load_iris()",
+                    "print(model.n_estimators, model.score(data.data, data.target))"))
+            .redirectErrorStream(true)
+            .start();
+    String scored =
+        new String(score.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(score.waitFor()).as(scored).isZero();
     assertThat(scored).startsWith("50 ");
     assertThat(Double.parseDouble(scored.split(" ")[1])).isGreaterThan(0.9);
   }
 
   @Test
-  void readmeCommand1_pythonWithoutSklearn_stopsBeforeStartingWithOneLineSayingWhatToInstall(@TempDir Path dir)
-      throws Exception {
+  void readmeCommand1_pythonWithoutSklearn_stopsBeforeStartingWithOneLineSayingWhatToInstall(
+      @TempDir Path dir) throws Exception {
     Path root = JobTree.projectRoot();
     deleteTree(Path.of("/tmp/smtk-example"));
     // A machine without python3-sklearn, simulated: Debian's python3 without its dist-packages.
-    Path python = Files.writeString(dir.resolve("python3"), "#!/bin/sh\nexec /usr/bin/python3 -S \"$@\"\n");
+    Path python =
+        Files.writeString(dir.resolve("python3"), "#!/bin/sh\nexec /usr/bin/python3 -S \"$@\"\n");
     Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", README_COMMAND_1).directory(root.toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder("/bin/sh", "-c", README_COMMAND_1)
+            .directory(root.toFile())
+            .redirectErrorStream(true);
     builder.environment().put("SMTK_PYTHON", python.toString());
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -78,10 +93,15 @@ class ReadmeCommandIntegrationTest {
     assertThat(process.exitValue()).as(output).isEqualTo(2);
     // bin/smtk may first say that it built the toolkit; what smtk local printed is one line.
     String printed = output.substring(Math.max(0, output.indexOf("smtk local: ")));
-    assertThat(printed.strip().lines()).as(output).containsExactly("smtk local: --framework sklearn needs the"
-        + " Python module sklearn, which " + python + " cannot import (ModuleNotFoundError: No module named"
-        + " 'sklearn'); install it: apt-get install python3-sklearn (Debian, as root) or pip install scikit-learn;"
-        + " or name an interpreter that has it with --python");
+    assertThat(printed.strip().lines())
+        .as(output)
+        .containsExactly(
+            "smtk local: --framework sklearn needs the"
+                + " Python module sklearn, which "
+                + python
+                + " cannot import (ModuleNotFoundError: No module named"
+                + " 'sklearn'); install it: apt-get install python3-sklearn (Debian, as root) or pip install scikit-learn;"
+                + " or name an interpreter that has it with --python");
     assertThat(Path.of("/tmp/smtk-example")).as("nothing started, nothing written").doesNotExist();
   }
 

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tests for the scikit-learn image: real training with scikit-learn on iris, run as SageMaker runs it. */
+/**
+ * Tests for the scikit-learn image: real training with scikit-learn on iris, run as SageMaker runs
+ * it.
+ */
 class SklearnImageIntegrationTest {
 
   private static String image;
@@ -34,7 +37,9 @@ class SklearnImageIntegrationTest {
     assertThat(job.output().resolve("success")).exists();
     assertThat(job.model().resolve("model.joblib")).isNotEmptyFile();
     assertThat(Files.readString(job.model().resolve("metrics.json")))
-        .contains("\"rows\": 150").contains("\"sklearn\": \"1.2.1\"").containsPattern("\"accuracy\": 0\\.9[5-9]");
+        .contains("\"rows\": 150")
+        .contains("\"sklearn\": \"1.2.1\"")
+        .containsPattern("\"accuracy\": 0\\.9[5-9]");
     ImageFigures.report("sklearn", job, result);
   }
 
@@ -65,9 +70,12 @@ class SklearnImageIntegrationTest {
 
   private static SageMakerJob job(Path dir) throws Exception {
     Path code = Files.createDirectories(dir.resolve("source"));
-    Files.copy(Path.of(SklearnImageIntegrationTest.class.getResource("/sklearn/code/train.py").toURI()),
+    Files.copy(
+        Path.of(SklearnImageIntegrationTest.class.getResource("/sklearn/code/train.py").toURI()),
         code.resolve("train.py"));
-    String iris = Files.readString(Path.of(SklearnImageIntegrationTest.class.getResource("/sklearn/iris.csv").toURI()));
+    String iris =
+        Files.readString(
+            Path.of(SklearnImageIntegrationTest.class.getResource("/sklearn/iris.csv").toURI()));
     return SageMakerJob.singleHost(Files.createDirectories(dir.resolve("opt-ml")))
         .channel("train", Map.of("iris.csv", iris))
         .submitFolder(code, "train.py");

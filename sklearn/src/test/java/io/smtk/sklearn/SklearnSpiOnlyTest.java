@@ -9,5 +9,6 @@ import io.smtk.architecture.Architecture;
 /** The sklearn entry sees nothing of the toolkit but the SPI. */
 @AnalyzeClasses(packages = "io.smtk.sklearn", importOptions = DoNotIncludeTests.class)
 class SklearnSpiOnlyTest {
-  @ArchTest static final ArchRule USES_ONLY_THE_SPI = Architecture.usesOnlyTheSpi("io.smtk.sklearn");
+  @ArchTest
+  static final ArchRule USES_ONLY_THE_SPI = Architecture.usesOnlyTheSpi("io.smtk.sklearn");
 }

@@ -1,11 +1,11 @@
 package io.smtk.tensorflow;
 
 import io.smtk.ToolkitException;
-import io.smtk.framework.RunnerType;
 import io.smtk.framework.Feature;
 import io.smtk.framework.FrameworkEntry;
 import io.smtk.framework.InvalidJobException;
 import io.smtk.framework.Job;
+import io.smtk.framework.RunnerType;
 import io.smtk.framework.Service;
 import io.smtk.framework.TrainingContext;
 import java.io.IOException;
@@ -23,22 +23,24 @@ import java.util.stream.Stream;
 
 /**
  * The TensorFlow training entry: parameter servers, MultiWorkerMirroredStrategy, Horovod (MPI) and
- * SMDDP, {@code model_dir} under tuning, and the model warnings of the SageMaker TensorFlow container.
+ * SMDDP, {@code model_dir} under tuning, and the model warnings of the SageMaker TensorFlow
+ * container.
  */
 public final class TensorFlowTraining implements FrameworkEntry {
 
   /** The value the SageMaker TensorFlow images set in {@code SAGEMAKER_TRAINING_MODULE}. */
   public static final String MODULE = "sagemaker_tensorflow_container.training:main";
 
-
   /** Runs a parameter server the way the container does: CPU only, task index from the cluster. */
-  static final String PS_SERVER_SCRIPT = String.join("\n",
-      "import json, sys",
-      "import tensorflow as tf",
-      "cluster = json.loads(sys.argv[1])",
-      "server = tf.distribute.Server(tf.train.ClusterSpec(cluster), job_name='ps', task_index=int(sys.argv[2]),",
-      "                              config=tf.compat.v1.ConfigProto(device_count={'GPU': 0}))",
-      "server.join()");
+  static final String PS_SERVER_SCRIPT =
+      String.join(
+          "\n",
+          "import json, sys",
+          "import tensorflow as tf",
+          "cluster = json.loads(sys.argv[1])",
+          "server = tf.distribute.Server(tf.train.ClusterSpec(cluster), job_name='ps', task_index=int(sys.argv[2]),",
+          "                              config=tf.compat.v1.ConfigProto(device_count={'GPU': 0}))",
+          "server.join()");
 
   private static final Duration MASTER_POLL = Duration.ofSeconds(1);
 
@@ -56,7 +58,8 @@ public final class TensorFlowTraining implements FrameworkEntry {
 
     Map<String, String> variables = new LinkedHashMap<>();
     Optional<String> modelDir = job.hyperparameter("model_dir");
-    // The container asks S3 for a bucket's region; the job's region is right for SageMaker's buckets.
+    // The container asks S3 for a bucket's region; the job's region is right for SageMaker's
+    // buckets.
     variables.put("S3_REGION", job.region());
     variables.put("TF_CPP_MIN_LOG_LEVEL", "1");
     variables.put("S3_USE_HTTPS", "1");
@@ -64,16 +67,21 @@ public final class TensorFlowTraining implements FrameworkEntry {
     RunnerType runner = RunnerType.PROCESS;
     if (parameterServer) {
       if (!inDistribution) {
-        throw new InvalidJobException("Parameter servers are enabled but instance group "
-            + job.currentInstanceGroup() + " is not one of the distribution instance groups "
-            + job.distributionInstanceGroups());
+        throw new InvalidJobException(
+            "Parameter servers are enabled but instance group "
+                + job.currentInstanceGroup()
+                + " is not one of the distribution instance groups "
+                + job.distributionInstanceGroups());
       }
-      variables.put("TF_CONFIG", TfConfig.parameterServer(job.distributionHosts(), job.currentHost(), false));
+      variables.put(
+          "TF_CONFIG", TfConfig.parameterServer(job.distributionHosts(), job.currentHost(), false));
     } else if (inDistribution) {
       if (job.has(Feature.MULTI_WORKER_MIRRORED)) {
-        context.log().info("Running distributed training job with multi_worker_mirrored_strategy setup");
-        variables.put("TF_CONFIG",
-            TfConfig.multiWorkerMirrored(job.distributionHosts(), job.currentHost()));
+        context
+            .log()
+            .info("Running distributed training job with multi_worker_mirrored_strategy setup");
+        variables.put(
+            "TF_CONFIG", TfConfig.multiWorkerMirrored(job.distributionHosts(), job.currentHost()));
       }
       // Horovod is MPI; MultiWorkerMirroredStrategy needs no launcher of its own.
       if (job.has(Feature.MPI)) {
@@ -82,10 +90,20 @@ public final class TensorFlowTraining implements FrameworkEntry {
         runner = RunnerType.SMDDP;
       }
     }
-    context.log().info("TensorFlow training: runner " + runner + (parameterServer ? " with parameter servers" : "")
-        + ", hosts " + job.hosts() + ", distribution hosts " + job.distributionHosts()
-        + ", model_dir " + modelDir.orElse("(not set)") + ", TF_CONFIG "
-        + variables.getOrDefault("TF_CONFIG", "(not set)"));
+    context
+        .log()
+        .info(
+            "TensorFlow training: runner "
+                + runner
+                + (parameterServer ? " with parameter servers" : "")
+                + ", hosts "
+                + job.hosts()
+                + ", distribution hosts "
+                + job.distributionHosts()
+                + ", model_dir "
+                + modelDir.orElse("(not set)")
+                + ", TF_CONFIG "
+                + variables.getOrDefault("TF_CONFIG", "(not set)"));
 
     if (parameterServer) {
       Service server = startParameterServer(context, job);
@@ -102,8 +120,8 @@ public final class TensorFlowTraining implements FrameworkEntry {
   }
 
   /**
-   * Appends the job name to {@code model_dir} under hyperparameter tuning (so that tuning jobs do not
-   * share one model directory), unless it is a local path under {@code /opt/ml}.
+   * Appends the job name to {@code model_dir} under hyperparameter tuning (so that tuning jobs do
+   * not share one model directory), unless it is a local path under {@code /opt/ml}.
    */
   static TrainingContext withTuningModelDir(TrainingContext context) {
     Job job = context.job();
@@ -117,7 +135,9 @@ public final class TensorFlowTraining implements FrameworkEntry {
       return context;
     }
     if (job.trainingJobName().isEmpty()) {
-      context.log().warning("Hyperparameter tuning without TRAINING_JOB_NAME: model_dir stays " + value);
+      context
+          .log()
+          .warning("Hyperparameter tuning without TRAINING_JOB_NAME: model_dir stays " + value);
       return context;
     }
     String tuned = value + "/" + job.trainingJobName() + "/model";
@@ -125,22 +145,37 @@ public final class TensorFlowTraining implements FrameworkEntry {
     return context.withHyperparameter("model_dir", tuned);
   }
 
-  private static Service startParameterServer(TrainingContext context, Job job) throws ToolkitException {
+  private static Service startParameterServer(TrainingContext context, Job job)
+      throws ToolkitException {
     List<String> hosts = job.distributionHosts();
     String cluster = TfConfig.parameterServerCluster(hosts, job.currentHost());
-    List<String> command = List.of(context.python(), "-c", PS_SERVER_SCRIPT, cluster,
-        Integer.toString(hosts.indexOf(job.currentHost())));
-    return context.startService("parameter server", command,
-        Map.of("TF_CONFIG", TfConfig.parameterServer(hosts, job.currentHost(), true),
-            "CUDA_VISIBLE_DEVICES", ""));
+    List<String> command =
+        List.of(
+            context.python(),
+            "-c",
+            PS_SERVER_SCRIPT,
+            cluster,
+            Integer.toString(hosts.indexOf(job.currentHost())));
+    return context.startService(
+        "parameter server",
+        command,
+        Map.of(
+            "TF_CONFIG",
+            TfConfig.parameterServer(hosts, job.currentHost(), true),
+            "CUDA_VISIBLE_DEVICES",
+            ""));
   }
 
   /** Keeps this host's parameter server up while the master's worker (port 2222) still answers. */
-  private static void waitUntilMasterIsDown(TrainingContext context, String master) throws ToolkitException {
-    context.log().info("Waiting for master " + master + " to finish before stopping the parameter server");
+  private static void waitUntilMasterIsDown(TrainingContext context, String master)
+      throws ToolkitException {
+    context
+        .log()
+        .info("Waiting for master " + master + " to finish before stopping the parameter server");
     while (true) {
       try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(master, TfConfig.PS_WORKER_PORT), (int) MASTER_POLL.toMillis());
+        socket.connect(
+            new InetSocketAddress(master, TfConfig.PS_WORKER_PORT), (int) MASTER_POLL.toMillis());
       } catch (IOException e) {
         context.log().info("master " + master + " is down, stopping parameter server");
         return;
@@ -166,24 +201,32 @@ public final class TensorFlowTraining implements FrameworkEntry {
     }
     List<String> warnings = new ArrayList<>();
     if (files.isEmpty()) {
-      warnings.add("No model artifact is saved under path " + modelDir + ". Your training job will not save any "
-          + "model files to S3.\nFor details of how to construct your training script see:\n"
-          + "https://sagemaker.readthedocs.io/en/stable/using_tf.html#adapting-your-local-tensorflow-script");
+      warnings.add(
+          "No model artifact is saved under path "
+              + modelDir
+              + ". Your training job will not save any "
+              + "model files to S3.\nFor details of how to construct your training script see:\n"
+              + "https://sagemaker.readthedocs.io/en/stable/using_tf.html#adapting-your-local-tensorflow-script");
       return warnings;
     }
-    List<Path> savedModels = files.stream()
-        .filter(file -> file.getFileName().toString().contains("saved_model.pb"))
-        .toList();
+    List<Path> savedModels =
+        files.stream()
+            .filter(file -> file.getFileName().toString().contains("saved_model.pb"))
+            .toList();
     if (savedModels.isEmpty()) {
-      warnings.add("Your model will NOT be servable with SageMaker TensorFlow Serving container. The model "
-          + "artifact was not saved in the TensorFlow SavedModel directory structure:\n"
-          + "https://www.tensorflow.org/guide/saved_model#structure_of_a_savedmodel_directory");
+      warnings.add(
+          "Your model will NOT be servable with SageMaker TensorFlow Serving container. The model "
+              + "artifact was not saved in the TensorFlow SavedModel directory structure:\n"
+              + "https://www.tensorflow.org/guide/saved_model#structure_of_a_savedmodel_directory");
     }
     for (Path savedModel : savedModels) {
       Path dir = savedModel.getParent();
       if (!dir.getFileName().toString().matches("\\d+")) {
-        warnings.add("Your model will NOT be servable with SageMaker TensorFlow Serving containers. The SavedModel "
-            + "bundle is under directory \"" + dir.getFileName() + "\", not a numeric name.");
+        warnings.add(
+            "Your model will NOT be servable with SageMaker TensorFlow Serving containers. The SavedModel "
+                + "bundle is under directory \""
+                + dir.getFileName()
+                + "\", not a numeric name.");
       }
     }
     return warnings;

@@ -21,21 +21,23 @@ public final class TfConfig {
   private TfConfig() {}
 
   /**
-   * Returns the parameter-server {@code TF_CONFIG} of a host: the first host is the master, the others
-   * workers, and every host also a parameter server when there is more than one.
+   * Returns the parameter-server {@code TF_CONFIG} of a host: the first host is the master, the
+   * others workers, and every host also a parameter server when there is more than one.
    *
    * @param hosts the distribution hosts, in order
    * @param currentHost this host
    * @param psTask whether this is the config of the host's parameter-server task
    * @return the JSON text
-   * @throws IllegalArgumentException when the host is not in the list, or a ps task is asked of one host
+   * @throws IllegalArgumentException when the host is not in the list, or a ps task is asked of one
+   *     host
    */
   public static String parameterServer(List<String> hosts, String currentHost, boolean psTask) {
     requireMember(hosts, currentHost);
     List<String> masters = hosts.subList(0, 1);
     List<String> workers = hosts.subList(1, hosts.size());
     List<String> ps = hosts.size() > 1 ? hosts : List.of();
-    StringBuilder cluster = new StringBuilder("{\"master\": ").append(addresses(masters, PS_WORKER_PORT));
+    StringBuilder cluster =
+        new StringBuilder("{\"master\": ").append(addresses(masters, PS_WORKER_PORT));
     if (!ps.isEmpty()) {
       cluster.append(", \"ps\": ").append(addresses(ps, PS_PORT));
     }
@@ -46,7 +48,8 @@ public final class TfConfig {
     String task;
     if (psTask) {
       if (ps.isEmpty()) {
-        throw new IllegalArgumentException("Cannot have a ps task if there are no parameter servers in the cluster");
+        throw new IllegalArgumentException(
+            "Cannot have a ps task if there are no parameter servers in the cluster");
       }
       task = task(ps.indexOf(currentHost), "ps");
     } else if (masters.contains(currentHost)) {
@@ -79,8 +82,11 @@ public final class TfConfig {
    */
   public static String multiWorkerMirrored(List<String> hosts, String currentHost) {
     requireMember(hosts, currentHost);
-    return "{\"cluster\": {\"worker\": " + addresses(hosts, MWMS_PORT) + "}, \"environment\": \"cloud\", \"task\": "
-        + task(hosts.indexOf(currentHost), "worker") + "}";
+    return "{\"cluster\": {\"worker\": "
+        + addresses(hosts, MWMS_PORT)
+        + "}, \"environment\": \"cloud\", \"task\": "
+        + task(hosts.indexOf(currentHost), "worker")
+        + "}";
   }
 
   private static String task(int index, String type) {
@@ -97,7 +103,8 @@ public final class TfConfig {
 
   private static void requireMember(List<String> hosts, String currentHost) {
     if (!hosts.contains(currentHost)) {
-      throw new IllegalArgumentException("Host " + currentHost + " is not one of the distribution hosts " + hosts);
+      throw new IllegalArgumentException(
+          "Host " + currentHost + " is not one of the distribution hosts " + hosts);
     }
   }
 }

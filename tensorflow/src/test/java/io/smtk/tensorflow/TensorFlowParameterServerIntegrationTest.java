@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smtk.distributed.NetnsCluster;
 import io.smtk.testing.NamespaceJobs;
 import io.smtk.testing.StandinRecords;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,15 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class TensorFlowParameterServerIntegrationTest {
 
-  private static final String TRAIN = String.join("\n",
-      "import json, os, time",
-      "import tensorflow as tf",
-      "config = json.loads(os.environ['TF_CONFIG'])",
-      "task = config['task']",
-      "server = tf.distribute.Server(tf.train.ClusterSpec(config['cluster']), job_name=task['type'], task_index=task['index'])",
-      "time.sleep(3 if task['type'] == 'master' else 1)",
-      "open(os.path.join(os.environ['SM_MODEL_DIR'], 'tf_config.json'), 'w').write(os.environ['TF_CONFIG'])",
-      "");
+  private static final String TRAIN =
+      String.join(
+          "\n",
+          "import json, os, time",
+          "import tensorflow as tf",
+          "config = json.loads(os.environ['TF_CONFIG'])",
+          "task = config['task']",
+          "server = tf.distribute.Server(tf.train.ClusterSpec(config['cluster']), job_name=task['type'], task_index=task['index'])",
+          "time.sleep(3 if task['type'] == 'master' else 1)",
+          "open(os.path.join(os.environ['SM_MODEL_DIR'], 'tf_config.json'), 'w').write(os.environ['TF_CONFIG'])",
+          "");
 
   @TempDir Path recordDir;
 
@@ -45,16 +46,22 @@ class TensorFlowParameterServerIntegrationTest {
 
   @Test
   void train_twoHostsParameterServer_serverPerHostStoppedAfterJob() throws Exception {
-    Path standin = Path.of(TensorFlowParameterServerIntegrationTest.class.getResource("/standin").toURI());
+    Path standin =
+        Path.of(TensorFlowParameterServerIntegrationTest.class.getResource("/standin").toURI());
     try (NetnsCluster cluster = NetnsCluster.start(2, "tfps")) {
-      NamespaceJobs job = NamespaceJobs.layOut(cluster,
-          "{\"sagemaker_program\": \"\\\"train.py\\\"\", \"sagemaker_parameter_server_enabled\": \"true\"}",
-          Map.of("train.py", TRAIN));
+      NamespaceJobs job =
+          NamespaceJobs.layOut(
+              cluster,
+              "{\"sagemaker_program\": \"\\\"train.py\\\"\", \"sagemaker_parameter_server_enabled\": \"true\"}",
+              Map.of("train.py", TRAIN));
 
-      List<NamespaceJobs.HostResult> results = job.train(Map.of(
-          "SAGEMAKER_TRAINING_MODULE", TensorFlowTraining.MODULE,
-          "PYTHONPATH", standin.toString(),
-          "STANDIN_RECORD_DIR", recordDir.toString()), Duration.ofMinutes(3));
+      List<NamespaceJobs.HostResult> results =
+          job.train(
+              Map.of(
+                  "SAGEMAKER_TRAINING_MODULE", TensorFlowTraining.MODULE,
+                  "PYTHONPATH", standin.toString(),
+                  "STANDIN_RECORD_DIR", recordDir.toString()),
+              Duration.ofMinutes(3));
 
       for (NamespaceJobs.HostResult result : results) {
         assertThat(result.exitCode()).as(result.host() + ":\n" + result.output()).isZero();

@@ -9,5 +9,6 @@ import io.smtk.architecture.Architecture;
 /** The tensorflow entry sees nothing of the toolkit but the SPI. */
 @AnalyzeClasses(packages = "io.smtk.tensorflow", importOptions = DoNotIncludeTests.class)
 class TensorFlowSpiOnlyTest {
-  @ArchTest static final ArchRule USES_ONLY_THE_SPI = Architecture.usesOnlyTheSpi("io.smtk.tensorflow");
+  @ArchTest
+  static final ArchRule USES_ONLY_THE_SPI = Architecture.usesOnlyTheSpi("io.smtk.tensorflow");
 }

@@ -14,14 +14,19 @@ class TensorFlowTrainingTest {
 
   @Test
   void modelWarnings_empty_noModelWarning() {
-    assertThat(TensorFlowTraining.modelWarnings(model)).singleElement().asString().startsWith("No model artifact is saved");
+    assertThat(TensorFlowTraining.modelWarnings(model))
+        .singleElement()
+        .asString()
+        .startsWith("No model artifact is saved");
   }
 
   @Test
   void modelWarnings_notSavedModel_notServable() throws Exception {
     Files.writeString(model.resolve("weights.h5"), "x");
 
-    assertThat(TensorFlowTraining.modelWarnings(model)).singleElement().asString()
+    assertThat(TensorFlowTraining.modelWarnings(model))
+        .singleElement()
+        .asString()
         .startsWith("Your model will NOT be servable with SageMaker TensorFlow Serving container.");
   }
 
@@ -38,6 +43,9 @@ class TensorFlowTrainingTest {
     Files.createDirectories(model.resolve("export/latest"));
     Files.writeString(model.resolve("export/latest/saved_model.pb"), "x");
 
-    assertThat(TensorFlowTraining.modelWarnings(model)).singleElement().asString().contains("\"latest\", not a numeric name");
+    assertThat(TensorFlowTraining.modelWarnings(model))
+        .singleElement()
+        .asString()
+        .contains("\"latest\", not a numeric name");
   }
 }

@@ -2,7 +2,10 @@ package io.smtk.tensorflow;
 
 import io.smtk.images.testing.StandinFrameworkImageTest;
 
-/** Tests for the TensorFlow image on the stand-in base, whose {@code tensorflow} package records what it was given. */
+/**
+ * Tests for the TensorFlow image on the stand-in base, whose {@code tensorflow} package records
+ * what it was given.
+ */
 class TensorflowImageIntegrationTest extends StandinFrameworkImageTest {
 
   @Override

@@ -2,7 +2,9 @@ package io.smtk.cli;
 
 import picocli.CommandLine;
 
-/** The picocli command line of {@code smtk}, with its handlers for bad input and failing commands. */
+/**
+ * The picocli command line of {@code smtk}, with its handlers for bad input and failing commands.
+ */
 final class Cli {
 
   /**

@@ -69,87 +69,137 @@ final class LocalCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
 
-  @Option(names = "--entry-point", paramLabel = "FILE",
+  @Option(
+      names = "--entry-point",
+      paramLabel = "FILE",
       description = "The script or program to run, relative to --source-dir (or a file path).")
   private String entryPoint;
 
-  @Option(names = "--source-dir", paramLabel = "DIR",
-      description = "The folder copied into the code directory (default: the entry point's folder).")
+  @Option(
+      names = "--source-dir",
+      paramLabel = "DIR",
+      description =
+          "The folder copied into the code directory (default: the entry point's folder).")
   private Path sourceDir;
 
-  @Option(names = "--channel", paramLabel = "NAME=PATH",
+  @Option(
+      names = "--channel",
+      paramLabel = "NAME=PATH",
       description = "An input channel from a local folder or file, or an s3:// prefix; repeatable.")
   private List<String> channels = new ArrayList<>();
 
-  @Option(names = "--hyperparameter", paramLabel = "KEY=VALUE",
-      description = "A hyperparameter; repeatable; wins over --hyperparameters. VALUE is JSON only"
-          + " when it reads back as typed (see above), else the string typed.")
+  @Option(
+      names = "--hyperparameter",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A hyperparameter; repeatable; wins over --hyperparameters. VALUE is JSON only"
+              + " when it reads back as typed (see above), else the string typed.")
   private List<String> hyperparameters = new ArrayList<>();
 
-  @Option(names = "--hyperparameters", paramLabel = "FILE",
+  @Option(
+      names = "--hyperparameters",
+      paramLabel = "FILE",
       description = "A JSON object of hyperparameters with natural values, as the SDK takes them.")
   private Path hyperparameterFile;
 
-  @Option(names = "--env", paramLabel = "NAME=VALUE",
-      description = "A variable for every host's toolkit and the training process, as the SDK's"
-          + " environment=; repeatable. Example: --env NCCL_DEBUG=INFO.")
+  @Option(
+      names = "--env",
+      paramLabel = "NAME=VALUE",
+      description =
+          "A variable for every host's toolkit and the training process, as the SDK's"
+              + " environment=; repeatable. Example: --env NCCL_DEBUG=INFO.")
   private List<String> environment = new ArrayList<>();
 
-  @Option(names = "--instance-count", paramLabel = "N", defaultValue = "1",
-      description = "The number of hosts (default: ${DEFAULT-VALUE}). Without --distribution each"
-          + " host runs the entry point on its own.")
+  @Option(
+      names = "--instance-count",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "The number of hosts (default: ${DEFAULT-VALUE}). Without --distribution each"
+              + " host runs the entry point on its own.")
   private int instanceCount;
 
-  @Option(names = "--instance-type", paramLabel = "TYPE", defaultValue = LocalJob.DEFAULT_INSTANCE_TYPE,
+  @Option(
+      names = "--instance-type",
+      paramLabel = "TYPE",
+      defaultValue = LocalJob.DEFAULT_INSTANCE_TYPE,
       description = "The instance type written to resourceconfig.json (default: ${DEFAULT-VALUE}).")
   private String instanceType;
 
-  @Option(names = "--distribution", paramLabel = "KIND", defaultValue = "none",
-      description = "mpi, torch_distributed, pytorchddp, parameter_server, multi_worker_mirrored,"
-          + " smddp or none (the default): sets the sagemaker_* hyperparameters the SDK sets, unless"
-          + " given with --hyperparameter (sagemaker_mpi_num_of_processes_per_host=2,"
-          + " sagemaker_mpi_custom_mpi_options=...). Only mpi runs without --framework; the"
-          + " others are launched by a framework's entry. torch_distributed in process mode starts"
-          + " the ranks without torchrun where torchrun is known to fail (torch 1.x on Python"
-          + " 3.11); elsewhere --env SMTK_TORCH_LAUNCHER=env does that.")
+  @Option(
+      names = "--distribution",
+      paramLabel = "KIND",
+      defaultValue = "none",
+      description =
+          "mpi, torch_distributed, pytorchddp, parameter_server, multi_worker_mirrored,"
+              + " smddp or none (the default): sets the sagemaker_* hyperparameters the SDK sets, unless"
+              + " given with --hyperparameter (sagemaker_mpi_num_of_processes_per_host=2,"
+              + " sagemaker_mpi_custom_mpi_options=...). Only mpi runs without --framework; the"
+              + " others are launched by a framework's entry. torch_distributed in process mode starts"
+              + " the ranks without torchrun where torchrun is known to fail (torch 1.x on Python"
+              + " 3.11); elsewhere --env SMTK_TORCH_LAUNCHER=env does that.")
   private String distribution;
 
-  @Option(names = "--framework", paramLabel = "NAME", defaultValue = "none",
-      description = "pytorch, tensorflow, mxnet or sklearn: sets SAGEMAKER_TRAINING_MODULE as the"
-          + " framework images do; none (the default) is BYOC script mode.")
+  @Option(
+      names = "--framework",
+      paramLabel = "NAME",
+      defaultValue = "none",
+      description =
+          "pytorch, tensorflow, mxnet or sklearn: sets SAGEMAKER_TRAINING_MODULE as the"
+              + " framework images do; none (the default) is BYOC script mode.")
   private String framework;
 
-  @Option(names = "--output", paramLabel = "DIR", required = true,
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
+      required = true,
       description = "Where model.tar.gz and output.tar.gz go; created if missing.")
   private Path output;
 
-  @Option(names = "--image", paramLabel = "IMAGE",
-      description = "Run each host in a container of this image (podman, else docker); pulled when"
-          + " the engine does not have it.")
+  @Option(
+      names = "--image",
+      paramLabel = "IMAGE",
+      description =
+          "Run each host in a container of this image (podman, else docker); pulled when"
+              + " the engine does not have it.")
   private String image;
 
-  @Option(names = "--gpus", paramLabel = "all|N",
-      description = "GPUs for each container: all, or a count (podman: the CDI devices"
-          + " nvidia.com/gpu; docker: --gpus). Container mode only.")
+  @Option(
+      names = "--gpus",
+      paramLabel = "all|N",
+      description =
+          "GPUs for each container: all, or a count (podman: the CDI devices"
+              + " nvidia.com/gpu; docker: --gpus). Container mode only.")
   private String gpus;
 
-  @Option(names = "--job-name", paramLabel = "NAME",
+  @Option(
+      names = "--job-name",
+      paramLabel = "NAME",
       description = "The training job's name (default: smtk-local-<timestamp>).")
   private String jobName;
 
-  @Option(names = "--region", paramLabel = "REGION",
-      description = "sagemaker_region and AWS_REGION (default: AWS_DEFAULT_REGION, else us-east-1).")
+  @Option(
+      names = "--region",
+      paramLabel = "REGION",
+      description =
+          "sagemaker_region and AWS_REGION (default: AWS_DEFAULT_REGION, else us-east-1).")
   private String region;
 
-  @Option(names = "--python", paramLabel = "PYTHON",
-      description = "The interpreter for the user's code (default: SMTK_PYTHON, else python3 on"
-          + " PATH where the toolkit runs).")
+  @Option(
+      names = "--python",
+      paramLabel = "PYTHON",
+      description =
+          "The interpreter for the user's code (default: SMTK_PYTHON, else python3 on"
+              + " PATH where the toolkit runs).")
   private String python;
 
-  @Option(names = "--log-level", paramLabel = "LEVEL",
-      description = "The toolkit's log level: DEBUG, INFO (the default), WARNING, ERROR, CRITICAL"
-          + " or Python's number for one; sets sagemaker_container_log_level, which"
-          + " --hyperparameter may set too.")
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      description =
+          "The toolkit's log level: DEBUG, INFO (the default), WARNING, ERROR, CRITICAL"
+              + " or Python's number for one; sets sagemaker_container_log_level, which"
+              + " --hyperparameter may set too.")
   private String logLevel;
 
   @Override
@@ -176,23 +226,31 @@ final class LocalCommand implements Callable<Integer> {
   }
 
   private LocalJob job(ToolkitSettings settings) throws LocalJobException {
-    String name = jobName != null ? jobName
-        : "smtk-local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss-SSS"));
-    LocalJob.Builder builder = LocalJob.builder(output, name)
-        .sourceDir(sourceDir)
-        .entryPoint(entryPoint)
-        .instanceCount(instanceCount)
-        .instanceType(instanceType)
-        .distribution(choice(Distribution.class, Distribution.values(), "--distribution", distribution))
-        .framework(choice(Framework.class, Framework.values(), "--framework", framework))
-        .image(image)
-        .region(region != null ? region : settings.defaultRegion().orElse(LocalJob.DEFAULT_REGION))
-        .python(python)
-        .gpus(gpus)
-        .logLevel(logLevel)
-        // The host's toolkit needs its own grace period to stop the user's code, then time to write
-        // the failure file.
-        .stopGrace(settings.stopGrace().plus(Duration.ofSeconds(30)));
+    String name =
+        jobName != null
+            ? jobName
+            : "smtk-local-"
+                + LocalDateTime.now()
+                    .format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss-SSS"));
+    LocalJob.Builder builder =
+        LocalJob.builder(output, name)
+            .sourceDir(sourceDir)
+            .entryPoint(entryPoint)
+            .instanceCount(instanceCount)
+            .instanceType(instanceType)
+            .distribution(
+                choice(Distribution.class, Distribution.values(), "--distribution", distribution))
+            .framework(choice(Framework.class, Framework.values(), "--framework", framework))
+            .image(image)
+            .region(
+                region != null ? region : settings.defaultRegion().orElse(LocalJob.DEFAULT_REGION))
+            .python(python)
+            .gpus(gpus)
+            .logLevel(logLevel)
+            // The host's toolkit needs its own grace period to stop the user's code, then time to
+            // write
+            // the failure file.
+            .stopGrace(settings.stopGrace().plus(Duration.ofSeconds(30)));
     if (hyperparameterFile != null) {
       builder.hyperparameters(Hyperparameters.read(hyperparameterFile));
     }
@@ -211,9 +269,14 @@ final class LocalCommand implements Callable<Integer> {
     try {
       return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw LocalJobException.usage(option + " " + text + " is not one of "
-          + Arrays.stream(values).map(value -> value.name().toLowerCase(Locale.ROOT))
-              .collect(Collectors.joining(", ")));
+      throw LocalJobException.usage(
+          option
+              + " "
+              + text
+              + " is not one of "
+              + Arrays.stream(values)
+                  .map(value -> value.name().toLowerCase(Locale.ROOT))
+                  .collect(Collectors.joining(", ")));
     }
   }
 

@@ -32,7 +32,8 @@ final class VersionProvider implements IVersionProvider {
   static String line(Properties build) {
     String version = known(build.getProperty("version"));
     String commit = known(build.getProperty("commit"));
-    StringBuilder line = new StringBuilder("smtk ").append(version == null ? "(version unknown)" : version);
+    StringBuilder line =
+        new StringBuilder("smtk ").append(version == null ? "(version unknown)" : version);
     if (commit == null) {
       line.append(" (commit unknown: built outside a git checkout)");
     } else {

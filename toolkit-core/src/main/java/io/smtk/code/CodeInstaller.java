@@ -1,8 +1,8 @@
 package io.smtk.code;
 
-import io.smtk.launch.Executables;
-import io.smtk.launch.EntryPoint;
 import io.smtk.ToolkitException;
+import io.smtk.launch.EntryPoint;
+import io.smtk.launch.Executables;
 import io.smtk.logging.ToolkitLog;
 import io.smtk.outcome.InstallModuleException;
 import io.smtk.outcome.InstallRequirementsException;
@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Installs the user's code the way the Python toolkit does: {@code pip install . -r requirements.txt}
- * for a package, {@code pip install -r requirements.txt} for a program, and execute permission for a
- * command.
+ * Installs the user's code the way the Python toolkit does: {@code pip install . -r
+ * requirements.txt} for a package, {@code pip install -r requirements.txt} for a program, and
+ * execute permission for a command.
  */
 public final class CodeInstaller {
 
@@ -47,48 +47,53 @@ public final class CodeInstaller {
    * @param python the interpreter; may be null for a command entry point, which needs none
    * @throws ToolkitException when the entry point is missing or pip fails
    */
-  public void install(EntryPoint entryPoint, Path codeDir, String python)
-      throws ToolkitException {
+  public void install(EntryPoint entryPoint, Path codeDir, String python) throws ToolkitException {
     Path requirements = codeDir.resolve("requirements.txt");
     switch (entryPoint.type()) {
-      case PYTHON_PACKAGE: {
-        log.info("Installing module.");
-        List<String> command = new ArrayList<>(List.of(python, "-m", "pip", "install", "."));
-        if (Files.isRegularFile(requirements)) {
-          command.addAll(List.of("-r", "requirements.txt"));
-        }
-        ProcessResult result = runner.run(command, codeDir);
-        if (!result.succeeded()) {
-          throw new InstallModuleException(command, result.exitCode(), result.errorText());
-        }
-        break;
-      }
-      case PYTHON_PROGRAM: {
-        requireFile(entryPoint, codeDir);
-        if (Files.isRegularFile(requirements)) {
-          log.info("Installing dependencies from requirements.txt");
-          List<String> command =
-              List.of(python, "-m", "pip", "install", "-r", "requirements.txt");
+      case PYTHON_PACKAGE:
+        {
+          log.info("Installing module.");
+          List<String> command = new ArrayList<>(List.of(python, "-m", "pip", "install", "."));
+          if (Files.isRegularFile(requirements)) {
+            command.addAll(List.of("-r", "requirements.txt"));
+          }
           ProcessResult result = runner.run(command, codeDir);
           if (!result.succeeded()) {
-            throw new InstallRequirementsException(command, result.exitCode(), result.errorText());
+            throw new InstallModuleException(command, result.exitCode(), result.errorText());
           }
+          break;
         }
-        break;
-      }
-      default: {
-        Path file = requireFile(entryPoint, codeDir);
-        try {
-          Executables.makeExecutable(file);
-        } catch (IOException e) {
-          throw new ToolkitException("Cannot make the entry point " + file + " executable: " + e, e);
+      case PYTHON_PROGRAM:
+        {
+          requireFile(entryPoint, codeDir);
+          if (Files.isRegularFile(requirements)) {
+            log.info("Installing dependencies from requirements.txt");
+            List<String> command =
+                List.of(python, "-m", "pip", "install", "-r", "requirements.txt");
+            ProcessResult result = runner.run(command, codeDir);
+            if (!result.succeeded()) {
+              throw new InstallRequirementsException(
+                  command, result.exitCode(), result.errorText());
+            }
+          }
+          break;
         }
-        break;
-      }
+      default:
+        {
+          Path file = requireFile(entryPoint, codeDir);
+          try {
+            Executables.makeExecutable(file);
+          } catch (IOException e) {
+            throw new ToolkitException(
+                "Cannot make the entry point " + file + " executable: " + e, e);
+          }
+          break;
+        }
     }
   }
 
-  private static Path requireFile(EntryPoint entryPoint, Path codeDir) throws EntryPointNotFoundException {
+  private static Path requireFile(EntryPoint entryPoint, Path codeDir)
+      throws EntryPointNotFoundException {
     Path file = codeDir.resolve(entryPoint.name()).normalize();
     if (!Files.isRegularFile(file)) {
       throw new EntryPointNotFoundException(entryPoint.name(), codeDir);

@@ -5,7 +5,10 @@ import io.smtk.environment.ToolkitSettings;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Finds the Python interpreter that runs the user's code and pip: {@code SMTK_PYTHON}, else {@code python3} on PATH. */
+/**
+ * Finds the Python interpreter that runs the user's code and pip: {@code SMTK_PYTHON}, else {@code
+ * python3} on PATH.
+ */
 public final class PythonInterpreter {
 
   private PythonInterpreter() {}
@@ -23,7 +26,9 @@ public final class PythonInterpreter {
       Optional<Path> found = settings.which(configured.get());
       if (found.isEmpty()) {
         throw new ToolkitException(
-            "SMTK_PYTHON='" + configured.get() + "' is not an executable file"
+            "SMTK_PYTHON='"
+                + configured.get()
+                + "' is not an executable file"
                 + (configured.get().contains("/") ? "" : " on PATH (" + settings.path() + ")"));
       }
       return found.get().toAbsolutePath().toString();
@@ -34,7 +39,8 @@ public final class PythonInterpreter {
         .orElseThrow(
             () ->
                 new ToolkitException(
-                    "No Python interpreter: python3 is not on PATH (" + settings.path()
+                    "No Python interpreter: python3 is not on PATH ("
+                        + settings.path()
                         + "); install Python 3 or set SMTK_PYTHON to the interpreter's path"));
   }
 }

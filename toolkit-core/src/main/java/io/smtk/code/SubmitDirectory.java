@@ -1,17 +1,14 @@
 package io.smtk.code;
 
 import io.smtk.ToolkitException;
+import io.smtk.archive.FileTrees;
 import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.logging.ToolkitLog;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -58,15 +55,22 @@ public final class SubmitDirectory {
     try {
       Files.createDirectories(codeDir);
     } catch (IOException e) {
-      throw new ToolkitException("Cannot create the code directory " + codeDir + ": " + e.getMessage(), e);
+      throw new ToolkitException(
+          "Cannot create the code directory " + codeDir + ": " + e.getMessage(), e);
     }
-    if (Path.of(submitDirectory).toAbsolutePath().normalize().equals(codeDir.toAbsolutePath().normalize())) {
+    if (Path.of(submitDirectory)
+        .toAbsolutePath()
+        .normalize()
+        .equals(codeDir.toAbsolutePath().normalize())) {
       return;
     }
     if (!isEmpty(codeDir)) {
       log.warning(
-          "The code directory " + codeDir + " already holds files; using them and ignoring "
-              + "sagemaker_submit_directory " + submitDirectory);
+          "The code directory "
+              + codeDir
+              + " already holds files; using them and ignoring "
+              + "sagemaker_submit_directory "
+              + submitDirectory);
       return;
     }
     if (submitDirectory.toLowerCase(Locale.ROOT).startsWith("s3://")) {
@@ -87,13 +91,16 @@ public final class SubmitDirectory {
       }
     } else {
       throw new InvalidTrainingConfigException(
-          "sagemaker_submit_directory " + submitDirectory + " does not exist (neither s3:// nor a local "
+          "sagemaker_submit_directory "
+              + submitDirectory
+              + " does not exist (neither s3:// nor a local "
               + "directory or file)");
     }
   }
 
   /**
-   * Returns whether a file is meant to be a tar archive: by its name, or by gzip or tar magic bytes.
+   * Returns whether a file is meant to be a tar archive: by its name, or by gzip or tar magic
+   * bytes.
    *
    * @param file the file
    * @return true for {@code .tar.gz}, {@code .tgz}, {@code .tar} or archive content
@@ -111,7 +118,9 @@ public final class SubmitDirectory {
       return false;
     }
     boolean gzip = read >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
-    boolean tar = read >= 262 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar");
+    boolean tar =
+        read >= 262
+            && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar");
     return gzip || tar;
   }
 
@@ -119,33 +128,17 @@ public final class SubmitDirectory {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.findAny().isEmpty();
     } catch (IOException e) {
-      throw new ToolkitException("Cannot list the code directory " + dir + ": " + e.getMessage(), e);
+      throw new ToolkitException(
+          "Cannot list the code directory " + dir + ": " + e.getMessage(), e);
     }
   }
 
   private static void copyTree(Path source, Path target) throws ToolkitException {
     try {
-      Files.walkFileTree(
-          source,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-              Path to = target.resolve(source.relativize(dir).toString());
-              if (!Files.isDirectory(to)) {
-                Files.copy(dir, to, StandardCopyOption.COPY_ATTRIBUTES);
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-              Files.copy(file, target.resolve(source.relativize(file).toString()),
-                  StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      FileTrees.copy(source, target);
     } catch (IOException e) {
-      throw new ToolkitException("Cannot copy the user's code from " + source + " to " + target + ": " + e, e);
+      throw new ToolkitException(
+          "Cannot copy the user's code from " + source + " to " + target + ": " + e, e);
     }
   }
 

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.smtk.environment.TrainingEnvironment;
 import io.smtk.python.PythonJson;
 import io.smtk.python.PythonRepr;
 import io.smtk.python.PythonValues;
-import io.smtk.environment.TrainingEnvironment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,8 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What a user script sees, identical to the Python toolkit: the {@code SM_*} variables, the
- * {@code --key value} arguments and the variables the toolkit sets in its own environment.
+ * What a user script sees, identical to the Python toolkit: the {@code SM_*} variables, the {@code
+ * --key value} arguments and the variables the toolkit sets in its own environment.
  */
 public final class ScriptContract {
 
@@ -32,8 +32,8 @@ public final class ScriptContract {
   private ScriptContract() {}
 
   /**
-   * Returns the arguments for the user hyperparameters: keys sorted by code point, {@code --key} (or
-   * {@code -k} for one letter), values in Python's {@code str()} spelling.
+   * Returns the arguments for the user hyperparameters: keys sorted by code point, {@code --key}
+   * (or {@code -k} for one letter), values in Python's {@code str()} spelling.
    *
    * @param hyperparameters the decoded user hyperparameters
    * @return {@code [name1, value1, name2, value2, ...]}
@@ -76,13 +76,16 @@ public final class ScriptContract {
   public static Contract render(TrainingEnvironment environment) {
     ObjectNode trainingEnv = trainingEnv(environment);
     List<String> arguments = arguments(environment.hyperparameters());
-    return new Contract(toolkitVariables(environment), variables(environment, trainingEnv, arguments), arguments,
+    return new Contract(
+        toolkitVariables(environment),
+        variables(environment, trainingEnv, arguments),
+        arguments,
         trainingEnv);
   }
 
   /**
-   * Returns the {@code SM_*} variables, in the Python toolkit's order (which is the order of
-   * {@code mpirun -x} flags).
+   * Returns the {@code SM_*} variables, in the Python toolkit's order (which is the order of {@code
+   * mpirun -x} flags).
    *
    * @param environment the training environment
    * @return variable name to value
@@ -136,7 +139,8 @@ public final class ScriptContract {
     }
     environment.channelInputDirs().forEach((name, dir) -> values.put("channel_" + name, path(dir)));
     ObjectNode hyperparameters = environment.hyperparameters();
-    for (Iterator<Map.Entry<String, JsonNode>> it = hyperparameters.properties().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = hyperparameters.properties().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       values.put("hp_" + entry.getKey(), entry.getValue());
     }
@@ -245,7 +249,8 @@ public final class ScriptContract {
   /**
    * The contract of one job, rendered once.
    *
-   * @param toolkitVariables {@code SAGEMAKER_JOB_NAME}, {@code CURRENT_HOST}, {@code SAGEMAKER_REGION}
+   * @param toolkitVariables {@code SAGEMAKER_JOB_NAME}, {@code CURRENT_HOST}, {@code
+   *     SAGEMAKER_REGION}
    * @param variables the {@code SM_*} variables, in the Python toolkit's order
    * @param arguments the user's {@code --key value} arguments
    * @param trainingEnv {@code SM_TRAINING_ENV}'s document

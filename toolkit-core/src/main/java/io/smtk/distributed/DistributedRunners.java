@@ -1,13 +1,19 @@
 package io.smtk.distributed;
 
-import io.smtk.launch.UserLaunch;
-import io.smtk.framework.RunnerType;
 import io.smtk.ToolkitException;
+import io.smtk.distributed.cluster.JobProcesses;
+import io.smtk.distributed.cluster.LaunchConfigurationException;
+import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.distributed.mpi.MpiRunner;
+import io.smtk.distributed.torch.PyTorchXlaRunner;
+import io.smtk.distributed.torch.TorchRunner;
 import io.smtk.environment.FrameworkParameters;
 import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.environment.ModelParallel;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
+import io.smtk.framework.RunnerType;
+import io.smtk.launch.UserLaunch;
 import io.smtk.logging.ToolkitLog;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +26,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
-/** Runs the user's entry point with a distributed runner (MPI, SMDDP, torchrun, PyTorch XLA) on this host. */
+/**
+ * Runs the user's entry point with a distributed runner (MPI, SMDDP, torchrun, PyTorch XLA) on this
+ * host.
+ */
 public final class DistributedRunners {
 
   /** Where the hostname shim lies in a checkout, relative to the checkout's root. */
@@ -39,33 +48,57 @@ public final class DistributedRunners {
    * @param processes runs the job's processes
    * @throws ToolkitException when the job fails on any host or cannot be launched
    */
-  public static void run(RunnerType runner, TrainingEnvironment environment, ToolkitSettings settings,
-      ToolkitLog log, UserLaunch launch, JobProcesses processes) throws ToolkitException {
+  public static void run(
+      RunnerType runner,
+      TrainingEnvironment environment,
+      ToolkitSettings settings,
+      ToolkitLog log,
+      UserLaunch launch,
+      JobProcesses processes)
+      throws ToolkitException {
     switch (runner) {
       case MPI:
-        new MpiRunner(plan(runner, environment, settings, log, launch), false, settings, log, launch, processes,
-            jobId(environment)).run();
+        new MpiRunner(
+                plan(runner, environment, settings, log, launch),
+                false,
+                settings,
+                log,
+                launch,
+                processes,
+                jobId(environment))
+            .run();
         return;
       case SMDDP:
-        new MpiRunner(plan(runner, environment, settings, log, launch), true, settings, log, launch, processes,
-            jobId(environment)).run();
+        new MpiRunner(
+                plan(runner, environment, settings, log, launch),
+                true,
+                settings,
+                log,
+                launch,
+                processes,
+                jobId(environment))
+            .run();
         return;
       case TORCH_DISTRIBUTED:
-        new TorchRunner(plan(runner, environment, settings, log, launch), settings, log, launch, processes).run();
+        new TorchRunner(
+                plan(runner, environment, settings, log, launch), settings, log, launch, processes)
+            .run();
         return;
       case PYTORCH_XLA:
-        PyTorchXlaRunner.run(plan(runner, environment, settings, log, launch), log, launch, processes);
+        PyTorchXlaRunner.run(
+            plan(runner, environment, settings, log, launch), log, launch, processes);
         return;
       default:
-        throw new LaunchConfigurationException("The " + runner + " runner is not a distributed runner");
+        throw new LaunchConfigurationException(
+            "The " + runner + " runner is not a distributed runner");
     }
   }
 
   /**
-   * Builds the launch plan of a runner from the job, as {@code runner.get} of the Python toolkit: the
-   * distribution hosts and their master, processes per host from {@code
-   * sagemaker_mpi_num_of_processes_per_host} (else GPUs, else Neuron cores, else 1), and the runner's
-   * custom MPI options and instance type.
+   * Builds the launch plan of a runner from the job, as {@code runner.get} of the Python toolkit:
+   * the distribution hosts and their master, processes per host from {@code
+   * sagemaker_mpi_num_of_processes_per_host} (else GPUs, else Neuron cores, else 1), and the
+   * runner's custom MPI options and instance type.
    *
    * @param runner the runner
    * @param environment the training environment
@@ -75,11 +108,19 @@ public final class DistributedRunners {
    * @return the plan
    * @throws LaunchConfigurationException if a launcher hyperparameter is invalid
    */
-  static LaunchPlan plan(RunnerType runner, TrainingEnvironment environment, ToolkitSettings settings,
-      ToolkitLog log, UserLaunch launch) throws LaunchConfigurationException, InvalidTrainingConfigException {
+  static LaunchPlan plan(
+      RunnerType runner,
+      TrainingEnvironment environment,
+      ToolkitSettings settings,
+      ToolkitLog log,
+      UserLaunch launch)
+      throws LaunchConfigurationException, InvalidTrainingConfigException {
     var params = environment.frameworkParameters();
-    int processesPerHost = RunnerSelection.processesPerHost(params,
-        RunnerSelection.defaultProcessesPerHost(environment.numGpus(), environment.numNeurons()));
+    int processesPerHost =
+        RunnerSelection.processesPerHost(
+            params,
+            RunnerSelection.defaultProcessesPerHost(
+                environment.numGpus(), environment.numNeurons()));
     boolean smddp = runner == RunnerType.SMDDP;
     String instanceType = environment.currentInstanceType();
     if (smddp) {
@@ -88,15 +129,21 @@ public final class DistributedRunners {
         instanceType = type;
       }
     }
-    List<String> hosts = environment.distributionHosts().isEmpty()
-        ? environment.hosts() : environment.distributionHosts();
+    List<String> hosts =
+        environment.distributionHosts().isEmpty()
+            ? environment.hosts()
+            : environment.distributionHosts();
     Path shim = null;
     if (runner == RunnerType.MPI || runner == RunnerType.SMDDP) {
       shim = hostnameShim(settings, codeSource()).orElse(null);
       if (shim == null) {
-        log.warning("The hostname shim libsmtkhostname.so was not found (SMTK_HOSTNAME_SHIM, "
-            + ToolkitSettings.DEFAULT_HOSTNAME_SHIM + ", " + CHECKOUT_SHIM
-            + " of the checkout); ranks will see the machine's own host name instead of " + environment.currentHost());
+        log.warning(
+            "The hostname shim libsmtkhostname.so was not found (SMTK_HOSTNAME_SHIM, "
+                + ToolkitSettings.DEFAULT_HOSTNAME_SHIM
+                + ", "
+                + CHECKOUT_SHIM
+                + " of the checkout); ranks will see the machine's own host name instead of "
+                + environment.currentHost());
       }
     }
     return LaunchPlan.builder()
@@ -107,8 +154,11 @@ public final class DistributedRunners {
         .numProcesses(smddp ? 0 : RunnerSelection.numProcesses(params))
         .networkInterface(environment.networkInterfaceName())
         .instanceType(instanceType)
-        .customMpiOptions(params.get(
-            smddp ? FrameworkParameters.SMDDP_CUSTOM_OPTIONS : FrameworkParameters.MPI_CUSTOM_OPTIONS))
+        .customMpiOptions(
+            params.get(
+                smddp
+                    ? FrameworkParameters.SMDDP_CUSTOM_OPTIONS
+                    : FrameworkParameters.MPI_CUSTOM_OPTIONS))
         .forwardedEnvNames(new ArrayList<>(launch.userVariables().keySet()))
         .credentialEnvNamesFrom(settings.variables())
         .hostnameShim(shim)
@@ -116,8 +166,10 @@ public final class DistributedRunners {
         .entryPoint(launch.entryPoint().type(), launch.entryPoint().name())
         .args(launch.arguments())
         .numGpus(environment.numGpus())
-        // What the ranks see: the exported contract (mp_parameters, the framework's SM_DLC_TORCH_VERSION)
-        // over the inherited environment, as the reference's runner reads os.environ after exporting.
+        // What the ranks see: the exported contract (mp_parameters, the framework's
+        // SM_DLC_TORCH_VERSION)
+        // over the inherited environment, as the reference's runner reads os.environ after
+        // exporting.
         .modelParallelParameters(launch.environment().getOrDefault(ModelParallel.VARIABLE, ""))
         .dlcTorchVersion(launch.environment().getOrDefault("SM_DLC_TORCH_VERSION", ""))
         .smddprunInstalled(environment.isSmddprunInstalled())
@@ -128,8 +180,8 @@ public final class DistributedRunners {
 
   /**
    * Finds the hostname shim: {@code SMTK_HOSTNAME_SHIM} if set (even if missing, so a wrong setting
-   * shows), else the image's {@link ToolkitSettings#DEFAULT_HOSTNAME_SHIM}, else the checkout's build
-   * output next to the toolkit's jar ({@code bin/smtk} runs from a checkout).
+   * shows), else the image's {@link ToolkitSettings#DEFAULT_HOSTNAME_SHIM}, else the checkout's
+   * build output next to the toolkit's jar ({@code bin/smtk} runs from a checkout).
    *
    * @param settings the toolkit's settings
    * @param codeSource where the toolkit's classes were loaded from, or null
@@ -154,8 +206,8 @@ public final class DistributedRunners {
   }
 
   /**
-   * Returns the identity every host of a job computes alike (the job name and the hosts), which keeps
-   * a host of another job off this job's control channel.
+   * Returns the identity every host of a job computes alike (the job name and the hosts), which
+   * keeps a host of another job off this job's control channel.
    *
    * @param environment the training environment
    * @return 16 hex digits

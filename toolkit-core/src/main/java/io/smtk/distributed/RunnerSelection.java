@@ -1,14 +1,14 @@
 package io.smtk.distributed;
 
-import io.smtk.framework.RunnerType;
 import io.smtk.environment.FrameworkParameters;
 import io.smtk.environment.InvalidTrainingConfigException;
+import io.smtk.framework.RunnerType;
 import java.util.List;
 
 /**
- * Chooses the {@link RunnerType} and reads the launcher knobs from the job's {@link FrameworkParameters},
- * as the Python toolkit's trainer, PyTorch toolkit and {@code runner.get} do. Flags are tested with
- * Python truthiness.
+ * Chooses the {@link RunnerType} and reads the launcher knobs from the job's {@link
+ * FrameworkParameters}, as the Python toolkit's trainer, PyTorch toolkit and {@code runner.get} do.
+ * Flags are tested with Python truthiness.
  */
 public final class RunnerSelection {
 
@@ -25,9 +25,13 @@ public final class RunnerSelection {
    * @return {@link RunnerType#MPI} or {@link RunnerType#PROCESS}
    */
   public static RunnerType forScriptMode(
-      FrameworkParameters params, String currentInstanceGroup, List<String> distributionInstanceGroups) {
+      FrameworkParameters params,
+      String currentInstanceGroup,
+      List<String> distributionInstanceGroups) {
     boolean inDistribution = distributionInstanceGroups.contains(currentInstanceGroup);
-    return inDistribution && params.isOn(FrameworkParameters.MPI_ENABLED) ? RunnerType.MPI : RunnerType.PROCESS;
+    return inDistribution && params.isOn(FrameworkParameters.MPI_ENABLED)
+        ? RunnerType.MPI
+        : RunnerType.PROCESS;
   }
 
   /**
@@ -43,8 +47,8 @@ public final class RunnerSelection {
 
   /**
    * Reads {@code sagemaker_mpi_num_of_processes_per_host}. Unlike the reference, which did
-   * arithmetic on whatever JSON type arrived, the value is an int: a JSON integer, an integral number
-   * such as {@code 2.0}, or a string of digits.
+   * arithmetic on whatever JSON type arrived, the value is an int: a JSON integer, an integral
+   * number such as {@code 2.0}, or a string of digits.
    *
    * @param params the job's framework parameters
    * @param defaultValue used when the key is absent or null, see {@link #defaultProcessesPerHost}
@@ -56,7 +60,8 @@ public final class RunnerSelection {
     var knob = FrameworkParameters.PROCESSES_PER_HOST;
     int count = params.find(knob).orElse(defaultValue);
     if (count < 1) {
-      throw new InvalidTrainingConfigException("Hyperparameter " + knob.name() + " must be at least 1, not " + count);
+      throw new InvalidTrainingConfigException(
+          "Hyperparameter " + knob.name() + " must be at least 1, not " + count);
     }
     return count;
   }
@@ -72,7 +77,8 @@ public final class RunnerSelection {
     var knob = FrameworkParameters.NUM_PROCESSES;
     int count = params.get(knob);
     if (count < 0) {
-      throw new InvalidTrainingConfigException("Hyperparameter " + knob.name() + " must not be negative, not " + count);
+      throw new InvalidTrainingConfigException(
+          "Hyperparameter " + knob.name() + " must not be negative, not " + count);
     }
     return count;
   }

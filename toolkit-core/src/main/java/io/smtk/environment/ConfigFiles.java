@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -29,22 +31,25 @@ public final class ConfigFiles {
    *
    * @param file the file
    * @return its object, with keys in file order
-   * @throws InvalidTrainingConfigException when the file is missing, unreadable, not UTF-8, not JSON or
-   *     not an object; the message names the file and, for bad JSON, the line and column
+   * @throws InvalidTrainingConfigException when the file is missing, unreadable, not UTF-8, not
+   *     JSON or not an object; the message names the file and, for bad JSON, the line and column
    */
   public static ObjectNode readObject(Path file) throws InvalidTrainingConfigException {
     String text;
     try {
       byte[] bytes = Files.readAllBytes(file);
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes))
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(bytes))
+              .toString();
     } catch (NoSuchFileException e) {
       throw new InvalidTrainingConfigException("Configuration file " + file + " does not exist");
     } catch (CharacterCodingException e) {
-      throw new InvalidTrainingConfigException("Configuration file " + file + " is not UTF-8 text", e);
+      throw new InvalidTrainingConfigException(
+          "Configuration file " + file + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new InvalidTrainingConfigException(
           "Configuration file " + file + " cannot be read: " + e.getMessage(), e);
@@ -54,8 +59,15 @@ public final class ConfigFiles {
       node = PythonJson.loads(text);
     } catch (PythonJsonException e) {
       throw new InvalidTrainingConfigException(
-          "Configuration file " + file + " is not valid JSON: " + e.reason() + " (line " + e.line()
-              + ", column " + e.column() + ")",
+          "Configuration file "
+              + file
+              + " is not valid JSON: "
+              + e.reason()
+              + " (line "
+              + e.line()
+              + ", column "
+              + e.column()
+              + ")",
           e);
     }
     if (!node.isObject()) {
@@ -91,5 +103,86 @@ public final class ConfigFiles {
       default:
         return node.getNodeType().toString().toLowerCase(Locale.ROOT);
     }
+  }
+
+  /**
+   * Reads a required string member.
+   *
+   * @param object the object
+   * @param key the member
+   * @param file the file, for messages
+   * @param within the enclosing member, for messages, or null
+   * @return the value
+   * @throws InvalidTrainingConfigException when it is missing or not a string
+   */
+  static String requiredString(ObjectNode object, String key, Path file, String within)
+      throws InvalidTrainingConfigException {
+    String where = within == null ? "'" + key + "'" : "'" + key + "' of '" + within + "'";
+    JsonNode value = object.get(key);
+    if (value == null) {
+      throw new InvalidTrainingConfigException(where + " is missing in " + file);
+    }
+    if (!value.isTextual()) {
+      throw new InvalidTrainingConfigException(
+          where + " in " + file + " must be a string, not " + describe(value));
+    }
+    return value.textValue();
+  }
+
+  /**
+   * Reads an optional string member.
+   *
+   * @param object the object
+   * @param key the member
+   * @param fallback the value when absent
+   * @param file the file, for messages
+   * @return the value
+   * @throws InvalidTrainingConfigException when it is not a string
+   */
+  static String optionalString(ObjectNode object, String key, String fallback, Path file)
+      throws InvalidTrainingConfigException {
+    JsonNode value = object.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isTextual()) {
+      throw new InvalidTrainingConfigException(
+          "'" + key + "' in " + file + " must be a string, not " + describe(value));
+    }
+    return value.textValue();
+  }
+
+  /**
+   * Reads a list of strings.
+   *
+   * @param value the member's value, or null when absent
+   * @param key the member, for messages
+   * @param file the file, for messages
+   * @param required whether absence is an error
+   * @return the strings
+   * @throws InvalidTrainingConfigException when it is missing (and required) or not a list of
+   *     strings
+   */
+  static List<String> stringList(JsonNode value, String key, Path file, boolean required)
+      throws InvalidTrainingConfigException {
+    if (value == null) {
+      if (required) {
+        throw new InvalidTrainingConfigException("'" + key + "' is missing in " + file);
+      }
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw new InvalidTrainingConfigException(
+          "'" + key + "' in " + file + " must be a list of strings, not " + describe(value));
+    }
+    List<String> strings = new ArrayList<>();
+    for (JsonNode item : value) {
+      if (!item.isTextual()) {
+        throw new InvalidTrainingConfigException(
+            "'" + key + "' in " + file + " must be a list of strings, but holds " + describe(item));
+      }
+      strings.add(item.textValue());
+    }
+    return List.copyOf(strings);
   }
 }

@@ -18,8 +18,8 @@ import java.util.Optional;
  * The job's {@code sagemaker_*} hyperparameters, and the one place each knob among them is named,
  * typed and defaulted ({@link Knob}); a value of the wrong type is an error naming the key.
  *
- * <p>SageMaker's own keys ({@link Knob#reserved()}: the program, submit directory, region, log level,
- * job name, S3 output) are kept apart from the others, the contract's {@code
+ * <p>SageMaker's own keys ({@link Knob#reserved()}: the program, submit directory, region, log
+ * level, job name, S3 output) are kept apart from the others, the contract's {@code
  * additional_framework_parameters}, as the Python toolkit splits them.
  */
 public final class FrameworkParameters {
@@ -31,7 +31,8 @@ public final class FrameworkParameters {
   public static final Knob<String> PROGRAM = reserved(Knob.text("sagemaker_program", null));
 
   /** Where the user's code comes from: s3://, a local folder or archive. */
-  public static final Knob<String> SUBMIT_DIRECTORY = reserved(Knob.text("sagemaker_submit_directory", null));
+  public static final Knob<String> SUBMIT_DIRECTORY =
+      reserved(Knob.text("sagemaker_submit_directory", null));
 
   /** Stripped from the user's hyperparameters; not used. */
   public static final Knob<Boolean> ENABLE_CLOUDWATCH_METRICS =
@@ -61,7 +62,8 @@ public final class FrameworkParameters {
   public static final Knob<Integer> NUM_PROCESSES = Knob.integer("sagemaker_mpi_num_processes", 0);
 
   /** MPI: extra mpirun options. */
-  public static final Knob<String> MPI_CUSTOM_OPTIONS = Knob.text("sagemaker_mpi_custom_mpi_options", "");
+  public static final Knob<String> MPI_CUSTOM_OPTIONS =
+      Knob.text("sagemaker_mpi_custom_mpi_options", "");
 
   /** SageMaker distributed data parallel. */
   public static final Knob<Boolean> SMDDP_ENABLED =
@@ -75,7 +77,8 @@ public final class FrameworkParameters {
   public static final Knob<String> INSTANCE_TYPE = Knob.text("sagemaker_instance_type", "");
 
   /** PyTorch DDP (run by the SMDDP runner, as in the reference). */
-  public static final Knob<Boolean> PYTORCH_DDP_ENABLED = distribution(Knob.flag("sagemaker_pytorch_ddp_enabled"));
+  public static final Knob<Boolean> PYTORCH_DDP_ENABLED =
+      distribution(Knob.flag("sagemaker_pytorch_ddp_enabled"));
 
   /** torchrun. */
   public static final Knob<Boolean> TORCH_DISTRIBUTED_ENABLED =
@@ -93,18 +96,27 @@ public final class FrameworkParameters {
   public static final Knob<Boolean> MULTI_WORKER_MIRRORED_ENABLED =
       distribution(Knob.flag("sagemaker_multi_worker_mirrored_strategy_enabled"));
 
-  /** PyTorch: run the entry point with the toolkit's native launcher (no error capture in the reference). */
-  public static final Knob<Boolean> NATIVE_LAUNCHER_ENABLED = Knob.flag("sagemaker_toolkit_native_launcher_enabled");
+  /**
+   * PyTorch: run the entry point with the toolkit's native launcher (no error capture in the
+   * reference).
+   */
+  public static final Knob<Boolean> NATIVE_LAUNCHER_ENABLED =
+      Knob.flag("sagemaker_toolkit_native_launcher_enabled");
 
   /** The instance groups that take part in distribution (heterogeneous clusters). */
   public static final Knob<List<String>> DISTRIBUTION_INSTANCE_GROUPS =
       Knob.strings("sagemaker_distribution_instance_groups");
 
-  /** Set by SageMaker under hyperparameter tuning (TensorFlow looks for it); stripped from the user's. */
-  public static final Knob<JsonNode> TUNING_OBJECTIVE_METRIC = reserved(Knob.raw("_tuning_objective_metric"));
+  /**
+   * Set by SageMaker under hyperparameter tuning (TensorFlow looks for it); stripped from the
+   * user's.
+   */
+  public static final Knob<JsonNode> TUNING_OBJECTIVE_METRIC =
+      reserved(Knob.raw("_tuning_objective_metric"));
 
   /** The legacy module name; stripped from the user's hyperparameters. */
-  public static final Knob<JsonNode> DEFAULT_USER_MODULE_NAME = reserved(Knob.raw("default_user_module_name"));
+  public static final Knob<JsonNode> DEFAULT_USER_MODULE_NAME =
+      reserved(Knob.raw("default_user_module_name"));
 
   private final ObjectNode all;
   private final String source;
@@ -178,7 +190,8 @@ public final class FrameworkParameters {
    * @param knob the knob
    * @param <T> its type
    * @return the value (null only for knobs whose default is null)
-   * @throws InvalidTrainingConfigException when the value has the wrong type; the message names the key
+   * @throws InvalidTrainingConfigException when the value has the wrong type; the message names the
+   *     key
    */
   public <T> T get(Knob<T> knob) throws InvalidTrainingConfigException {
     JsonNode value = all.get(knob.name());
@@ -228,8 +241,8 @@ public final class FrameworkParameters {
   }
 
   /**
-   * Returns the contract's {@code additional_framework_parameters}: the keys that are not SageMaker's
-   * reserved ones.
+   * Returns the contract's {@code additional_framework_parameters}: the keys that are not
+   * SageMaker's reserved ones.
    *
    * @return a new object, in file order
    */
@@ -254,7 +267,8 @@ public final class FrameworkParameters {
    */
   public FrameworkParameters withOverrides(ObjectNode overrides) {
     ObjectNode changed = all.deepCopy();
-    for (Iterator<Map.Entry<String, JsonNode>> it = overrides.properties().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = overrides.properties().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       if (PythonValues.truthy(entry.getValue())) {
         changed.set(entry.getKey(), entry.getValue());
@@ -303,7 +317,8 @@ public final class FrameworkParameters {
    * @param distribution a flag that puts the current instance group into distribution
    * @param <T> the value's type
    */
-  public record Knob<T>(String name, T defaultValue, Parser<T> parser, boolean reserved, boolean distribution) {
+  public record Knob<T>(
+      String name, T defaultValue, Parser<T> parser, boolean reserved, boolean distribution) {
 
     private static <T> Knob<T> register(Knob<T> knob) {
       KNOBS.put(knob.name(), knob);
@@ -311,7 +326,8 @@ public final class FrameworkParameters {
     }
 
     static Knob<Boolean> flag(String name) {
-      return register(new Knob<>(name, false, (key, value) -> PythonValues.truthy(value), false, false));
+      return register(
+          new Knob<>(name, false, (key, value) -> PythonValues.truthy(value), false, false));
     }
 
     static Knob<JsonNode> raw(String name) {
@@ -356,20 +372,28 @@ public final class FrameworkParameters {
       }
       return number.intValueExact();
     } catch (ArithmeticException e) {
-      throw new InvalidTrainingConfigException("Hyperparameter " + key + " must be an integer, not " + value, e);
+      throw new InvalidTrainingConfigException(
+          "Hyperparameter " + key + " must be an integer, not " + value, e);
     }
   }
 
-  private static List<String> strings(String key, JsonNode value) throws InvalidTrainingConfigException {
+  private static List<String> strings(String key, JsonNode value)
+      throws InvalidTrainingConfigException {
     if (!value.isArray()) {
       throw new InvalidTrainingConfigException(
-          "Hyperparameter " + key + " must be a list of strings, not " + ConfigFiles.describe(value));
+          "Hyperparameter "
+              + key
+              + " must be a list of strings, not "
+              + ConfigFiles.describe(value));
     }
     List<String> strings = new ArrayList<>();
     for (JsonNode item : value) {
       if (!item.isTextual()) {
         throw new InvalidTrainingConfigException(
-            "Hyperparameter " + key + " must be a list of strings, not " + ConfigFiles.describe(value));
+            "Hyperparameter "
+                + key
+                + " must be a list of strings, not "
+                + ConfigFiles.describe(value));
       }
       strings.add(item.textValue());
     }

@@ -31,7 +31,9 @@ public record Hardware(int cpus, int gpus, int neurons) {
    * @return the hardware
    */
   public static Hardware detect(ToolkitSettings settings, String instanceType) {
-    return new Hardware(onlineCpus(Path.of("/sys/devices/system/cpu/online")), gpus(settings),
+    return new Hardware(
+        onlineCpus(Path.of("/sys/devices/system/cpu/online")),
+        gpus(settings),
         neurons(settings, instanceType));
   }
 
@@ -50,8 +52,12 @@ public record Hardware(int cpus, int gpus, int neurons) {
           continue;
         }
         int dash = range.indexOf('-');
-        count += dash < 0 ? 1
-            : Integer.parseInt(range.substring(dash + 1)) - Integer.parseInt(range.substring(0, dash)) + 1;
+        count +=
+            dash < 0
+                ? 1
+                : Integer.parseInt(range.substring(dash + 1))
+                    - Integer.parseInt(range.substring(0, dash))
+                    + 1;
       }
       if (count > 0) {
         return count;
@@ -118,7 +124,10 @@ public record Hardware(int cpus, int gpus, int neurons) {
   private static Optional<String> run(List<String> command) {
     try {
       Process process =
-          new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.PIPE)
+              .start();
       process.getOutputStream().close();
       String output;
       try (InputStream in = process.getInputStream()) {

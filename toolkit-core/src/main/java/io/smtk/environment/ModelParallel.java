@@ -2,7 +2,8 @@ package io.smtk.environment;
 
 /**
  * SageMaker model parallelism as the toolkit sees it: the {@code SM_HP_MP_PARAMETERS} variable (the
- * user's {@code mp_parameters} hyperparameter, once exported) and whether it turns model parallelism on.
+ * user's {@code mp_parameters} hyperparameter, once exported) and whether it turns model
+ * parallelism on.
  */
 public final class ModelParallel {
 

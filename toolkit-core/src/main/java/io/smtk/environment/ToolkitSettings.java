@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The toolkit's view of its own process environment: every environment variable the toolkit reads is
- * read here and nowhere else.
+ * The toolkit's view of its own process environment: every environment variable the toolkit reads
+ * is read here and nowhere else.
  *
  * <p>The CLI captures {@code System.getenv()} once and hands it to {@link #from(Map)}; tests build
  * settings from a plain map. The raw map is kept, because the user's process inherits it.
@@ -40,17 +40,26 @@ public final class ToolkitSettings {
   public static final Path DEFAULT_HOSTNAME_SHIM = Path.of("/opt/smtk/lib/libsmtkhostname.so");
 
   /**
-   * Every {@code SMTK_*} variable read here, in the order docs/ENVIRONMENT.md lists them (a test there
-   * fails when a variable is read without its entry).
+   * Every {@code SMTK_*} variable read here, in the order docs/ENVIRONMENT.md lists them (a test
+   * there fails when a variable is read without its entry).
    */
-  private static final List<String> VARIABLE_NAMES = List.of(
-      "SMTK_PYTHON", "SMTK_STOP_GRACE_SECONDS", "SMTK_DNS_TIMEOUT_SECONDS", "SMTK_HOSTNAME_SHIM",
-      "SMTK_SSH_CONFIG", "SMTK_CONTROL_PORT", "SMTK_STARTUP_TIMEOUT_SECONDS", "SMTK_PEER_TIMEOUT_SECONDS",
-      "SMTK_TORCH_LAUNCHER");
+  private static final List<String> VARIABLE_NAMES =
+      List.of(
+          "SMTK_PYTHON",
+          "SMTK_STOP_GRACE_SECONDS",
+          "SMTK_DNS_TIMEOUT_SECONDS",
+          "SMTK_HOSTNAME_SHIM",
+          "SMTK_SSH_CONFIG",
+          "SMTK_CONTROL_PORT",
+          "SMTK_STARTUP_TIMEOUT_SECONDS",
+          "SMTK_PEER_TIMEOUT_SECONDS",
+          "SMTK_TORCH_LAUNCHER");
 
   /** How torch distributed ranks are started: {@code torchrun} or {@code env}. */
   public enum TorchLauncher {
-    /** {@code torchrun} from PATH, else {@code python -m torch.distributed.run}, as the reference. */
+    /**
+     * {@code torchrun} from PATH, else {@code python -m torch.distributed.run}, as the reference.
+     */
     TORCHRUN,
     /**
      * The toolkit starts the ranks itself with {@code RANK}, {@code WORLD_SIZE}, {@code
@@ -69,7 +78,8 @@ public final class ToolkitSettings {
   private final TorchLauncher torchLauncher;
 
   private ToolkitSettings(Map<String, String> variables) throws InvalidTrainingConfigException {
-    // LinkedHashMap keeps the order the process saw, which keeps logs and child environments stable.
+    // LinkedHashMap keeps the order the process saw, which keeps logs and child environments
+    // stable.
     this.variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
     this.stopGrace = seconds("SMTK_STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE);
     this.dnsTimeout = seconds("SMTK_DNS_TIMEOUT_SECONDS", DEFAULT_DNS_TIMEOUT);
@@ -150,7 +160,8 @@ public final class ToolkitSettings {
   }
 
   /**
-   * Returns {@code SAGEMAKER_TRAINING_MODULE}, the framework entry; empty or unset means script mode.
+   * Returns {@code SAGEMAKER_TRAINING_MODULE}, the framework entry; empty or unset means script
+   * mode.
    *
    * @return the entry name, or empty
    */
@@ -197,7 +208,8 @@ public final class ToolkitSettings {
   }
 
   /**
-   * Returns {@code PATH}, where the toolkit looks for {@code python3}, {@code nvidia-smi} and the like.
+   * Returns {@code PATH}, where the toolkit looks for {@code python3}, {@code nvidia-smi} and the
+   * like.
    *
    * @return the search path, possibly empty
    */
@@ -206,7 +218,8 @@ public final class ToolkitSettings {
   }
 
   /**
-   * Returns {@code SMTK_PYTHON}, the interpreter to use instead of {@code python3} from {@code PATH}.
+   * Returns {@code SMTK_PYTHON}, the interpreter to use instead of {@code python3} from {@code
+   * PATH}.
    *
    * @return the interpreter, or empty
    */
@@ -227,7 +240,8 @@ public final class ToolkitSettings {
       if (uid.isEmpty() || gid.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.of(new int[] {Integer.parseInt(uid.get().trim()), Integer.parseInt(gid.get().trim())});
+      return Optional.of(
+          new int[] {Integer.parseInt(uid.get().trim()), Integer.parseInt(gid.get().trim())});
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
@@ -317,7 +331,9 @@ public final class ToolkitSettings {
   public Optional<Path> which(String name) {
     if (name.contains("/")) {
       Path path = Path.of(name);
-      return Files.isExecutable(path) && !Files.isDirectory(path) ? Optional.of(path) : Optional.empty();
+      return Files.isExecutable(path) && !Files.isDirectory(path)
+          ? Optional.of(path)
+          : Optional.empty();
     }
     for (String dir : path().split(":")) {
       if (dir.isEmpty()) {

@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The one builder of what a process of the job gets in its environment: a base (the toolkit's own
- * environment, or the calling Python process's), the toolkit's variables, the {@code SM_*} contract,
- * {@code PYTHONPATH} and a framework's additions, later ones winning.
+ * environment, or the calling Python process's), the toolkit's variables, the {@code SM_*}
+ * contract, {@code PYTHONPATH} and a framework's additions, later ones winning.
  *
  * @param added every variable added on top of the base, in order (what {@code mpirun -x} forwards)
  * @param environment the whole environment: the base with the additions
@@ -44,8 +44,9 @@ public record ChildEnvironment(Map<String, String> added, Map<String, String> en
     }
 
     /**
-     * Adds the variables the Python toolkit sets in its own environment ({@code SAGEMAKER_JOB_NAME},
-     * {@code CURRENT_HOST}, {@code SAGEMAKER_REGION}), which every process of the job inherits.
+     * Adds the variables the Python toolkit sets in its own environment ({@code
+     * SAGEMAKER_JOB_NAME}, {@code CURRENT_HOST}, {@code SAGEMAKER_REGION}), which every process of
+     * the job inherits.
      *
      * @param contract the job's contract
      * @return this builder
@@ -67,8 +68,9 @@ public record ChildEnvironment(Map<String, String> added, Map<String, String> en
     }
 
     /**
-     * Sets {@code PYTHONPATH}: the code directory (when given), smtk's Python package, then the base's
-     * entries, each once. The reference exported its own {@code sys.path}, which a JVM does not have.
+     * Sets {@code PYTHONPATH}: the code directory (when given), smtk's Python package, then the
+     * base's entries, each once. The reference exported its own {@code sys.path}, which a JVM does
+     * not have.
      *
      * @param codeDir the code directory, or null for a process that must not import the user's code
      * @return this builder

@@ -14,7 +14,8 @@ public final class Executables {
   private Executables() {}
 
   /**
-   * Returns whether the kernel can exec a file itself: it starts with {@code #!} or is an ELF binary.
+   * Returns whether the kernel can exec a file itself: it starts with {@code #!} or is an ELF
+   * binary.
    *
    * @param file the file
    * @return true when it needs no shell to run
@@ -28,7 +29,8 @@ public final class Executables {
       return true;
     }
     boolean shebang = read >= 2 && head[0] == '#' && head[1] == '!';
-    boolean elf = read == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
+    boolean elf =
+        read == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
     return shebang || elf;
   }
 

@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * The one builder of the user's command, for the plain path and every launcher: a Python program
- * runs as {@code python [options] entry args}, a package as {@code python [options] -m module args},
- * a command directly ({@code ./entry args}) or, under a launcher that needs one argv per rank, as
- * {@code /bin/sh -c "./entry args"} with each argument quoted by {@link CommandLine}.
+ * runs as {@code python [options] entry args}, a package as {@code python [options] -m module
+ * args}, a command directly ({@code ./entry args}) or, under a launcher that needs one argv per
+ * rank, as {@code /bin/sh -c "./entry args"} with each argument quoted by {@link CommandLine}.
  */
 public final class UserCommand {
 
@@ -25,7 +25,8 @@ public final class UserCommand {
    * @param arguments the user's arguments
    * @return the command
    */
-  public static List<String> direct(EntryPoint entryPoint, String python, Path codeDir, List<String> arguments) {
+  public static List<String> direct(
+      EntryPoint entryPoint, String python, Path codeDir, List<String> arguments) {
     if (entryPoint.type() != EntryPoint.Type.COMMAND) {
       return python(entryPoint, python, List.of(), arguments);
     }
@@ -42,8 +43,8 @@ public final class UserCommand {
 
   /**
    * Returns the command a launcher such as mpirun starts for each rank; a command entry point runs
-   * through {@code /bin/sh -c}, as the Python toolkit's ProcessRunner does (without its literal outer
-   * double quotes, which its callers stripped or handed to a shell).
+   * through {@code /bin/sh -c}, as the Python toolkit's ProcessRunner does (without its literal
+   * outer double quotes, which its callers stripped or handed to a shell).
    *
    * @param entryPoint the entry point
    * @param python the interpreter
@@ -56,7 +57,8 @@ public final class UserCommand {
     if (entryPoint.type() != EntryPoint.Type.COMMAND) {
       return python(entryPoint, python, pythonOptions, arguments);
     }
-    // The trailing space with no arguments is the reference's "./train.sh " (verified); harmless to sh.
+    // The trailing space with no arguments is the reference's "./train.sh " (verified); harmless to
+    // sh.
     StringBuilder line = new StringBuilder("./").append(entryPoint.name()).append(' ');
     for (int i = 0; i < arguments.size(); i++) {
       line.append(i == 0 ? "" : " ").append(CommandLine.quote(arguments.get(i)));

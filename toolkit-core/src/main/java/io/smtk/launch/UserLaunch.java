@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The user's entry point ready to run: installed code, interpreter, arguments and the environment the
- * user's processes get; what every runner starts from.
+ * The user's entry point ready to run: installed code, interpreter, arguments and the environment
+ * the user's processes get; what every runner starts from.
  *
  * @param entryPoint the entry point and its type
  * @param python the interpreter's absolute path, or null for a command entry point
@@ -26,7 +26,8 @@ public record UserLaunch(
 
   public UserLaunch {
     arguments = List.copyOf(arguments);
-    userVariables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(userVariables));
+    userVariables =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(userVariables));
     environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
   }
 

@@ -19,8 +19,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /**
- * Packs a folder into a {@code .tar.gz} as SageMaker packs {@code /opt/ml/model}: entries relative to
- * the folder, modes kept, symbolic links as links.
+ * Packs a folder into a {@code .tar.gz} as SageMaker packs {@code /opt/ml/model}: entries relative
+ * to the folder, modes kept, symbolic links as links.
  *
  * <p>The archive is written under a hidden temporary name in the target folder and moved into
  * place, so an interrupted run never leaves a half-written archive under the final name.
@@ -40,7 +40,8 @@ final class Archives {
    * @param label names the step in those lines
    * @throws IOException when it cannot be written; no file is left at {@code archive} then
    */
-  static void pack(Path source, Path archive, Consumer<String> log, String label) throws IOException {
+  static void pack(Path source, Path archive, Consumer<String> log, String label)
+      throws IOException {
     LocalFiles.Size size = LocalFiles.size(source);
     Progress progress = new Progress(log, label, size.bytes(), size.files());
     Path partial =
@@ -57,10 +58,15 @@ final class Archives {
         }
         tar.finish();
       }
-      Files.setPosixFilePermissions(partial, Set.of(PosixFilePermission.OWNER_READ,
-          PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ,
-          PosixFilePermission.OTHERS_READ));
-      Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.setPosixFilePermissions(
+          partial,
+          Set.of(
+              PosixFilePermission.OWNER_READ,
+              PosixFilePermission.OWNER_WRITE,
+              PosixFilePermission.GROUP_READ,
+              PosixFilePermission.OTHERS_READ));
+      Files.move(
+          partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       moved = true;
       progress.done();
     } finally {
@@ -70,13 +76,15 @@ final class Archives {
     }
   }
 
-  private static void add(Path source, TarArchiveOutputStream tar, Progress progress) throws IOException {
+  private static void add(Path source, TarArchiveOutputStream tar, Progress progress)
+      throws IOException {
     byte[] buffer = new byte[BUFFER];
     Files.walkFileTree(
         source,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
             if (!dir.equals(source)) {
               TarArchiveEntry entry = new TarArchiveEntry(name(dir) + "/");
               entry.setMode(mode(dir, 040000));
@@ -88,7 +96,8 @@ final class Archives {
           }
 
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             if (attrs.isSymbolicLink()) {
               TarArchiveEntry entry = new TarArchiveEntry(name(file), TarArchiveEntry.LF_SYMLINK);
               entry.setLinkName(Files.readSymbolicLink(file).toString());

@@ -33,7 +33,8 @@ final class AwsCredentials {
   private final Map<String, String> variables;
   private final String source;
 
-  private AwsCredentials(String accessKeyId, String secretAccessKey, String sessionToken, String source) {
+  private AwsCredentials(
+      String accessKeyId, String secretAccessKey, String sessionToken, String source) {
     Map<String, String> values = new LinkedHashMap<>();
     values.put(ACCESS_KEY_ID, Objects.requireNonNull(accessKeyId, "accessKeyId"));
     values.put(SECRET_ACCESS_KEY, Objects.requireNonNull(secretAccessKey, "secretAccessKey"));
@@ -55,8 +56,12 @@ final class AwsCredentials {
     String accessKeyId = nonBlank(settings, ACCESS_KEY_ID);
     String secretAccessKey = nonBlank(settings, SECRET_ACCESS_KEY);
     if (accessKeyId != null && secretAccessKey != null) {
-      return Optional.of(new AwsCredentials(accessKeyId, secretAccessKey, nonBlank(settings, SESSION_TOKEN),
-          "the environment (" + ACCESS_KEY_ID + ")"));
+      return Optional.of(
+          new AwsCredentials(
+              accessKeyId,
+              secretAccessKey,
+              nonBlank(settings, SESSION_TOKEN),
+              "the environment (" + ACCESS_KEY_ID + ")"));
     }
     String named = nonBlank(settings, "AWS_PROFILE");
     String profile = named != null ? named : "default";
@@ -67,17 +72,28 @@ final class AwsCredentials {
     ProfileFile.Aggregator aggregator = ProfileFile.aggregator();
     // Later files win: the credentials file over the config file, as the AWS CLI reads them.
     if (Files.isReadable(configFile)) {
-      aggregator.addFile(ProfileFile.builder().content(configFile).type(ProfileFile.Type.CONFIGURATION).build());
+      aggregator.addFile(
+          ProfileFile.builder().content(configFile).type(ProfileFile.Type.CONFIGURATION).build());
       files.add(configFile.toString());
     }
     if (Files.isReadable(credentialsFile)) {
-      aggregator.addFile(ProfileFile.builder().content(credentialsFile).type(ProfileFile.Type.CREDENTIALS).build());
+      aggregator.addFile(
+          ProfileFile.builder()
+              .content(credentialsFile)
+              .type(ProfileFile.Type.CREDENTIALS)
+              .build());
       files.add(credentialsFile.toString());
     }
     if (files.isEmpty()) {
       if (named != null) {
-        log.accept("AWS_PROFILE=" + named + " but neither " + credentialsFile + " nor " + configFile
-            + " can be read; the containers get no AWS credentials");
+        log.accept(
+            "AWS_PROFILE="
+                + named
+                + " but neither "
+                + credentialsFile
+                + " nor "
+                + configFile
+                + " can be read; the containers get no AWS credentials");
       }
       return Optional.empty();
     }
@@ -86,21 +102,42 @@ final class AwsCredentials {
       ProfileFile profiles = aggregator.build();
       if (profiles.profile(profile).isEmpty()) {
         if (named != null) {
-          log.accept("AWS_PROFILE=" + named + " is not a profile in " + where
-              + "; the containers get no AWS credentials");
+          log.accept(
+              "AWS_PROFILE="
+                  + named
+                  + " is not a profile in "
+                  + where
+                  + "; the containers get no AWS credentials");
         }
         return Optional.empty();
       }
-      var resolved = ProfileCredentialsProvider.builder().profileFile(profiles).profileName(profile).build()
-          .resolveCredentials();
-      String token = resolved instanceof AwsSessionCredentials session ? session.sessionToken() : null;
-      return Optional.of(new AwsCredentials(resolved.accessKeyId(), resolved.secretAccessKey(), token,
-          "profile " + profile + " (" + where + ")"));
+      var resolved =
+          ProfileCredentialsProvider.builder()
+              .profileFile(profiles)
+              .profileName(profile)
+              .build()
+              .resolveCredentials();
+      String token =
+          resolved instanceof AwsSessionCredentials session ? session.sessionToken() : null;
+      return Optional.of(
+          new AwsCredentials(
+              resolved.accessKeyId(),
+              resolved.secretAccessKey(),
+              token,
+              "profile " + profile + " (" + where + ")"));
     } catch (RuntimeException e) {
       // The SDK's messages name profiles and properties, never their values.
-      log.accept("AWS profile " + profile + " in " + where + " gives no credentials (" + firstLine(e.getMessage())
-          + "); the containers get none. Export them first, e.g. eval \"$(aws configure export-credentials"
-          + " --profile " + profile + " --format env)\"");
+      log.accept(
+          "AWS profile "
+              + profile
+              + " in "
+              + where
+              + " gives no credentials ("
+              + firstLine(e.getMessage())
+              + "); the containers get none. Export them first, e.g. eval \"$(aws configure export-credentials"
+              + " --profile "
+              + profile
+              + " --format env)\"");
       return Optional.empty();
     }
   }
@@ -108,8 +145,8 @@ final class AwsCredentials {
   /**
    * Returns the variables that carry the credentials, for the engine's own environment.
    *
-   * @return {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and, for temporary credentials,
-   *     {@code AWS_SESSION_TOKEN}
+   * @return {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and, for temporary
+   *     credentials, {@code AWS_SESSION_TOKEN}
    */
   Map<String, String> variables() {
     return variables;

@@ -31,9 +31,9 @@ public record ContainerEngine(String name, Path executable) {
   /**
    * Returns the command that runs one host.
    *
-   * <p>Only {@code input}, {@code model} and {@code output} are mounted, plus
-   * {@code code} when the job brings its code: mounting the whole tree on {@code /opt/ml} would hide
-   * the code an image bakes into {@code /opt/ml/code}.
+   * <p>Only {@code input}, {@code model} and {@code output} are mounted, plus {@code code} when the
+   * job brings its code: mounting the whole tree on {@code /opt/ml} would hide the code an image
+   * bakes into {@code /opt/ml/code}.
    *
    * @param job the job
    * @param host the host's name, e.g. {@code algo-1}
@@ -42,12 +42,19 @@ public record ContainerEngine(String name, Path executable) {
    * @param addresses every host's address on the network, or empty when the engine's DNS resolves
    *     the network aliases
    * @param environment variables for the container, in order, passed as {@code -e NAME=VALUE}
-   * @param inherited variables passed as {@code -e NAME} alone: the engine takes each value from its
-   *     own environment, so secrets (AWS credentials) never show on a command line or in {@code ps}
+   * @param inherited variables passed as {@code -e NAME} alone: the engine takes each value from
+   *     its own environment, so secrets (AWS credentials) never show on a command line or in {@code
+   *     ps}
    * @return the command line
    */
-  public List<String> runCommand(LocalJob job, String host, Path hostTree, String network,
-      Map<String, String> addresses, Map<String, String> environment, Collection<String> inherited) {
+  public List<String> runCommand(
+      LocalJob job,
+      String host,
+      Path hostTree,
+      String network,
+      Map<String, String> addresses,
+      Map<String, String> environment,
+      Collection<String> inherited) {
     List<String> command = new ArrayList<>();
     command.add(executable.toString());
     command.add("run");
@@ -66,10 +73,11 @@ public record ContainerEngine(String name, Path executable) {
       if (addresses.containsKey(host)) {
         command.add("--ip");
         command.add(addresses.get(host));
-        addresses.forEach((name, address) -> {
-          command.add("--add-host");
-          command.add(name + ":" + address);
-        });
+        addresses.forEach(
+            (name, address) -> {
+              command.add("--add-host");
+              command.add(name + ":" + address);
+            });
       }
     }
     for (String dir : List.of("input", "model", "output")) {
@@ -97,7 +105,8 @@ public record ContainerEngine(String name, Path executable) {
 
   /**
    * Returns the options that give a container GPUs: for podman the NVIDIA devices of the Container
-   * Device Interface ({@code nvidia-ctk cdi generate} writes their spec), for Docker its {@code --gpus}.
+   * Device Interface ({@code nvidia-ctk cdi generate} writes their spec), for Docker its {@code
+   * --gpus}.
    *
    * @param gpus {@code all} or a count
    * @return e.g. {@code [--device, nvidia.com/gpu=all]} or {@code [--gpus, 2]}
@@ -128,8 +137,8 @@ public record ContainerEngine(String name, Path executable) {
   }
 
   /**
-   * Runs an engine command whose output people watch (a pull), passing each line of its merged output
-   * on as it comes.
+   * Runs an engine command whose output people watch (a pull), passing each line of its merged
+   * output on as it comes.
    *
    * @param command the command
    * @param environment the command's whole environment
@@ -140,15 +149,19 @@ public record ContainerEngine(String name, Path executable) {
    */
   static int stream(List<String> command, Map<String, String> environment, Consumer<String> lines)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     builder.environment().clear();
     builder.environment().putAll(environment);
     Process process = builder.start();
-    try (java.io.Reader reader = new java.io.BufferedReader(
-        new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-      // Progress bars redraw a line after a carriage return: only the last drawing of each line is passed on.
+    try (java.io.Reader reader =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      // Progress bars redraw a line after a carriage return: only the last drawing of each line is
+      // passed on.
       StringBuilder line = new StringBuilder();
       boolean redraw = false;
       int c;
@@ -184,7 +197,8 @@ public record ContainerEngine(String name, Path executable) {
   }
 
   /**
-   * Returns the name of a host's container: the job name and the host, so parallel jobs never clash.
+   * Returns the name of a host's container: the job name and the host, so parallel jobs never
+   * clash.
    *
    * @param job the job
    * @param host the host
@@ -206,15 +220,21 @@ public record ContainerEngine(String name, Path executable) {
 
   /**
    * Returns the command that prints the job network's subnets (podman only: Docker's embedded DNS
-   * resolves the aliases, and Docker allows {@code --ip} only on networks with a configured subnet).
+   * resolves the aliases, and Docker allows {@code --ip} only on networks with a configured
+   * subnet).
    *
    * @param network the network
    * @return the command, or empty for Docker
    */
   public List<String> subnetCommand(String network) {
     return name.equals("podman")
-        ? List.of(executable.toString(), "network", "inspect", "--format",
-            "{{range .Subnets}}{{.Subnet}} {{end}}", network)
+        ? List.of(
+            executable.toString(),
+            "network",
+            "inspect",
+            "--format",
+            "{{range .Subnets}}{{.Subnet}} {{end}}",
+            network)
         : List.of();
   }
 
@@ -229,11 +249,12 @@ public record ContainerEngine(String name, Path executable) {
     Map<String, String> addresses = new java.util.LinkedHashMap<>();
     for (String subnet : subnets.trim().split("\\s+")) {
       java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+)/(\\d+)").matcher(subnet);
+          java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+)/(\\d+)")
+              .matcher(subnet);
       if (m.matches() && Integer.parseInt(m.group(5)) <= 24 && hosts.size() < 240) {
         for (int i = 0; i < hosts.size(); i++) {
-          addresses.put(hosts.get(i),
-              m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + (10 + i));
+          addresses.put(
+              hosts.get(i), m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + (10 + i));
         }
         return addresses;
       }
@@ -251,8 +272,8 @@ public record ContainerEngine(String name, Path executable) {
    * @return the command
    */
   public List<String> stopCommand(LocalJob job, String host, long graceSeconds) {
-    return List.of(executable.toString(), "stop", "-t", Long.toString(graceSeconds),
-        containerName(job, host));
+    return List.of(
+        executable.toString(), "stop", "-t", Long.toString(graceSeconds), containerName(job, host));
   }
 
   /**
@@ -276,11 +297,14 @@ public record ContainerEngine(String name, Path executable) {
    * @throws InterruptedException when interrupted
    */
   static String output(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .start();
-    String text = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    String text =
+        new String(
+            process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     return process.waitFor() == 0 ? text : "";
   }
 
@@ -319,9 +343,18 @@ public record ContainerEngine(String name, Path executable) {
    * @return the command
    */
   public List<String> chownCommand(LocalJob job, Path hostTree, int uid, int gid) {
-    return List.of(executable.toString(), "run", "--rm", "--entrypoint", "chown",
-        "-v", hostTree + ":/smtk-tree", job.image().orElseThrow(),
-        "-R", uid + ":" + gid, "/smtk-tree");
+    return List.of(
+        executable.toString(),
+        "run",
+        "--rm",
+        "--entrypoint",
+        "chown",
+        "-v",
+        hostTree + ":/smtk-tree",
+        job.image().orElseThrow(),
+        "-R",
+        uid + ":" + gid,
+        "/smtk-tree");
   }
 
   /**
@@ -333,11 +366,12 @@ public record ContainerEngine(String name, Path executable) {
    * @throws InterruptedException when interrupted
    */
   static boolean succeeds(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       return false;

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The SDK's {@code distribution=} argument, as the {@code sagemaker_*} hyperparameters the SageMaker
- * Python SDK sets for it.
+ * The SDK's {@code distribution=} argument, as the {@code sagemaker_*} hyperparameters the
+ * SageMaker Python SDK sets for it.
  */
 public enum Distribution {
   /** No distribution: every host runs the entry point once. */
@@ -43,10 +43,12 @@ public enum Distribution {
         }
         flags.put(FrameworkParameters.MPI_CUSTOM_OPTIONS.name(), "");
       }
-      case TORCH_DISTRIBUTED -> flags.put(FrameworkParameters.TORCH_DISTRIBUTED_ENABLED.name(), true);
+      case TORCH_DISTRIBUTED ->
+          flags.put(FrameworkParameters.TORCH_DISTRIBUTED_ENABLED.name(), true);
       case PYTORCHDDP -> flags.put(FrameworkParameters.PYTORCH_DDP_ENABLED.name(), true);
       case PARAMETER_SERVER -> flags.put(FrameworkParameters.PARAMETER_SERVER_ENABLED.name(), true);
-      case MULTI_WORKER_MIRRORED -> flags.put(FrameworkParameters.MULTI_WORKER_MIRRORED_ENABLED.name(), true);
+      case MULTI_WORKER_MIRRORED ->
+          flags.put(FrameworkParameters.MULTI_WORKER_MIRRORED_ENABLED.name(), true);
       case SMDDP -> {
         flags.put(FrameworkParameters.SMDDP_ENABLED.name(), true);
         flags.put(FrameworkParameters.SMDDP_CUSTOM_OPTIONS.name(), "");
@@ -59,9 +61,9 @@ public enum Distribution {
   }
 
   /**
-   * Returns the frameworks whose entries carry this distribution out. BYOC script mode runs only MPI
-   * itself (the Python toolkit's trainer does the same): the other distributions are launched by the
-   * framework images' entries.
+   * Returns the frameworks whose entries carry this distribution out. BYOC script mode runs only
+   * MPI itself (the Python toolkit's trainer does the same): the other distributions are launched
+   * by the framework images' entries.
    *
    * @return the frameworks; empty for {@link #NONE} and {@link #MPI}, which need none
    */

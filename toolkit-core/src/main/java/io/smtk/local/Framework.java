@@ -14,7 +14,8 @@ public enum Framework {
   /** The SageMaker MXNet images. */
   MXNET("sagemaker_mxnet_container.training:main", "mxnet", "mxnet", null),
   /** The SageMaker scikit-learn images. */
-  SKLEARN("sagemaker_sklearn_container.training:main", "sklearn", "scikit-learn", "python3-sklearn");
+  SKLEARN(
+      "sagemaker_sklearn_container.training:main", "sklearn", "scikit-learn", "python3-sklearn");
 
   private final String trainingModule;
   private final String pythonModule;
@@ -50,15 +51,18 @@ public enum Framework {
    * Returns how to install the framework's Python module: the Debian package where Debian has one,
    * and the pip package.
    *
-   * @return e.g. {@code apt-get install python3-sklearn (Debian, as root) or pip install scikit-learn};
-   *     empty for BYOC script mode
+   * @return e.g. {@code apt-get install python3-sklearn (Debian, as root) or pip install
+   *     scikit-learn}; empty for BYOC script mode
    */
   public String installHint() {
     if (pipPackage == null) {
       return "";
     }
-    return (debianPackage == null ? "" : "apt-get install " + debianPackage + " (Debian, as root) or ")
-        + "pip install " + pipPackage;
+    return (debianPackage == null
+            ? ""
+            : "apt-get install " + debianPackage + " (Debian, as root) or ")
+        + "pip install "
+        + pipPackage;
   }
 
   /**

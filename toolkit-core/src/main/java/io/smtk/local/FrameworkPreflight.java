@@ -12,15 +12,18 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Checks, before a process-mode job starts, that the job's interpreter can import the framework the job
- * imitates ({@code sklearn} for {@code --framework sklearn}), and whether its torch has a torchrun known
- * to be broken. The framework's images always have it; without
- * it the job would build its trees, start the hosts and fail only inside the user's script, with an import
- * error that does not say what to install.
+ * Checks, before a process-mode job starts, that the job's interpreter can import the framework the
+ * job imitates ({@code sklearn} for {@code --framework sklearn}), and whether its torch has a
+ * torchrun known to be broken. The framework's images always have it; without it the job would
+ * build its trees, start the hosts and fail only inside the user's script, with an import error
+ * that does not say what to install.
  */
 final class FrameworkPreflight {
 
-  /** Importing a large framework on a slow machine may take seconds; past this the job runs unchecked. */
+  /**
+   * Importing a large framework on a slow machine may take seconds; past this the job runs
+   * unchecked.
+   */
   static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   /** The longest Python error quoted in the one-line message. */
@@ -29,43 +32,57 @@ final class FrameworkPreflight {
   private FrameworkPreflight() {}
 
   /**
-   * Checks that {@code python} imports the framework's module, in the environment the hosts inherit.
+   * Checks that {@code python} imports the framework's module, in the environment the hosts
+   * inherit.
    *
    * @param framework the framework the job imitates; {@link Framework#NONE} checks nothing
    * @param python the interpreter the job runs the user's code with
    * @param environment the environment the hosts inherit
-   * @throws LocalJobException (exit status 2) with one line that names the interpreter, Python's own
-   *     error and what to install, when the import fails
+   * @throws LocalJobException (exit status 2) with one line that names the interpreter, Python's
+   *     own error and what to install, when the import fails
    */
-  static void check(Framework framework, String python, Map<String, String> environment) throws LocalJobException {
+  static void check(Framework framework, String python, Map<String, String> environment)
+      throws LocalJobException {
     Optional<String> module = framework.pythonModule();
     if (module.isEmpty()) {
       return;
     }
     Optional<String> error = importError(python, module.get(), environment);
     if (error.isPresent()) {
-      throw LocalJobException.usage("--framework " + framework.cliName() + " needs the Python module "
-          + module.get() + ", which " + python + " cannot import (" + error.get() + "); install it: "
-          + framework.installHint() + "; or name an interpreter that has it with --python");
+      throw LocalJobException.usage(
+          "--framework "
+              + framework.cliName()
+              + " needs the Python module "
+              + module.get()
+              + ", which "
+              + python
+              + " cannot import ("
+              + error.get()
+              + "); install it: "
+              + framework.installHint()
+              + "; or name an interpreter that has it with --python");
     }
   }
 
   /**
-   * Tells whether the interpreter's torch has a {@code torchrun} known to fail at start: torch 1.x on
-   * Python 3.11 or later (Debian 12's {@code python3-torch} 1.13, where {@code torchrun} stops in {@code
-   * torch.distributed.elastic} with {@code AttributeError: 'NoneType' object has no attribute 'get'}).
-   * Reads torch's package metadata, which costs milliseconds where importing torch costs seconds.
+   * Tells whether the interpreter's torch has a {@code torchrun} known to fail at start: torch 1.x
+   * on Python 3.11 or later (Debian 12's {@code python3-torch} 1.13, where {@code torchrun} stops
+   * in {@code torch.distributed.elastic} with {@code AttributeError: 'NoneType' object has no
+   * attribute 'get'}). Reads torch's package metadata, which costs milliseconds where importing
+   * torch costs seconds.
    *
    * @param python the interpreter the job runs the user's code with
    * @param environment the environment the hosts inherit
-   * @return e.g. {@code torch 1.13.0a0 on Python 3.11}, or empty when torchrun should work (or torch is
-   *     missing, which the job's own error then says)
+   * @return e.g. {@code torch 1.13.0a0 on Python 3.11}, or empty when torchrun should work (or
+   *     torch is missing, which the job's own error then says)
    * @throws LocalJobException when the check cannot be run at all
    */
-  static Optional<String> brokenTorchrun(String python, Map<String, String> environment) throws LocalJobException {
-    String script = "import sys\n"
-        + "from importlib.metadata import version\n"
-        + "print(version('torch'), '%d.%d' % sys.version_info[:2])\n";
+  static Optional<String> brokenTorchrun(String python, Map<String, String> environment)
+      throws LocalJobException {
+    String script =
+        "import sys\n"
+            + "from importlib.metadata import version\n"
+            + "print(version('torch'), '%d.%d' % sys.version_info[:2])\n";
     Optional<String> output = run(python, script, environment);
     if (output.isEmpty()) {
       return Optional.empty();
@@ -80,7 +97,9 @@ final class FrameworkPreflight {
       int major = Integer.parseInt(pythonVersion[0]);
       int minor = Integer.parseInt(pythonVersion[1]);
       boolean broken = torchMajor < 2 && (major > 3 || (major == 3 && minor >= 11));
-      return broken ? Optional.of("torch " + parts[0] + " on Python " + parts[1]) : Optional.empty();
+      return broken
+          ? Optional.of("torch " + parts[0] + " on Python " + parts[1])
+          : Optional.empty();
     } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
       return Optional.empty();
     }
@@ -97,11 +116,12 @@ final class FrameworkPreflight {
     try {
       dir = Files.createTempDirectory("smtk-preflight-");
       Path out = dir.resolve("out.log");
-      ProcessBuilder builder = new ProcessBuilder(List.of(python, "-c", script))
-          .directory(Files.createDirectory(dir.resolve("cwd")).toFile())
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .redirectOutput(out.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      ProcessBuilder builder =
+          new ProcessBuilder(List.of(python, "-c", script))
+              .directory(Files.createDirectory(dir.resolve("cwd")).toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .redirectOutput(out.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().clear();
       builder.environment().putAll(environment);
       builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
@@ -116,9 +136,12 @@ final class FrameworkPreflight {
         process.waitFor();
         return Optional.empty();
       }
-      return process.exitValue() == 0 ? Optional.of(Files.readString(out, StandardCharsets.UTF_8)) : Optional.empty();
+      return process.exitValue() == 0
+          ? Optional.of(Files.readString(out, StandardCharsets.UTF_8))
+          : Optional.empty();
     } catch (IOException e) {
-      throw LocalJobException.failed("cannot check the interpreter " + python + ": " + e.getMessage(), e);
+      throw LocalJobException.failed(
+          "cannot check the interpreter " + python + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw LocalJobException.failed("interrupted", e);
@@ -136,24 +159,27 @@ final class FrameworkPreflight {
   /**
    * Imports a module with the interpreter.
    *
-   * @return Python's last error line (e.g. {@code ModuleNotFoundError: No module named 'joblib'}), or
-   *     empty when the import worked or did not finish within {@link #TIMEOUT}
+   * @return Python's last error line (e.g. {@code ModuleNotFoundError: No module named 'joblib'}),
+   *     or empty when the import worked or did not finish within {@link #TIMEOUT}
    */
   static Optional<String> importError(String python, String module, Map<String, String> environment)
       throws LocalJobException {
     Path dir = null;
     try {
-      // An empty working directory: `python -c` puts it first on sys.path, and a folder named like the
-      // module there (the checkout's own sklearn/ module, where README command 1 runs) would import as a
+      // An empty working directory: `python -c` puts it first on sys.path, and a folder named like
+      // the
+      // module there (the checkout's own sklearn/ module, where README command 1 runs) would import
+      // as a
       // namespace package and hide that the real one is missing.
       dir = Files.createTempDirectory("smtk-preflight-");
       Path log = dir.resolve("import.log");
       Path empty = Files.createDirectory(dir.resolve("cwd"));
-      ProcessBuilder builder = new ProcessBuilder(List.of(python, "-c", "import " + module))
-          .directory(empty.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      ProcessBuilder builder =
+          new ProcessBuilder(List.of(python, "-c", "import " + module))
+              .directory(empty.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().clear();
       builder.environment().putAll(environment);
       // A check leaves nothing behind, not even __pycache__ folders.
@@ -172,11 +198,19 @@ final class FrameworkPreflight {
       if (process.exitValue() == 0) {
         return Optional.empty();
       }
-      List<String> lines = Files.readString(log, StandardCharsets.UTF_8).strip().lines()
-          .filter(line -> !line.isBlank()).toList();
-      return Optional.of(lines.isEmpty() ? "exit status " + process.exitValue() : oneLine(lines.get(lines.size() - 1)));
+      List<String> lines =
+          Files.readString(log, StandardCharsets.UTF_8)
+              .strip()
+              .lines()
+              .filter(line -> !line.isBlank())
+              .toList();
+      return Optional.of(
+          lines.isEmpty()
+              ? "exit status " + process.exitValue()
+              : oneLine(lines.get(lines.size() - 1)));
     } catch (IOException e) {
-      throw LocalJobException.failed("cannot check the interpreter " + python + ": " + e.getMessage(), e);
+      throw LocalJobException.failed(
+          "cannot check the interpreter " + python + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw LocalJobException.failed("interrupted", e);

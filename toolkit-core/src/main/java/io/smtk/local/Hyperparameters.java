@@ -24,9 +24,9 @@ import java.util.Set;
  * typed text ({@code 0.1}, {@code 10}, {@code true}, {@code null}, {@code [1,2]}, {@code [1, 2]},
  * {@code {"a": 1}}, {@code "quoted"}); otherwise it is the string as typed ({@code resnet}, {@code
  * 1.10}, {@code 1e3}, {@code 007}, {@code a b}). Written back means compactly or with Python's
- * default {@code ", "} and {@code ": "} separators, keys in the typed order, non-ASCII characters as
- * they are. So {@code version=1.10} reaches the script as {@code --version 1.10}, not {@code 1.1}.
- * To pass a string that reads back as JSON, quote it: {@code --hyperparameter 'tag="123"'}.
+ * default {@code ", "} and {@code ": "} separators, keys in the typed order, non-ASCII characters
+ * as they are. So {@code version=1.10} reaches the script as {@code --version 1.10}, not {@code
+ * 1.1}. To pass a string that reads back as JSON, quote it: {@code --hyperparameter 'tag="123"'}.
  */
 public final class Hyperparameters {
 
@@ -38,7 +38,9 @@ public final class Hyperparameters {
           "sagemaker_job_name",
           "sagemaker_region");
 
-  /** The hyperparameter that sets the toolkit's log level, as the SDK's {@code container_log_level}. */
+  /**
+   * The hyperparameter that sets the toolkit's log level, as the SDK's {@code container_log_level}.
+   */
   public static final String LOG_LEVEL = "sagemaker_container_log_level";
 
   private Hyperparameters() {}
@@ -48,7 +50,8 @@ public final class Hyperparameters {
    *
    * @param items the option values
    * @return the values as JSON trees, in first-seen order
-   * @throws LocalJobException when an item has no {@code =} or an empty key, or names a reserved key
+   * @throws LocalJobException when an item has no {@code =} or an empty key, or names a reserved
+   *     key
    */
   public static Map<String, JsonNode> parse(List<String> items) throws LocalJobException {
     Map<String, JsonNode> values = new LinkedHashMap<>();
@@ -78,13 +81,15 @@ public final class Hyperparameters {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw LocalJobException.usage("cannot read --hyperparameters " + file + ": " + e.getMessage());
+      throw LocalJobException.usage(
+          "cannot read --hyperparameters " + file + ": " + e.getMessage());
     }
     JsonNode tree;
     try {
       tree = PythonJson.loads(text);
     } catch (PythonJsonException e) {
-      throw LocalJobException.usage("--hyperparameters " + file + " is not JSON: " + e.getMessage());
+      throw LocalJobException.usage(
+          "--hyperparameters " + file + " is not JSON: " + e.getMessage());
     }
     if (!tree.isObject()) {
       throw LocalJobException.usage(
@@ -100,8 +105,8 @@ public final class Hyperparameters {
   }
 
   /**
-   * Reads one command-line value: as JSON when it parses and reads back as exactly {@code text}, else
-   * as the string {@code text} (see the class description).
+   * Reads one command-line value: as JSON when it parses and reads back as exactly {@code text},
+   * else as the string {@code text} (see the class description).
    *
    * @param text the text after {@code =}
    * @return the value
@@ -124,9 +129,9 @@ public final class Hyperparameters {
   }
 
   /**
-   * Writes a value back as JSON with the given separators, keys in their order, non-ASCII characters
-   * unescaped, floats as Python's {@code repr}: what {@code json.dumps(value, ensure_ascii=False,
-   * separators=(item, key))} prints.
+   * Writes a value back as JSON with the given separators, keys in their order, non-ASCII
+   * characters unescaped, floats as Python's {@code repr}: what {@code json.dumps(value,
+   * ensure_ascii=False, separators=(item, key))} prints.
    */
   private static String written(JsonNode value, String item, String key) {
     if (value.isArray()) {
@@ -140,8 +145,10 @@ public final class Hyperparameters {
       StringBuilder out = new StringBuilder("{");
       boolean first = true;
       for (Map.Entry<String, JsonNode> field : value.properties()) {
-        out.append(first ? "" : item).append(written(JsonNodeFactory.instance.textNode(field.getKey()), item, key))
-            .append(key).append(written(field.getValue(), item, key));
+        out.append(first ? "" : item)
+            .append(written(JsonNodeFactory.instance.textNode(field.getKey()), item, key))
+            .append(key)
+            .append(written(field.getValue(), item, key));
         first = false;
       }
       return out.append('}').toString();
@@ -196,7 +203,10 @@ public final class Hyperparameters {
     }
     if (RESERVED.contains(key)) {
       throw LocalJobException.usage(
-          where + " sets " + key + ", which smtk local sets itself (use --entry-point, --source-dir,"
+          where
+              + " sets "
+              + key
+              + ", which smtk local sets itself (use --entry-point, --source-dir,"
               + " --job-name or --region)");
     }
   }

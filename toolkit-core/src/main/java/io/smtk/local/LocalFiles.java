@@ -1,5 +1,6 @@
 package io.smtk.local;
 
+import io.smtk.archive.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,13 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-/** File helpers for local jobs: copying with progress, measuring, removing and handing over trees. */
+/**
+ * File helpers for local jobs: copying with progress, measuring, removing and handing over trees.
+ */
 final class LocalFiles {
 
   private static final int BUFFER = 1 << 16;
@@ -61,7 +63,8 @@ final class LocalFiles {
    * @param label names the step in those lines
    * @throws IOException when a file cannot be copied
    */
-  static void copy(Path source, Path target, Consumer<String> log, String label) throws IOException {
+  static void copy(Path source, Path target, Consumer<String> log, String label)
+      throws IOException {
     Files.createDirectories(target);
     Size size = size(source);
     Progress progress = new Progress(log, label, size.bytes(), size.files());
@@ -70,29 +73,7 @@ final class LocalFiles {
       progress.done();
       return;
     }
-    Files.walkFileTree(
-        source,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-            Path to = target.resolve(source.relativize(dir).toString());
-            if (!Files.isDirectory(to)) {
-              Files.copy(dir, to, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            Path to = target.resolve(source.relativize(file).toString());
-            if (attrs.isRegularFile()) {
-              copyFile(file, to, progress);
-            } else {
-              Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    FileTrees.copy(source, target, (file, to) -> copyFile(file, to, progress));
     progress.done();
   }
 
@@ -123,7 +104,8 @@ final class LocalFiles {
     }
     IOException[] first = new IOException[1];
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder())
+      paths
+          .sorted(Comparator.reverseOrder())
           .forEach(
               path -> {
                 try {

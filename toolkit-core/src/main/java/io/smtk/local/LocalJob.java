@@ -39,10 +39,11 @@ public final class LocalJob {
    * Variables {@code --env} may not set, with the option that sets each: {@code smtk local} owns
    * them, and a second value would make the job tree or its name disagree with what the hosts see.
    */
-  static final Map<String, String> RESERVED_VARIABLES = Map.of(
-      "SAGEMAKER_BASE_DIR", "smtk local lays out each host's job tree itself",
-      "TRAINING_JOB_NAME", "use --job-name",
-      "AWS_REGION", "use --region");
+  static final Map<String, String> RESERVED_VARIABLES =
+      Map.of(
+          "SAGEMAKER_BASE_DIR", "smtk local lays out each host's job tree itself",
+          "TRAINING_JOB_NAME", "use --job-name",
+          "AWS_REGION", "use --region");
 
   private final Path sourceDir;
   private final String entryPoint;
@@ -98,82 +99,110 @@ public final class LocalJob {
     return new Builder(output, jobName);
   }
 
-  /** @return the folder whose contents become the code directory, if any */
+  /**
+   * @return the folder whose contents become the code directory, if any
+   */
   public Optional<Path> sourceDir() {
     return Optional.ofNullable(sourceDir);
   }
 
-  /** @return the entry point relative to the source folder, if any */
+  /**
+   * @return the entry point relative to the source folder, if any
+   */
   public Optional<String> entryPoint() {
     return Optional.ofNullable(entryPoint);
   }
 
-  /** @return channel name to local folder or file, in the order given */
+  /**
+   * @return channel name to local folder or file, in the order given
+   */
   public Map<String, Path> channels() {
     return channels;
   }
 
-  /** @return channel name to {@code s3://} prefix, downloaded when the job starts */
+  /**
+   * @return channel name to {@code s3://} prefix, downloaded when the job starts
+   */
   public Map<String, String> s3Channels() {
     return s3Channels;
   }
 
-  /** @return every channel's name: local ones first, then S3 ones, each in the order given */
+  /**
+   * @return every channel's name: local ones first, then S3 ones, each in the order given
+   */
   public java.util.List<String> channelNames() {
     java.util.List<String> names = new java.util.ArrayList<>(channels.keySet());
     names.addAll(s3Channels.keySet());
     return names;
   }
 
-  /** @return the user's hyperparameters as natural values */
+  /**
+   * @return the user's hyperparameters as natural values
+   */
   public Map<String, JsonNode> hyperparameters() {
     return hyperparameters;
   }
 
-  /** @return the number of hosts, 1 or more */
+  /**
+   * @return the number of hosts, 1 or more
+   */
   public int instanceCount() {
     return instanceCount;
   }
 
-  /** @return the instance type written to {@code resourceconfig.json} */
+  /**
+   * @return the instance type written to {@code resourceconfig.json}
+   */
   public String instanceType() {
     return instanceType;
   }
 
-  /** @return the distribution */
+  /**
+   * @return the distribution
+   */
   public Distribution distribution() {
     return distribution;
   }
 
-  /** @return the framework imitated */
+  /**
+   * @return the framework imitated
+   */
   public Framework framework() {
     return framework;
   }
 
-  /** @return the absolute output folder */
+  /**
+   * @return the absolute output folder
+   */
   public Path output() {
     return output;
   }
 
-  /** @return the image for container mode; empty for process mode */
+  /**
+   * @return the image for container mode; empty for process mode
+   */
   public Optional<String> image() {
     return Optional.ofNullable(image);
   }
 
-  /** @return the training job's name */
+  /**
+   * @return the training job's name
+   */
   public String jobName() {
     return jobName;
   }
 
-  /** @return the AWS region written to {@code sagemaker_region} and {@code AWS_REGION} */
+  /**
+   * @return the AWS region written to {@code sagemaker_region} and {@code AWS_REGION}
+   */
   public String region() {
     return region;
   }
 
   /**
-   * Returns the interpreter given with {@code --python}; without it the host's toolkit chooses by its
-   * own rule ({@code SMTK_PYTHON}, else {@code python3} on {@code PATH}), on this machine in process
-   * mode and in the image in container mode.
+   * Returns the interpreter given with {@code --python}; without it the host's toolkit chooses by
+   * its own rule ({@code SMTK_PYTHON}, else {@code python3} on {@code PATH}), on this machine in
+   * process mode and in the image in container mode.
    *
    * @return the interpreter, or empty
    */
@@ -210,7 +239,9 @@ public final class LocalJob {
     return logLevel;
   }
 
-  /** @return how long a stopped host's toolkit may take to exit after SIGTERM */
+  /**
+   * @return how long a stopped host's toolkit may take to exit after SIGTERM
+   */
   public Duration stopGrace() {
     return stopGrace;
   }
@@ -294,7 +325,10 @@ public final class LocalJob {
       String name = item.substring(0, equals);
       if (!CHANNEL_NAME.matcher(name).matches()) {
         throw LocalJobException.usage(
-            "malformed --channel '" + item + "': the name '" + name
+            "malformed --channel '"
+                + item
+                + "': the name '"
+                + name
                 + "' must be letters, digits, '.', '_' or '-'");
       }
       if (rawChannels.containsKey(name)) {
@@ -382,8 +416,8 @@ public final class LocalJob {
     }
 
     /**
-     * Sets the interpreter for the user's code ({@code SMTK_PYTHON} of every host); default none: the
-     * host's toolkit uses {@code SMTK_PYTHON}, else {@code python3} on its {@code PATH}.
+     * Sets the interpreter for the user's code ({@code SMTK_PYTHON} of every host); default none:
+     * the host's toolkit uses {@code SMTK_PYTHON}, else {@code python3} on its {@code PATH}.
      *
      * @param python a path or a name looked up on PATH, or null
      * @return this
@@ -398,7 +432,8 @@ public final class LocalJob {
      *
      * @param item the option value
      * @return this
-     * @throws LocalJobException when the item is malformed or names a variable smtk local sets itself
+     * @throws LocalJobException when the item is malformed or names a variable smtk local sets
+     *     itself
      */
     public Builder environment(String item) throws LocalJobException {
       int equals = item.indexOf('=');
@@ -408,8 +443,14 @@ public final class LocalJob {
             "malformed --env '" + item + "': expected NAME=VALUE, e.g. NCCL_DEBUG=INFO");
       }
       if (RESERVED_VARIABLES.containsKey(name)) {
-        throw LocalJobException.usage("--env '" + item + "' sets " + name + ", which smtk local sets itself ("
-            + RESERVED_VARIABLES.get(name) + ")");
+        throw LocalJobException.usage(
+            "--env '"
+                + item
+                + "' sets "
+                + name
+                + ", which smtk local sets itself ("
+                + RESERVED_VARIABLES.get(name)
+                + ")");
       }
       environment.put(name, item.substring(equals + 1));
       return this;
@@ -427,8 +468,8 @@ public final class LocalJob {
     }
 
     /**
-     * Sets the toolkit's log level: a Python level name ({@code DEBUG}, {@code INFO}, {@code WARNING},
-     * {@code ERROR}, {@code CRITICAL}, any case) or number; default the {@code
+     * Sets the toolkit's log level: a Python level name ({@code DEBUG}, {@code INFO}, {@code
+     * WARNING}, {@code ERROR}, {@code CRITICAL}, any case) or number; default the {@code
      * sagemaker_container_log_level} hyperparameter if given, else {@value #DEFAULT_LOG_LEVEL}.
      *
      * @param logLevel the level, or null
@@ -473,7 +514,8 @@ public final class LocalJob {
           try {
             io.smtk.s3.S3Uri.parse(where);
           } catch (io.smtk.ToolkitException e) {
-            throw LocalJobException.usage("--channel " + channel.getKey() + "=" + where + ": " + e.getMessage());
+            throw LocalJobException.usage(
+                "--channel " + channel.getKey() + "=" + where + ": " + e.getMessage());
           }
           // Downloaded when the job starts, with the invoking user's AWS credentials and region.
           s3Channels.put(channel.getKey(), where);
@@ -496,7 +538,8 @@ public final class LocalJob {
           throw LocalJobException.usage("--entry-point is empty");
         }
         if (source == null) {
-          // As the SDK: without a source folder the entry point is a file, and its folder is the code.
+          // As the SDK: without a source folder the entry point is a file, and its folder is the
+          // code.
           Path file = Path.of(entry).toAbsolutePath().normalize();
           if (!Files.isRegularFile(file)) {
             throw LocalJobException.usage("--entry-point " + entry + " does not exist");
@@ -505,7 +548,9 @@ public final class LocalJob {
           entry = file.getFileName().toString();
         } else {
           Path file = source.resolve(entry).normalize();
-          if (Path.of(entry).isAbsolute() || !file.startsWith(source) || !Files.isRegularFile(file)) {
+          if (Path.of(entry).isAbsolute()
+              || !file.startsWith(source)
+              || !Files.isRegularFile(file)) {
             throw LocalJobException.usage(
                 "--entry-point " + entry + " does not exist in --source-dir " + sourceDir);
           }
@@ -518,17 +563,24 @@ public final class LocalJob {
       }
       if (image == null && instanceCount > 1 && distribution != Distribution.NONE) {
         throw LocalJobException.usage(
-            "--distribution " + distribution.cliName() + " with --instance-count " + instanceCount
+            "--distribution "
+                + distribution.cliName()
+                + " with --instance-count "
+                + instanceCount
                 + " needs hosts that resolve and reach each other (containers with --image, or"
                 + " network namespaces); process mode runs the hosts as plain processes here");
       }
       if (gpus != null) {
         if (!gpus.equals("all") && !GPU_COUNT.matcher(gpus).matches()) {
-          throw LocalJobException.usage("--gpus " + gpus + " must be 'all' or a number of GPUs, e.g. 2");
+          throw LocalJobException.usage(
+              "--gpus " + gpus + " must be 'all' or a number of GPUs, e.g. 2");
         }
         if (image == null) {
-          throw LocalJobException.usage("--gpus " + gpus + " applies to containers (--image); in process mode"
-              + " the hosts use this machine's GPUs (limit them with --env CUDA_VISIBLE_DEVICES=0,1)");
+          throw LocalJobException.usage(
+              "--gpus "
+                  + gpus
+                  + " applies to containers (--image); in process mode"
+                  + " the hosts use this machine's GPUs (limit them with --env CUDA_VISIBLE_DEVICES=0,1)");
         }
       }
       return new LocalJob(this, source, entry, logLevel());
@@ -536,19 +588,30 @@ public final class LocalJob {
 
     /**
      * Returns the log level: {@code --log-level}, else the {@code sagemaker_container_log_level}
-     * hyperparameter (taken out of the user's values, as the SDK's {@code container_log_level=}), else
-     * INFO.
+     * hyperparameter (taken out of the user's values, as the SDK's {@code container_log_level=}),
+     * else INFO.
      */
     private int logLevel() throws LocalJobException {
       JsonNode fromHyperparameter = hyperparameters.get(Hyperparameters.LOG_LEVEL);
-      Integer option = logLevel == null ? null : LogLevels.parse(logLevel, "--log-level " + logLevel);
-      Integer hyperparameter = fromHyperparameter == null ? null
-          : LogLevels.parse(fromHyperparameter.isTextual() ? fromHyperparameter.textValue()
-              : Hyperparameters.encode(fromHyperparameter),
-              Hyperparameters.LOG_LEVEL + "=" + Hyperparameters.encode(fromHyperparameter));
+      Integer option =
+          logLevel == null ? null : LogLevels.parse(logLevel, "--log-level " + logLevel);
+      Integer hyperparameter =
+          fromHyperparameter == null
+              ? null
+              : LogLevels.parse(
+                  fromHyperparameter.isTextual()
+                      ? fromHyperparameter.textValue()
+                      : Hyperparameters.encode(fromHyperparameter),
+                  Hyperparameters.LOG_LEVEL + "=" + Hyperparameters.encode(fromHyperparameter));
       if (option != null && hyperparameter != null && !option.equals(hyperparameter)) {
-        throw LocalJobException.usage("--log-level " + logLevel + " and the hyperparameter "
-            + Hyperparameters.LOG_LEVEL + "=" + Hyperparameters.encode(fromHyperparameter) + " disagree; give one");
+        throw LocalJobException.usage(
+            "--log-level "
+                + logLevel
+                + " and the hyperparameter "
+                + Hyperparameters.LOG_LEVEL
+                + "="
+                + Hyperparameters.encode(fromHyperparameter)
+                + " disagree; give one");
       }
       return option != null ? option : hyperparameter != null ? hyperparameter : DEFAULT_LOG_LEVEL;
     }

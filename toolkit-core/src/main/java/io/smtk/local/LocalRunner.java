@@ -8,14 +8,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtk.ToolkitException;
 import io.smtk.code.PythonInterpreter;
 import io.smtk.environment.ToolkitSettings;
+import io.smtk.process.ProcessResult;
+import io.smtk.process.ProcessRunner;
+import io.smtk.process.ProcessSpec;
+import io.smtk.process.Signal;
+import io.smtk.process.SignalForwarder;
 import io.smtk.s3.S3Clients;
 import io.smtk.s3.S3PrefixDownloader;
 import io.smtk.s3.S3Settings;
 import io.smtk.s3.S3Uri;
-import io.smtk.process.ProcessResult;
-import io.smtk.process.ProcessRunner;
-import io.smtk.process.ProcessSpec;
-import io.smtk.process.SignalForwarder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -35,10 +36,10 @@ import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
- * Runs a {@link LocalJob} on this machine: lays out a fresh SageMaker job tree per host in a private
- * temporary folder, runs every host (the toolkit as a separate process, or the image in a container),
- * streams their logs with a host prefix, packs each host's model and output into the output folder
- * and removes the trees.
+ * Runs a {@link LocalJob} on this machine: lays out a fresh SageMaker job tree per host in a
+ * private temporary folder, runs every host (the toolkit as a separate process, or the image in a
+ * container), streams their logs with a host prefix, packs each host's model and output into the
+ * output folder and removes the trees.
  *
  * <p>A stop signal (Ctrl-C, SIGTERM) reaches every host as SIGTERM through the {@link
  * SignalForwarder}; the hosts' toolkits pass it on to the user's processes with their grace period,
@@ -110,9 +111,10 @@ public final class LocalRunner {
     if (job.image().isPresent()) {
       checkImage(job);
       credentials = AwsCredentials.find(settings, log).orElse(null);
-      log.accept(credentials == null
-          ? "AWS credentials: none found (environment, AWS_PROFILE, ~/.aws); the containers get none"
-          : "AWS credentials for the containers: from " + credentials.source());
+      log.accept(
+          credentials == null
+              ? "AWS credentials: none found (environment, AWS_PROFILE, ~/.aws); the containers get none"
+              : "AWS credentials for the containers: from " + credentials.source());
     } else {
       hostAdditions.putAll(checkProcessMode(job));
     }
@@ -128,19 +130,29 @@ public final class LocalRunner {
     }
     Path root;
     try {
-      root = Files.createTempDirectory("smtk-local-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      root =
+          Files.createTempDirectory(
+              "smtk-local-",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
       throw LocalJobException.failed("cannot create a temporary job folder: " + e.getMessage(), e);
     }
     String network = null;
     try {
-      log.accept("Training job " + job.jobName() + ": " + job.instanceCount()
-          + (job.instanceCount() == 1 ? " host" : " hosts") + ", "
-          + job.image().map(image -> engine.name() + " container mode, image " + image)
-              .orElse("process mode (no container engine)")
-          + ", framework " + job.framework().cliName()
-          + ", distribution " + job.distribution().cliName());
+      log.accept(
+          "Training job "
+              + job.jobName()
+              + ": "
+              + job.instanceCount()
+              + (job.instanceCount() == 1 ? " host" : " hosts")
+              + ", "
+              + job.image()
+                  .map(image -> engine.name() + " container mode, image " + image)
+                  .orElse("process mode (no container engine)")
+              + ", framework "
+              + job.framework().cliName()
+              + ", distribution "
+              + job.distribution().cliName());
       warnings(job).forEach(warning -> log.accept("Warning: " + warning));
       Map<String, Path> channelSources = new LinkedHashMap<>(job.channels());
       channelSources.putAll(downloadS3Channels(job, root));
@@ -154,12 +166,13 @@ public final class LocalRunner {
       OptionalInt early = signals.receivedSignal();
       if (early.isPresent()) {
         log.accept("Stopped before the job started; nothing to pack");
-        return ProcessResult.SIGNAL_EXIT_BASE + early.getAsInt();
+        return Signal.exitCode(early.getAsInt());
       }
       if (job.image().isPresent() && job.instanceCount() > 1) {
         network = ContainerEngine.networkName(job);
         if (!ContainerEngine.succeeds(engine.networkCommands(network).get(0))) {
-          throw LocalJobException.failed("cannot create the " + engine.name() + " network " + network, null);
+          throw LocalJobException.failed(
+              "cannot create the " + engine.name() + " network " + network, null);
         }
       }
       Map<String, HostResult> results = runHosts(job, trees, network, hostAdditions, credentials);
@@ -183,15 +196,19 @@ public final class LocalRunner {
       try {
         LocalFiles.delete(root);
       } catch (IOException e) {
-        log.accept("Cannot remove the job folder " + root + " (" + e.getMessage()
-            + "); please remove it by hand");
+        log.accept(
+            "Cannot remove the job folder "
+                + root
+                + " ("
+                + e.getMessage()
+                + "); please remove it by hand");
       }
     }
   }
 
   /**
-   * Makes sure the image is in the engine's store, pulling it when it is not (as SageMaker's SDK does),
-   * with the engine's progress lines shown.
+   * Makes sure the image is in the engine's store, pulling it when it is not (as SageMaker's SDK
+   * does), with the engine's progress lines shown.
    */
   private void checkImage(LocalJob job) throws LocalJobException {
     String image = job.image().orElseThrow();
@@ -203,25 +220,47 @@ public final class LocalRunner {
       if (ContainerEngine.succeeds(engine.imageExistsCommand(image))) {
         return;
       }
-      log.accept("Image " + image + " is not in " + engine.name() + ": pulling it ("
-          + String.join(" ", engine.pullCommand(image)) + ")");
+      log.accept(
+          "Image "
+              + image
+              + " is not in "
+              + engine.name()
+              + ": pulling it ("
+              + String.join(" ", engine.pullCommand(image))
+              + ")");
       List<String> lines = new ArrayList<>();
-      int status = ContainerEngine.stream(engine.pullCommand(image), settings.variables(), line -> {
-        lines.add(line);
-        log.accept("  " + line);
-      });
+      int status =
+          ContainerEngine.stream(
+              engine.pullCommand(image),
+              settings.variables(),
+              line -> {
+                lines.add(line);
+                log.accept("  " + line);
+              });
       if (status != 0) {
         String last = lines.isEmpty() ? "no output" : lines.get(lines.size() - 1);
-        throw LocalJobException.usage("--image " + image + " is not in " + engine.name() + " and '"
-            + String.join(" ", engine.pullCommand(image)) + "' failed (exit status " + status + "): " + last
-            + (image.contains(".dkr.ecr.") ? "; log in to ECR first: aws ecr get-login-password | "
-                + engine.name() + " login --username AWS --password-stdin " + image.substring(0, image.indexOf('/'))
-                : "; build it, or check the name and your registry login"));
+        throw LocalJobException.usage(
+            "--image "
+                + image
+                + " is not in "
+                + engine.name()
+                + " and '"
+                + String.join(" ", engine.pullCommand(image))
+                + "' failed (exit status "
+                + status
+                + "): "
+                + last
+                + (image.contains(".dkr.ecr.")
+                    ? "; log in to ECR first: aws ecr get-login-password | "
+                        + engine.name()
+                        + " login --username AWS --password-stdin "
+                        + image.substring(0, image.indexOf('/'))
+                    : "; build it, or check the name and your registry login"));
       }
       log.accept("Pulled " + image);
     } catch (IOException e) {
-      throw LocalJobException.usage("--image " + image + ": cannot run " + engine.executable() + ": "
-          + e.getMessage());
+      throw LocalJobException.usage(
+          "--image " + image + ": cannot run " + engine.executable() + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw LocalJobException.failed("interrupted", e);
@@ -234,7 +273,8 @@ public final class LocalRunner {
     if (job.s3Channels().isEmpty()) {
       return downloaded;
     }
-    try (S3Clients clients = S3Clients.create(S3Settings.fromEnvironment(settings.variables()), log)) {
+    try (S3Clients clients =
+        S3Clients.create(S3Settings.fromEnvironment(settings.variables()), log)) {
       for (Map.Entry<String, String> channel : job.s3Channels().entrySet()) {
         Path target = root.resolve(".s3-channels").resolve(channel.getKey());
         log.accept("Downloading channel " + channel.getKey() + " from " + channel.getValue());
@@ -248,7 +288,8 @@ public final class LocalRunner {
   }
 
   /** Writes one host's tree as SageMaker lays out {@code /opt/ml}. */
-  private Path layOut(LocalJob job, Map<String, Path> channelSources, Path root, String host) throws IOException {
+  private Path layOut(LocalJob job, Map<String, Path> channelSources, Path root, String host)
+      throws IOException {
     Path tree = root.resolve(host);
     for (String dir : List.of("input/config", "input/data", "model", "output/data", "code")) {
       Files.createDirectories(tree.resolve(dir));
@@ -259,11 +300,17 @@ public final class LocalRunner {
     mapper.writeValue(config.resolve("resourceconfig.json").toFile(), resourceConfig(job, host));
     mapper.writeValue(config.resolve("inputdataconfig.json").toFile(), inputDataConfig(job));
     for (Map.Entry<String, Path> channel : channelSources.entrySet()) {
-      LocalFiles.copy(channel.getValue(), tree.resolve("input/data").resolve(channel.getKey()), log,
+      LocalFiles.copy(
+          channel.getValue(),
+          tree.resolve("input/data").resolve(channel.getKey()),
+          log,
           host + ": channel " + channel.getKey() + " from " + channel.getValue());
     }
     if (job.sourceDir().isPresent()) {
-      LocalFiles.copy(job.sourceDir().get(), tree.resolve("code"), log,
+      LocalFiles.copy(
+          job.sourceDir().get(),
+          tree.resolve("code"),
+          log,
           host + ": code from " + job.sourceDir().get());
     }
     return tree;
@@ -278,15 +325,20 @@ public final class LocalRunner {
     job.hyperparameters().forEach((key, value) -> node.put(key, Hyperparameters.encode(value)));
     // The distribution's flags are defaults: a user's own sagemaker_mpi_custom_mpi_options (or
     // processes per host) is what the job runs with, as with the SDK's distribution={...} dict.
-    job.distribution().hyperparameters(0).forEach((key, value) -> {
-      if (!node.has(key)) {
-        node.put(key, Hyperparameters.encode(value));
-      }
-    });
-    job.entryPoint().ifPresent(entry -> node.put("sagemaker_program", Hyperparameters.encode((Object) entry)));
+    job.distribution()
+        .hyperparameters(0)
+        .forEach(
+            (key, value) -> {
+              if (!node.has(key)) {
+                node.put(key, Hyperparameters.encode(value));
+              }
+            });
+    job.entryPoint()
+        .ifPresent(entry -> node.put("sagemaker_program", Hyperparameters.encode((Object) entry)));
     if (job.sourceDir().isPresent()) {
       // The SDK's local mode points this at the mounted code; in process mode that is the tree's.
-      String code = job.image().isPresent() ? ContainerEngine.ML + "/code" : tree.resolve("code").toString();
+      String code =
+          job.image().isPresent() ? ContainerEngine.ML + "/code" : tree.resolve("code").toString();
       node.put("sagemaker_submit_directory", Hyperparameters.encode((Object) code));
     }
     node.put(Hyperparameters.LOG_LEVEL, Hyperparameters.encode((Object) job.logLevel()));
@@ -332,12 +384,17 @@ public final class LocalRunner {
    */
   Map<String, String> processEnvironment(LocalJob job, Path tree, Map<String, String> additions) {
     Map<String, String> env = new LinkedHashMap<>();
-    settings.variables().forEach((key, value) -> {
-      if (!key.startsWith("SAGEMAKER_") && !key.startsWith("SM_") && !key.equals("TRAINING_JOB_NAME")
-          && !key.equals("CURRENT_HOST")) {
-        env.put(key, value);
-      }
-    });
+    settings
+        .variables()
+        .forEach(
+            (key, value) -> {
+              if (!key.startsWith("SAGEMAKER_")
+                  && !key.startsWith("SM_")
+                  && !key.equals("TRAINING_JOB_NAME")
+                  && !key.equals("CURRENT_HOST")) {
+                env.put(key, value);
+              }
+            });
     env.put("SAGEMAKER_BASE_DIR", tree.toString());
     // Hosts are processes on this machine: their names do not resolve, so skip the toolkit's wait.
     env.put("SM_STUDIO_LOCAL_MODE", "true");
@@ -345,23 +402,27 @@ public final class LocalRunner {
     env.put("AWS_REGION", job.region());
     // The framework images set this, and prefixed logs should arrive as they are written.
     env.putIfAbsent("PYTHONUNBUFFERED", "TRUE");
-    job.framework().trainingModule().ifPresent(module -> env.put("SAGEMAKER_TRAINING_MODULE", module));
+    job.framework()
+        .trainingModule()
+        .ifPresent(module -> env.put("SAGEMAKER_TRAINING_MODULE", module));
     env.putAll(additions);
     env.putAll(job.environment());
-    // The one rule for the interpreter, in both modes: --python, else SMTK_PYTHON, else python3 on the
+    // The one rule for the interpreter, in both modes: --python, else SMTK_PYTHON, else python3 on
+    // the
     // PATH of where the toolkit runs; the host's own toolkit applies the last two.
     job.python().ifPresent(python -> env.put("SMTK_PYTHON", python));
     return env;
   }
 
   /**
-   * Checks a process-mode job before anything is written: the interpreter the hosts will use imports
-   * the framework's module, and torch distributed jobs avoid a torchrun known to be broken.
+   * Checks a process-mode job before anything is written: the interpreter the hosts will use
+   * imports the framework's module, and torch distributed jobs avoid a torchrun known to be broken.
    *
    * @return variables to add to every host's environment
    */
   private Map<String, String> checkProcessMode(LocalJob job) throws LocalJobException {
-    // What every host's toolkit will see (the job tree is not laid out yet and plays no part here); a bad
+    // What every host's toolkit will see (the job tree is not laid out yet and plays no part here);
+    // a bad
     // SMTK_* value from --env fails now, with exit status 2, rather than on every host.
     Map<String, String> hostEnvironment = processEnvironment(job, Path.of("/"), Map.of());
     ToolkitSettings hostSettings;
@@ -374,8 +435,10 @@ public final class LocalRunner {
       return Map.of();
     }
     // torchrun is started by the PyTorch entry only; script mode never runs it.
-    boolean torchrun = job.framework() == Framework.PYTORCH && job.distribution() == Distribution.TORCH_DISTRIBUTED
-        && !hostEnvironment.containsKey(TORCH_LAUNCHER);
+    boolean torchrun =
+        job.framework() == Framework.PYTORCH
+            && job.distribution() == Distribution.TORCH_DISTRIBUTED
+            && !hostEnvironment.containsKey(TORCH_LAUNCHER);
     String python;
     try {
       python = PythonInterpreter.find(hostSettings);
@@ -386,9 +449,16 @@ public final class LocalRunner {
     if (torchrun) {
       Optional<String> broken = FrameworkPreflight.brokenTorchrun(python, hostEnvironment);
       if (broken.isPresent()) {
-        log.accept("torchrun of " + broken.get() + " fails at start (AttributeError in"
-            + " torch.distributed.elastic): the hosts start the ranks themselves with RANK, WORLD_SIZE and"
-            + " MASTER_ADDR (" + TORCH_LAUNCHER + "=env); --env " + TORCH_LAUNCHER + "=torchrun uses torchrun anyway");
+        log.accept(
+            "torchrun of "
+                + broken.get()
+                + " fails at start (AttributeError in"
+                + " torch.distributed.elastic): the hosts start the ranks themselves with RANK, WORLD_SIZE and"
+                + " MASTER_ADDR ("
+                + TORCH_LAUNCHER
+                + "=env); --env "
+                + TORCH_LAUNCHER
+                + "=torchrun uses torchrun anyway");
         return Map.of(TORCH_LAUNCHER, "env");
       }
     }
@@ -404,20 +474,35 @@ public final class LocalRunner {
   static List<String> warnings(LocalJob job) {
     List<String> warnings = new ArrayList<>();
     if (job.instanceCount() > 1 && job.distribution() == Distribution.NONE) {
-      warnings.add("--instance-count " + job.instanceCount() + " without --distribution: every host runs "
-          + job.entryPoint().orElse("the entry point") + " on its own, as SageMaker does; a script that"
-          + " waits for its peers (torch.distributed env://, Horovod, MPI) without setting up the group itself"
-          + " waits forever, so pick a --distribution (mpi, torch_distributed, parameter_server, ...)");
+      warnings.add(
+          "--instance-count "
+              + job.instanceCount()
+              + " without --distribution: every host runs "
+              + job.entryPoint().orElse("the entry point")
+              + " on its own, as SageMaker does; a script that"
+              + " waits for its peers (torch.distributed env://, Horovod, MPI) without setting up the group itself"
+              + " waits forever, so pick a --distribution (mpi, torch_distributed, parameter_server, ...)");
     }
     List<Framework> frameworks = job.distribution().frameworks();
-    if (!frameworks.isEmpty() && !frameworks.contains(job.framework())
+    if (!frameworks.isEmpty()
+        && !frameworks.contains(job.framework())
         && (job.framework() != Framework.NONE || job.image().isEmpty())) {
-      warnings.add("--distribution " + job.distribution().cliName() + " is launched by the "
-          + frameworks.stream().map(Framework::cliName).collect(java.util.stream.Collectors.joining(" or "))
-          + " framework entry (--framework " + frameworks.get(0).cliName() + "), not by "
-          + (job.framework() == Framework.NONE ? "BYOC script mode, which runs only MPI itself"
-              : "--framework " + job.framework().cliName())
-          + ": every host runs " + job.entryPoint().orElse("the entry point") + " once");
+      warnings.add(
+          "--distribution "
+              + job.distribution().cliName()
+              + " is launched by the "
+              + frameworks.stream()
+                  .map(Framework::cliName)
+                  .collect(java.util.stream.Collectors.joining(" or "))
+              + " framework entry (--framework "
+              + frameworks.get(0).cliName()
+              + "), not by "
+              + (job.framework() == Framework.NONE
+                  ? "BYOC script mode, which runs only MPI itself"
+                  : "--framework " + job.framework().cliName())
+              + ": every host runs "
+              + job.entryPoint().orElse("the entry point")
+              + " once");
     }
     return warnings;
   }
@@ -427,15 +512,18 @@ public final class LocalRunner {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("TRAINING_JOB_NAME", job.jobName());
     env.put("AWS_REGION", job.region());
-    job.framework().trainingModule().ifPresent(module -> env.put("SAGEMAKER_TRAINING_MODULE", module));
+    job.framework()
+        .trainingModule()
+        .ifPresent(module -> env.put("SAGEMAKER_TRAINING_MODULE", module));
     env.putAll(job.environment());
     job.python().ifPresent(python -> env.put("SMTK_PYTHON", python));
     return env;
   }
 
   /**
-   * Returns the environment of the engine's {@code run} command: the invoking environment and the AWS
-   * credentials, which the command line names without their values ({@code -e AWS_ACCESS_KEY_ID}).
+   * Returns the environment of the engine's {@code run} command: the invoking environment and the
+   * AWS credentials, which the command line names without their values ({@code -e
+   * AWS_ACCESS_KEY_ID}).
    *
    * @param credentials the credentials, or null for none
    * @return the variables
@@ -451,11 +539,18 @@ public final class LocalRunner {
   /** How one host ended. */
   private record HostResult(int exitCode, String error) {}
 
-  private Map<String, HostResult> runHosts(LocalJob job, Map<String, Path> trees, String network,
-      Map<String, String> hostAdditions, AwsCredentials credentials) throws InterruptedException, IOException {
+  private Map<String, HostResult> runHosts(
+      LocalJob job,
+      Map<String, Path> trees,
+      String network,
+      Map<String, String> hostAdditions,
+      AwsCredentials credentials)
+      throws InterruptedException, IOException {
     Map<String, String> addresses = Map.of();
     if (network != null && !engine.subnetCommand(network).isEmpty()) {
-      addresses = ContainerEngine.addresses(ContainerEngine.output(engine.subnetCommand(network)), job.hosts());
+      addresses =
+          ContainerEngine.addresses(
+              ContainerEngine.output(engine.subnetCommand(network)), job.hosts());
     }
     // One stream per direction for all hosts: the runner locks the stdout stream around each line,
     // so lines of different hosts never mix.
@@ -466,39 +561,54 @@ public final class LocalRunner {
     for (Map.Entry<String, Path> entry : trees.entrySet()) {
       String host = entry.getKey();
       Path tree = entry.getValue();
-      List<String> command = job.image().isPresent()
-          ? engine.runCommand(job, host, tree, network, addresses, containerEnvironment(job),
-              credentials == null ? List.of() : credentials.variables().keySet().stream().sorted().toList())
-          : toolkitCommand;
-      Map<String, String> env = job.image().isPresent()
-          ? engineEnvironment(credentials) : processEnvironment(job, tree, hostAdditions);
-      ProcessSpec spec = ProcessSpec.builder(command, env)
-          .workingDirectory(tree)
-          .stdout(stdout)
-          .stderr(stderr)
-          .lineTransformer(new HostPrefix(host))
-          .stopGrace(job.stopGrace())
-          .build();
-      Thread thread = new Thread(() -> {
-        try {
-          ProcessResult result = runner.run(spec);
-          results.put(host, new HostResult(result.exitCode(), result.errorText()));
-        } catch (IOException e) {
-          results.put(host, new HostResult(1, "cannot run the host: " + e.getMessage()));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          results.put(host, new HostResult(1, "interrupted"));
-        } finally {
-          if (job.image().isPresent()) {
-            // A killed "podman run" leaves its container running; --rm does not apply then.
-            try {
-              ContainerEngine.succeeds(engine.removeCommand(job, host));
-            } catch (IOException | InterruptedException e) {
-              log.accept("Cannot remove the container of " + host + ": " + e.getMessage());
-            }
-          }
-        }
-      }, "smtk-local-" + host);
+      List<String> command =
+          job.image().isPresent()
+              ? engine.runCommand(
+                  job,
+                  host,
+                  tree,
+                  network,
+                  addresses,
+                  containerEnvironment(job),
+                  credentials == null
+                      ? List.of()
+                      : credentials.variables().keySet().stream().sorted().toList())
+              : toolkitCommand;
+      Map<String, String> env =
+          job.image().isPresent()
+              ? engineEnvironment(credentials)
+              : processEnvironment(job, tree, hostAdditions);
+      ProcessSpec spec =
+          ProcessSpec.builder(command, env)
+              .workingDirectory(tree)
+              .stdout(stdout)
+              .stderr(stderr)
+              .lineTransformer(new HostPrefix(host))
+              .stopGrace(job.stopGrace())
+              .build();
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  ProcessResult result = runner.run(spec);
+                  results.put(host, new HostResult(result.exitCode(), result.errorText()));
+                } catch (IOException e) {
+                  results.put(host, new HostResult(1, "cannot run the host: " + e.getMessage()));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  results.put(host, new HostResult(1, "interrupted"));
+                } finally {
+                  if (job.image().isPresent()) {
+                    // A killed "podman run" leaves its container running; --rm does not apply then.
+                    try {
+                      ContainerEngine.succeeds(engine.removeCommand(job, host));
+                    } catch (IOException | InterruptedException e) {
+                      log.accept("Cannot remove the container of " + host + ": " + e.getMessage());
+                    }
+                  }
+                }
+              },
+              "smtk-local-" + host);
       threads.add(thread);
       thread.start();
     }
@@ -518,31 +628,35 @@ public final class LocalRunner {
    */
   private Thread startContainerStopper(LocalJob job, List<Thread> hosts) {
     long grace = Math.max(1, job.stopGrace().getSeconds() - 20);
-    Thread stopper = new Thread(() -> {
-      try {
-        while (signals.receivedSignal().isEmpty()) {
-          if (hosts.stream().noneMatch(Thread::isAlive)) {
-            return;
-          }
-          Thread.sleep(200);
-        }
-        log.accept("Stopping the containers (SIGTERM, SIGKILL after " + grace + " s)");
-        for (String host : job.hosts()) {
-          ContainerEngine.succeeds(engine.stopCommand(job, host, grace));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (IOException e) {
-        log.accept("Cannot stop the containers: " + e.getMessage());
-      }
-    }, "smtk-local-container-stopper");
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                while (signals.receivedSignal().isEmpty()) {
+                  if (hosts.stream().noneMatch(Thread::isAlive)) {
+                    return;
+                  }
+                  Thread.sleep(200);
+                }
+                log.accept("Stopping the containers (SIGTERM, SIGKILL after " + grace + " s)");
+                for (String host : job.hosts()) {
+                  ContainerEngine.succeeds(engine.stopCommand(job, host, grace));
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (IOException e) {
+                log.accept("Cannot stop the containers: " + e.getMessage());
+              }
+            },
+            "smtk-local-container-stopper");
     stopper.setDaemon(true);
     stopper.start();
     return stopper;
   }
 
   /** Hands the trees back to this user when a container wrote into them as a different root. */
-  private void reclaim(LocalJob job, Map<String, Path> trees) throws IOException, InterruptedException {
+  private void reclaim(LocalJob job, Map<String, Path> trees)
+      throws IOException, InterruptedException {
     Path first = trees.values().iterator().next();
     int uid = LocalFiles.uidOf(first.getParent());
     if (uid == 0) {
@@ -556,8 +670,9 @@ public final class LocalRunner {
     }
   }
 
-  private int finish(LocalJob job, Map<String, Path> trees, Map<String, HostResult> results,
-      boolean createdOutput) throws IOException, LocalJobException {
+  private int finish(
+      LocalJob job, Map<String, Path> trees, Map<String, HostResult> results, boolean createdOutput)
+      throws IOException, LocalJobException {
     Path output = job.output();
     OptionalInt stopped = signals.receivedSignal();
     removeStale(output);
@@ -567,14 +682,22 @@ public final class LocalRunner {
       String host = entry.getKey();
       Path tree = entry.getValue();
       Path model = output.resolve(leader ? "model.tar.gz" : "model-" + host + ".tar.gz");
-      // Every host keeps its own model (SageMaker's local mode lets the last writer win); the leader's
+      // Every host keeps its own model (SageMaker's local mode lets the last writer win); the
+      // leader's
       // is model.tar.gz, and workers that saved nothing add no archive.
       if (leader || LocalFiles.size(tree.resolve("model")).files() > 0) {
-        Archives.pack(tree.resolve("model"), model, log, "Packing " + host + " model into " + model.getFileName());
+        Archives.pack(
+            tree.resolve("model"),
+            model,
+            log,
+            "Packing " + host + " model into " + model.getFileName());
         written.add(model);
       }
       Path outputArchive = output.resolve(leader ? "output.tar.gz" : "output-" + host + ".tar.gz");
-      Archives.pack(tree.resolve("output"), outputArchive, log,
+      Archives.pack(
+          tree.resolve("output"),
+          outputArchive,
+          log,
           "Packing " + host + " output into " + outputArchive.getFileName());
       written.add(outputArchive);
       leader = false;
@@ -594,18 +717,24 @@ public final class LocalRunner {
       if (failures.length() > 0) {
         failures.append('\n');
       }
-      failures.append(entry.getKey()).append(" (exit status ").append(result.exitCode()).append("):\n")
-          .append(reason.strip()).append('\n');
+      failures
+          .append(entry.getKey())
+          .append(" (exit status ")
+          .append(result.exitCode())
+          .append("):\n")
+          .append(reason.strip())
+          .append('\n');
     }
     if (stopped.isPresent()) {
-      exitCode = ProcessResult.SIGNAL_EXIT_BASE + stopped.getAsInt();
+      exitCode = Signal.exitCode(stopped.getAsInt());
     }
     if (failures.length() > 0) {
       Path failure = output.resolve("failure");
       Path partial = Files.createTempFile(output, ".failure.", ".partial");
       Files.writeString(partial, failures, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
-      Files.move(partial, failure, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          partial, failure, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       written.add(failure);
     }
     if (owner != null) {
@@ -620,8 +749,13 @@ public final class LocalRunner {
     if (exitCode == 0) {
       out.println("Training job " + job.jobName() + " completed.");
     } else {
-      err.println("Training job " + job.jobName()
-          + (stopped.isPresent() ? " was stopped" : " failed") + " (exit status " + exitCode + "):");
+      err.println(
+          "Training job "
+              + job.jobName()
+              + (stopped.isPresent() ? " was stopped" : " failed")
+              + " (exit status "
+              + exitCode
+              + "):");
       err.print(failures);
       err.flush();
       out.println("Failure reason: " + output.resolve("failure"));
@@ -666,7 +800,9 @@ public final class LocalRunner {
       if (argument.equals("-cp") || argument.equals("-classpath") || !argument.startsWith("-")) {
         break;
       }
-      if ((argument.startsWith("-XX:") || argument.startsWith("-Xshare") || argument.startsWith("-Xlog"))
+      if ((argument.startsWith("-XX:")
+              || argument.startsWith("-Xshare")
+              || argument.startsWith("-Xlog"))
           && !argument.startsWith("-XX:ArchiveClassesAtExit")) {
         command.add(argument);
       }

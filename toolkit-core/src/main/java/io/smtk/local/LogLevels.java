@@ -7,8 +7,24 @@ import java.util.Map;
 final class LogLevels {
 
   /** Python's level names and numbers ({@code logging.getLevelName}). */
-  private static final Map<String, Integer> NAMES = Map.of(
-      "DEBUG", 10, "INFO", 20, "WARNING", 30, "WARN", 30, "ERROR", 40, "CRITICAL", 50, "FATAL", 50, "NOTSET", 0);
+  private static final Map<String, Integer> NAMES =
+      Map.of(
+          "DEBUG",
+          10,
+          "INFO",
+          20,
+          "WARNING",
+          30,
+          "WARN",
+          30,
+          "ERROR",
+          40,
+          "CRITICAL",
+          50,
+          "FATAL",
+          50,
+          "NOTSET",
+          0);
 
   private LogLevels() {}
 
@@ -34,7 +50,9 @@ final class LogLevels {
     } catch (NumberFormatException e) {
       // Reported below with the accepted values.
     }
-    throw LocalJobException.usage(where + " is not a log level: use DEBUG, INFO, WARNING, ERROR, CRITICAL"
-        + " or Python's number for one (10, 20, 30, 40, 50)");
+    throw LocalJobException.usage(
+        where
+            + " is not a log level: use DEBUG, INFO, WARNING, ERROR, CRITICAL"
+            + " or Python's number for one (10, 20, 30, 40, 50)");
   }
 }

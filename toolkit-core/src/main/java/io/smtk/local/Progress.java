@@ -25,7 +25,8 @@ final class Progress {
     this.totalBytes = totalBytes;
     this.totalFiles = totalFiles;
     this.lastReport = System.nanoTime();
-    log.accept(label + ": " + totalFiles + (totalFiles == 1 ? " file, " : " files, ") + size(totalBytes));
+    log.accept(
+        label + ": " + totalFiles + (totalFiles == 1 ? " file, " : " files, ") + size(totalBytes));
   }
 
   /** Counts bytes written; prints a line when two seconds passed since the last one. */
@@ -35,8 +36,19 @@ final class Progress {
     if (now - lastReport >= REPORT_EVERY_NANOS) {
       lastReport = now;
       long percent = totalBytes == 0 ? 100 : Math.min(100, bytes * 100 / totalBytes);
-      log.accept(label + ": " + percent + "% (" + size(bytes) + " of " + size(totalBytes) + ", "
-          + files + " of " + totalFiles + " files)");
+      log.accept(
+          label
+              + ": "
+              + percent
+              + "% ("
+              + size(bytes)
+              + " of "
+              + size(totalBytes)
+              + ", "
+              + files
+              + " of "
+              + totalFiles
+              + " files)");
     }
   }
 

@@ -6,7 +6,7 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * The toolkit's log, written to one stream in the Python toolkit's format ({@code 2026-11-27
- * 15:22:10,895 sagemaker-training-toolkit INFO     message}) so that existing log filters keep working.
+ * 15:22:10,895 sagemaker-training-toolkit INFO message}) so that existing log filters keep working.
  *
  * <p>A plain class rather than a logging framework: it costs nothing at start-up, which is on the
  * critical path of every job.
@@ -37,7 +37,8 @@ public final class ToolkitLog implements io.smtk.framework.Log {
   }
 
   private static final String NAME = "sagemaker-training-toolkit";
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
 
   private final PrintStream out;
   private volatile int threshold;
@@ -104,7 +105,8 @@ public final class ToolkitLog implements io.smtk.framework.Log {
     if (!isEnabled(level)) {
       return;
     }
-    String line = TIME.format(LocalDateTime.now()) + " " + NAME + " " + pad(level.name()) + " " + message;
+    String line =
+        TIME.format(LocalDateTime.now()) + " " + NAME + " " + pad(level.name()) + " " + message;
     synchronized (out) {
       out.println(line);
       out.flush();

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Thrown when a process the toolkit ran for the job (the user's entry point, pip) failed; its failure
- * reason keeps the Python toolkit's layout ({@code ExecuteUserScriptError:\nExitCode 1\n...}) so that
- * tools reading failure reasons keep working, and adds the error text the Python toolkit loses.
+ * Thrown when a process the toolkit ran for the job (the user's entry point, pip) failed; its
+ * failure reason keeps the Python toolkit's layout ({@code ExecuteUserScriptError:\nExitCode
+ * 1\n...}) so that tools reading failure reasons keep working, and adds the error text the Python
+ * toolkit loses.
  */
 public abstract class CalledProcessException extends ToolkitException {
 
@@ -19,7 +20,11 @@ public abstract class CalledProcessException extends ToolkitException {
   private final String extraInfo;
 
   protected CalledProcessException(
-      String message, List<String> command, int processExitCode, String errorText, String extraInfo) {
+      String message,
+      List<String> command,
+      int processExitCode,
+      String errorText,
+      String extraInfo) {
     super(message);
     this.command = List.copyOf(command);
     this.processExitCode = processExitCode;

@@ -16,6 +16,7 @@ public final class FailureReport {
   static final int DETAIL_LIMIT = 64 * 1024;
 
   private static final int COMMAND_LIMIT = 240;
+
   private FailureReport() {}
 
   /**
@@ -31,14 +32,19 @@ public final class FailureReport {
   public static String calledProcess(
       String errorName, int exitCode, String errorText, String extraInfo, List<String> command) {
     String head = errorName + ":\nExitCode " + exitCode + "\nErrorMessage \"";
-    String tail = "\"\n" + (extraInfo == null ? "" : "ExtraInfo \"" + extraInfo + "\"\n")
-        + "Command \"" + abbreviate(CommandLine.render(command), COMMAND_LIMIT) + "\"";
+    String tail =
+        "\"\n"
+            + (extraInfo == null ? "" : "ExtraInfo \"" + extraInfo + "\"\n")
+            + "Command \""
+            + abbreviate(CommandLine.render(command), COMMAND_LIMIT)
+            + "\"";
     String text = errorText == null ? "" : errorText.strip();
     int budget = SUMMARY_LIMIT - head.length() - tail.length();
     String message = tailFitting(text, Math.max(budget, 0));
     StringBuilder report = new StringBuilder(head).append(message).append(tail);
     if (message.length() < text.length()) {
-      // The summary holds the end of the error; the whole of it (bounded) follows for a reader of the file.
+      // The summary holds the end of the error; the whole of it (bounded) follows for a reader of
+      // the file.
       report.append("\n\nError output:\n").append(tailFitting(text, DETAIL_LIMIT));
     }
     return report.toString();

@@ -3,9 +3,10 @@ package io.smtk.outcome;
 import io.smtk.ToolkitException;
 
 /**
- * Thrown when a Python framework module ({@code SAGEMAKER_TRAINING_MODULE=<module>:<function>}) raised
- * or exited non-zero; the failure reason is what the Python toolkit's trainer would write: the text of
- * a {@code ClientError}, or {@code "Framework Error: "} with the traceback for anything else.
+ * Thrown when a Python framework module ({@code SAGEMAKER_TRAINING_MODULE=<module>:<function>})
+ * raised or exited non-zero; the failure reason is what the Python toolkit's trainer would write:
+ * the text of a {@code ClientError}, or {@code "Framework Error: "} with the traceback for anything
+ * else.
  */
 public class FrameworkModuleException extends ToolkitException {
 

@@ -9,8 +9,15 @@ public class InstallRequirementsException extends CalledProcessException {
   private static final long serialVersionUID = 1L;
 
   public InstallRequirementsException(List<String> command, int exitCode, String errorText) {
-    super("Installing the requirements with " + CommandLine.render(command)
-        + " failed with exit code " + exitCode, command, exitCode, errorText, null);
+    super(
+        "Installing the requirements with "
+            + CommandLine.render(command)
+            + " failed with exit code "
+            + exitCode,
+        command,
+        exitCode,
+        errorText,
+        null);
   }
 
   @Override

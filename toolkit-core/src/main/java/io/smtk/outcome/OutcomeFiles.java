@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Writes the files SageMaker reads a job's outcome from: {@code output/success} and {@code output/failure}. */
+/**
+ * Writes the files SageMaker reads a job's outcome from: {@code output/success} and {@code
+ * output/failure}.
+ */
 public final class OutcomeFiles {
 
   private final Path outputDir;
@@ -73,8 +76,12 @@ public final class OutcomeFiles {
   public boolean writeFailure(String reason) throws IOException {
     Files.createDirectories(outputDir);
     try {
-      // CREATE_NEW makes "exists?" and "write" one step, so a file the user writes at the same moment wins.
-      Files.write(failureFile(), reason.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
+      // CREATE_NEW makes "exists?" and "write" one step, so a file the user writes at the same
+      // moment wins.
+      Files.write(
+          failureFile(),
+          reason.getBytes(StandardCharsets.UTF_8),
+          StandardOpenOption.CREATE_NEW,
           StandardOpenOption.WRITE);
       return true;
     } catch (FileAlreadyExistsException e) {

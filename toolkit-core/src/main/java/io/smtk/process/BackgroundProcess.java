@@ -40,8 +40,8 @@ public final class BackgroundProcess implements AutoCloseable {
    * @return the running process
    * @throws IOException if it cannot be started
    */
-  public static BackgroundProcess start(List<String> command, Map<String, String> environment, Path log)
-      throws IOException {
+  public static BackgroundProcess start(
+      List<String> command, Map<String, String> environment, Path log) throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -92,7 +92,9 @@ public final class BackgroundProcess implements AutoCloseable {
   public String logTail() {
     try {
       String text = Files.readString(log, StandardCharsets.UTF_8);
-      return text.length() <= LOG_TAIL_CHARS ? text : "…" + text.substring(text.length() - LOG_TAIL_CHARS);
+      return text.length() <= LOG_TAIL_CHARS
+          ? text
+          : "…" + text.substring(text.length() - LOG_TAIL_CHARS);
     } catch (IOException e) {
       return "(cannot read " + log + ": " + e.getMessage() + ")";
     }

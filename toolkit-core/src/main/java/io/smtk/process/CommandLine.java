@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The one shell quoter: renders arguments as a POSIX shell reads them, as Python's {@code shlex.quote}
- * does, for a {@code sh -c} line and for every command line shown to people (logs, failure files).
+ * The one shell quoter: renders arguments as a POSIX shell reads them, as Python's {@code
+ * shlex.quote} does, for a {@code sh -c} line and for every command line shown to people (logs,
+ * failure files).
  */
 public final class CommandLine {
 
@@ -31,7 +32,8 @@ public final class CommandLine {
   }
 
   /**
-   * Renders a command: each argument quoted, separated by spaces, so that it can be pasted into a shell.
+   * Renders a command: each argument quoted, separated by spaces, so that it can be pasted into a
+   * shell.
    *
    * @param command the arguments
    * @return the command line

@@ -21,9 +21,6 @@ import java.util.OptionalInt;
  */
 public record ProcessResult(List<String> command, int exitCode, int stopSignal, String errorText) {
 
-  /** Shells and Java report a death by signal N as exit code 128 + N. */
-  public static final int SIGNAL_EXIT_BASE = 128;
-
   // Linux has signals 1..64.
   private static final int MAX_SIGNAL = 64;
 
@@ -62,7 +59,6 @@ public record ProcessResult(List<String> command, int exitCode, int stopSignal, 
    * @return the signal number, or empty if the exit code is not 128 + a signal number
    */
   public OptionalInt terminatingSignal() {
-    int signal = exitCode - SIGNAL_EXIT_BASE;
-    return signal >= 1 && signal <= MAX_SIGNAL ? OptionalInt.of(signal) : OptionalInt.empty();
+    return Signal.fromExitCode(exitCode);
   }
 }

@@ -80,7 +80,7 @@ public final class ProcessRunner {
         ProcessBuilder::new,
         Objects.requireNonNull(signalForwarder, "signalForwarder"),
         ProcessGroupSignaller.create(),
-        findSetsid(),
+        Setsid.prefix(),
         jvmArgumentCharset());
   }
 
@@ -103,7 +103,7 @@ public final class ProcessRunner {
     OptionalInt alreadyStopped = signalForwarder.receivedSignal();
     if (alreadyStopped.isPresent()) {
       int signal = alreadyStopped.getAsInt();
-      return new ProcessResult(spec.command(), ProcessResult.SIGNAL_EXIT_BASE + signal, signal, "");
+      return new ProcessResult(spec.command(), Signal.exitCode(signal), signal, "");
     }
     checkEncodable(spec);
 
@@ -239,15 +239,6 @@ public final class ProcessRunner {
     }
     // Still alive: a process outside the group holds the pipe open. Give up on the rest of its
     // output rather than wait for a process we cannot stop.
-  }
-
-  private static List<String> findSetsid() {
-    for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid")) {
-      if (new File(candidate).canExecute()) {
-        return List.of(candidate);
-      }
-    }
-    return List.of();
   }
 
   private static Charset jvmArgumentCharset() {

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A process that runs beside the user's for the length of the job (a TensorFlow parameter server, an
- * MXNet scheduler) and is stopped, with its whole process group, when the job ends; the Python
+ * A process that runs beside the user's for the length of the job (a TensorFlow parameter server,
+ * an MXNet scheduler) and is stopped, with its whole process group, when the job ends; the Python
  * toolkits leave such processes running.
  *
  * <p>Its output goes straight to the toolkit's own stdout and stderr.
@@ -22,11 +22,46 @@ public final class ServiceProcess implements AutoCloseable {
   private final Process process;
   private final boolean ownGroup;
   private final ProcessGroupSignaller signaller = ProcessGroupSignaller.create();
+  private SignalForwarder.Registration registration = () -> {};
 
   private ServiceProcess(String name, Process process, boolean ownGroup) {
     this.name = name;
     this.process = process;
     this.ownGroup = ownGroup;
+  }
+
+  /**
+   * Starts a service process in its own process group, known to the signal forwarder: a stop signal
+   * the toolkit receives reaches the service's group too (SIGTERM, then SIGKILL on a second
+   * signal).
+   *
+   * @param name what it is, for messages ("parameter server")
+   * @param command the command, without a shell
+   * @param environment its complete environment
+   * @param workingDirectory its working directory
+   * @param signals the job's signal forwarder
+   * @return the running service
+   * @throws IOException when it cannot be started
+   */
+  public static ServiceProcess start(
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      Path workingDirectory,
+      SignalForwarder signals)
+      throws IOException {
+    ServiceProcess service = start(name, command, environment, workingDirectory);
+    service.registration =
+        signals.register(
+            (signal, immediately) -> {
+              try {
+                service.signal(
+                    immediately ? ProcessGroupSignaller.KILL : ProcessGroupSignaller.TERM);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    return service;
   }
 
   /**
@@ -39,23 +74,18 @@ public final class ServiceProcess implements AutoCloseable {
    * @return the running service
    * @throws IOException when it cannot be started
    */
-  public static ServiceProcess start(String name, List<String> command, Map<String, String> environment,
-      Path workingDirectory) throws IOException {
-    List<String> argv = new ArrayList<>();
-    boolean ownGroup = false;
-    for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
-      if (new File(setsid).canExecute()) {
-        argv.add(setsid);
-        ownGroup = true;
-        break;
-      }
-    }
+  public static ServiceProcess start(
+      String name, List<String> command, Map<String, String> environment, Path workingDirectory)
+      throws IOException {
+    List<String> argv = new ArrayList<>(Setsid.prefix());
+    boolean ownGroup = !argv.isEmpty();
     argv.addAll(command);
-    ProcessBuilder builder = new ProcessBuilder(argv)
-        .directory(workingDirectory.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder builder =
+        new ProcessBuilder(argv)
+            .directory(workingDirectory.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().clear();
     builder.environment().putAll(environment);
     return new ServiceProcess(name, builder.start(), ownGroup);
@@ -95,6 +125,7 @@ public final class ServiceProcess implements AutoCloseable {
    * @throws InterruptedException when interrupted while waiting
    */
   public void stop(Duration grace) throws InterruptedException {
+    registration.close();
     signal(ProcessGroupSignaller.TERM);
     if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       signal(ProcessGroupSignaller.KILL);

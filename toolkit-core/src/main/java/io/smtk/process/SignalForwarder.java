@@ -28,10 +28,10 @@ import java.util.Set;
 public final class SignalForwarder {
 
   /** SIGINT on Linux. */
-  public static final int SIGINT = 2;
+  public static final int SIGINT = Signal.INT.number();
 
   /** SIGTERM on Linux. */
-  public static final int SIGTERM = 15;
+  public static final int SIGTERM = Signal.TERM.number();
 
   private static final SignalForwarder GLOBAL = new SignalForwarder();
 
@@ -164,6 +164,20 @@ public final class SignalForwarder {
    */
   public synchronized OptionalInt receivedSignal() {
     return receivedSignal == 0 ? OptionalInt.empty() : OptionalInt.of(receivedSignal);
+  }
+
+  /**
+   * Throws when a stop signal arrived: the one question "was a stop requested?" every step between
+   * processes asks (downloads, unpacking, installs, waits).
+   *
+   * @param detail what was going on, for the failure reason, or ""
+   * @throws TrainingStoppedException when a stop signal arrived
+   */
+  public void checkStopped(String detail) throws TrainingStoppedException {
+    OptionalInt signal = receivedSignal();
+    if (signal.isPresent()) {
+      throw new TrainingStoppedException(signal.getAsInt(), detail);
+    }
   }
 
   /**

@@ -18,8 +18,8 @@ public final class PythonFloat {
 
   /**
    * Returns Python's {@code repr(value)}: the shortest decimal that parses back to {@code value}
-   * (the nearest one when several are that short), e.g. {@code 0.1}, {@code 100000.0},
-   * {@code 1e-05}, {@code 1e+16}, {@code -0.0}, {@code nan}, {@code inf}, {@code -inf}.
+   * (the nearest one when several are that short), e.g. {@code 0.1}, {@code 100000.0}, {@code
+   * 1e-05}, {@code 1e+16}, {@code -0.0}, {@code nan}, {@code inf}, {@code -inf}.
    *
    * @param value any double
    * @return the text Python prints for the float

@@ -42,8 +42,8 @@ public final class PythonJson {
   private PythonJson() {}
 
   /**
-   * Parses {@code text} as Python's {@code json.loads} does, accepting {@code NaN},
-   * {@code Infinity} and {@code -Infinity}, and keeping the last value but the first position of a
+   * Parses {@code text} as Python's {@code json.loads} does, accepting {@code NaN}, {@code
+   * Infinity} and {@code -Infinity}, and keeping the last value but the first position of a
    * repeated key.
    *
    * @param text the whole document, optionally surrounded by JSON whitespace
@@ -110,8 +110,9 @@ public final class PythonJson {
         }
         out.append('}');
       }
-      default -> throw new IllegalArgumentException(
-          "Object of type " + value.getNodeType() + " is not JSON serializable");
+      default ->
+          throw new IllegalArgumentException(
+              "Object of type " + value.getNodeType() + " is not JSON serializable");
     }
   }
 
@@ -299,8 +300,12 @@ public final class PythonJson {
       int digits = integerEnd - start - (text.charAt(start) == '-' ? 1 : 0);
       if (digits > MAX_INT_DIGITS) {
         throw error(
-            "Exceeds the limit (" + MAX_INT_DIGITS + " digits) for integer string conversion: "
-                + "value has " + digits + " digits",
+            "Exceeds the limit ("
+                + MAX_INT_DIGITS
+                + " digits) for integer string conversion: "
+                + "value has "
+                + digits
+                + " digits",
             start);
       }
       return integerNode(new BigInteger(number));
@@ -364,7 +369,8 @@ public final class PythonJson {
     private void enter(String kind, int idx) throws PythonJsonException {
       if (++depth > MAX_DEPTH) {
         throw error(
-            "maximum recursion depth exceeded while decoding a JSON " + kind
+            "maximum recursion depth exceeded while decoding a JSON "
+                + kind
                 + " from a unicode string",
             idx);
       }

@@ -15,6 +15,8 @@ public final class PythonNames {
    * @return e.g. {@code train}
    */
   public static String moduleName(String entryPoint) {
-    return entryPoint.endsWith(SUFFIX) ? entryPoint.substring(0, entryPoint.length() - SUFFIX.length()) : entryPoint;
+    return entryPoint.endsWith(SUFFIX)
+        ? entryPoint.substring(0, entryPoint.length() - SUFFIX.length())
+        : entryPoint;
   }
 }

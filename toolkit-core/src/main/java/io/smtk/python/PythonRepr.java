@@ -73,8 +73,9 @@ public final class PythonRepr {
         }
         out.append('}');
       }
-      default -> throw new IllegalArgumentException(
-          "No Python value for a JSON node of type " + value.getNodeType());
+      default ->
+          throw new IllegalArgumentException(
+              "No Python value for a JSON node of type " + value.getNodeType());
     }
   }
 

@@ -2,14 +2,17 @@ package io.smtk.python;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Python's truth rules for decoded JSON values, which decide how flags such as {@code sagemaker_mpi_enabled} read. */
+/**
+ * Python's truth rules for decoded JSON values, which decide how flags such as {@code
+ * sagemaker_mpi_enabled} read.
+ */
 public final class PythonValues {
 
   private PythonValues() {}
 
   /**
-   * Returns Python's {@code bool(value)}: false for None, False, 0, 0.0, "", [] and {}; true otherwise
-   * (so the string {@code "false"} is true, as it is for the Python toolkit).
+   * Returns Python's {@code bool(value)}: false for None, False, 0, 0.0, "", [] and {}; true
+   * otherwise (so the string {@code "false"} is true, as it is for the Python toolkit).
    *
    * @param value a decoded value, or null for a missing one
    * @return its truth value
@@ -22,7 +25,9 @@ public final class PythonValues {
       return value.booleanValue();
     }
     if (value.isNumber()) {
-      return value.isIntegralNumber() ? value.bigIntegerValue().signum() != 0 : value.doubleValue() != 0.0;
+      return value.isIntegralNumber()
+          ? value.bigIntegerValue().signum() != 0
+          : value.doubleValue() != 0.0;
     }
     if (value.isTextual()) {
       return !value.textValue().isEmpty();

@@ -73,7 +73,8 @@ public final class ApiServer implements AutoCloseable {
   public static ApiServer start(Handler handler) throws IOException {
     Path folder =
         Files.createTempDirectory(
-            "smtk-api-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            "smtk-api-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       channel.bind(UnixDomainSocketAddress.of(folder.resolve("api.sock")));
@@ -105,7 +106,9 @@ public final class ApiServer implements AutoCloseable {
         return; // closed
       }
       if (!slots.tryAcquire()) {
-        reply(connection, error("Too many Python API requests at once (at most " + MAX_CONCURRENT + ")"));
+        reply(
+            connection,
+            error("Too many Python API requests at once (at most " + MAX_CONCURRENT + ")"));
         continue;
       }
       Thread worker =
@@ -163,7 +166,8 @@ public final class ApiServer implements AutoCloseable {
       }
       buffer.write(bytes, 0, read);
       if (buffer.size() > MAX_REQUEST_BYTES) {
-        throw new RequestException("A Python API request is larger than " + MAX_REQUEST_BYTES + " bytes");
+        throw new RequestException(
+            "A Python API request is larger than " + MAX_REQUEST_BYTES + " bytes");
       }
     }
   }
@@ -193,9 +197,7 @@ public final class ApiServer implements AutoCloseable {
     return reply;
   }
 
-  /**
-   * Stops accepting requests, waits for those in progress and deletes the socket's folder.
-   */
+  /** Stops accepting requests, waits for those in progress and deletes the socket's folder. */
   @Override
   public void close() {
     closed = true;

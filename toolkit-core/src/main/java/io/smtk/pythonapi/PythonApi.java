@@ -6,12 +6,14 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where smtk's Python package ({@code sagemaker_training}, the Python view of the toolkit) lives, and
- * the variable that tells it how to reach the running toolkit.
+ * Where smtk's Python package ({@code sagemaker_training}, the Python view of the toolkit) lives,
+ * and the variable that tells it how to reach the running toolkit.
  */
 public final class PythonApi {
 
-  /** The variable naming the running toolkit's Unix socket, given to Python framework modules only. */
+  /**
+   * The variable naming the running toolkit's Unix socket, given to Python framework modules only.
+   */
   public static final String SOCKET_VARIABLE = "SMTK_API_SOCKET";
 
   /** The package every user process can import. */
@@ -20,9 +22,10 @@ public final class PythonApi {
   private PythonApi() {}
 
   /**
-   * Finds the folder holding the {@code sagemaker_training} package: {@code <dir>/python} in an image
-   * ({@code /opt/smtk/python} beside {@code /opt/smtk/app}) or {@code toolkit-core/src/main/python} in a
-   * checkout, searched upwards from where the toolkit's classes were loaded.
+   * Finds the folder holding the {@code sagemaker_training} package: {@code <dir>/python} in an
+   * image ({@code /opt/smtk/python} beside {@code /opt/smtk/app}) or {@code
+   * toolkit-core/src/main/python} in a checkout, searched upwards from where the toolkit's classes
+   * were loaded.
    *
    * @return the folder to put on {@code PYTHONPATH}, or empty when the toolkit ships without it
    */

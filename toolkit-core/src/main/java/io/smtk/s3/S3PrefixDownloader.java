@@ -10,8 +10,8 @@ import software.amazon.awssdk.transfer.s3.model.CompletedDirectoryDownload;
 import software.amazon.awssdk.transfer.s3.model.DownloadDirectoryRequest;
 
 /**
- * Downloads every object under an S3 prefix into a folder, keeping the key layout, as SageMaker fills a
- * File-mode channel; used by {@code smtk local} for {@code s3://} channels.
+ * Downloads every object under an S3 prefix into a folder, keeping the key layout, as SageMaker
+ * fills a File-mode channel; used by {@code smtk local} for {@code s3://} channels.
  */
 public final class S3PrefixDownloader {
 
@@ -40,21 +40,24 @@ public final class S3PrefixDownloader {
    * @param prefix the bucket and key prefix ({@code s3://bucket/data/train/})
    * @param destination the folder, created if missing
    * @return the number of files downloaded
-   * @throws ToolkitException when listing or a download fails (the message names the URI and S3's error
-   *     code), or when nothing is under the prefix
+   * @throws ToolkitException when listing or a download fails (the message names the URI and S3's
+   *     error code), or when nothing is under the prefix
    */
   public long download(S3Uri prefix, Path destination) throws ToolkitException {
     try {
       Files.createDirectories(destination);
       String keyPrefix = prefix.key();
-      CompletedDirectoryDownload done = clients.transferManager().downloadDirectory(
-              DownloadDirectoryRequest.builder()
-                  .bucket(prefix.bucket())
-                  .destination(destination)
-                  .listObjectsV2RequestTransformer(list -> list.prefix(keyPrefix))
-                  .build())
-          .completionFuture()
-          .join();
+      CompletedDirectoryDownload done =
+          clients
+              .transferManager()
+              .downloadDirectory(
+                  DownloadDirectoryRequest.builder()
+                      .bucket(prefix.bucket())
+                      .destination(destination)
+                      .listObjectsV2RequestTransformer(list -> list.prefix(keyPrefix))
+                      .build())
+              .completionFuture()
+              .join();
       if (!done.failedTransfers().isEmpty()) {
         Throwable failure = done.failedTransfers().get(0).exception();
         throw S3Failures.toException("download", prefix, failure);

@@ -1,8 +1,8 @@
 package io.smtk.training;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smtk.framework.RunnerType;
 import io.smtk.environment.TrainingEnvironment;
+import io.smtk.framework.RunnerType;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What to run as the user's entry point and how: the job's own (script mode, a Java framework entry)
- * or what the Python API's {@code entry_point.run} asked for, whose empty parts fall back to the job's.
+ * What to run as the user's entry point and how: the job's own (script mode, a Java framework
+ * entry) or what the Python API's {@code entry_point.run} asked for, whose empty parts fall back to
+ * the job's.
  *
  * @param uri where the code comes from, or empty for the job's submit directory
  * @param userEntryPoint the entry point, or empty for the job's
@@ -20,8 +21,8 @@ import java.util.Optional;
  *     process's), or empty for the toolkit's own
  * @param extraVariables variables added on top of the contract's (they win)
  * @param runner the runner
- * @param frameworkOverrides {@code sagemaker_*} options that win over the hyperparameters
- *     ({@code extra_opts}); only truthy values count, as in the Python toolkit
+ * @param frameworkOverrides {@code sagemaker_*} options that win over the hyperparameters ({@code
+ *     extra_opts}); only truthy values count, as in the Python toolkit
  */
 record EntryPointRequest(
     Optional<String> uri,
@@ -34,7 +35,8 @@ record EntryPointRequest(
 
   EntryPointRequest {
     arguments = List.copyOf(arguments);
-    baseEnvironment = baseEnvironment.map(base -> Collections.unmodifiableMap(new LinkedHashMap<>(base)));
+    baseEnvironment =
+        baseEnvironment.map(base -> Collections.unmodifiableMap(new LinkedHashMap<>(base)));
     extraVariables = Collections.unmodifiableMap(new LinkedHashMap<>(extraVariables));
     frameworkOverrides = frameworkOverrides.map(ObjectNode::deepCopy);
   }
@@ -47,8 +49,14 @@ record EntryPointRequest(
    * @return the request
    */
   static EntryPointRequest ofJob(RunnerType runner, Map<String, String> extraVariables) {
-    return new EntryPointRequest(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), extraVariables,
-        runner, Optional.empty());
+    return new EntryPointRequest(
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
+        extraVariables,
+        runner,
+        Optional.empty());
   }
 
   /**
@@ -59,9 +67,10 @@ record EntryPointRequest(
    */
   TrainingEnvironment applyTo(TrainingEnvironment environment) {
     return frameworkOverrides
-        .map(overrides -> environment.toBuilder()
-            .frameworkParameters(environment.frameworkParameters().withOverrides(overrides))
-            .build())
+        .map(
+            overrides ->
+                environment.withFrameworkParameters(
+                    environment.frameworkParameters().withOverrides(overrides)))
         .orElse(environment);
   }
 }

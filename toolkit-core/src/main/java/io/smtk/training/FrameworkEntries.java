@@ -56,10 +56,13 @@ public final class FrameworkEntries {
         .orElseThrow(
             () ->
                 new InvalidTrainingConfigException(
-                    "SAGEMAKER_TRAINING_MODULE='" + value + "' names no training entry; valid values: "
+                    "SAGEMAKER_TRAINING_MODULE='"
+                        + value
+                        + "' names no training entry; valid values: "
                         + String.join(", ", validValues())
                         + ", a Python framework module as <module>:<function>, or the class name of a "
-                        + FrameworkEntry.class.getName() + " on the class path"));
+                        + FrameworkEntry.class.getName()
+                        + " on the class path"));
   }
 
   /**

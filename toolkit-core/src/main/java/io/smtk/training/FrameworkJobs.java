@@ -25,7 +25,8 @@ final class FrameworkJobs {
    */
   static Job of(TrainingEnvironment environment) {
     Map<String, String> hyperparameters = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = environment.hyperparameters().properties().iterator();
+    for (Iterator<Map.Entry<String, JsonNode>> it =
+            environment.hyperparameters().properties().iterator();
         it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       if (!entry.getValue().isNull()) {
@@ -55,7 +56,9 @@ final class FrameworkJobs {
         features);
   }
 
-  /** Each feature's hyperparameter; the switch fails to compile when a feature is added without one. */
+  /**
+   * Each feature's hyperparameter; the switch fails to compile when a feature is added without one.
+   */
   private static boolean isOn(FrameworkParameters params, Feature feature) {
     return switch (feature) {
       case MPI -> params.isOn(FrameworkParameters.MPI_ENABLED);

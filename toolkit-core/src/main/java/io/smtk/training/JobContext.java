@@ -1,14 +1,17 @@
 package io.smtk.training;
 
-import io.smtk.process.CommandLine;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtk.ToolkitException;
 import io.smtk.code.ArchiveExtractor;
 import io.smtk.code.CodeFetcher;
 import io.smtk.code.CodeInstaller;
-import io.smtk.launch.EntryPoint;
 import io.smtk.code.PythonInterpreter;
 import io.smtk.code.SubmitDirectory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smtk.contract.ScriptContract;
+import io.smtk.contract.ScriptContract.Contract;
+import io.smtk.distributed.DistributedRunners;
+import io.smtk.distributed.cluster.HostNames;
+import io.smtk.distributed.cluster.JobProcesses;
 import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
@@ -16,34 +19,31 @@ import io.smtk.framework.Job;
 import io.smtk.framework.RunnerType;
 import io.smtk.framework.Service;
 import io.smtk.framework.TrainingContext;
-import io.smtk.logging.ToolkitLog;
-import io.smtk.contract.ScriptContract;
-import io.smtk.contract.ScriptContract.Contract;
 import io.smtk.launch.ChildEnvironment;
-import io.smtk.outcome.ExecuteUserScriptException;
-import io.smtk.outcome.TrainingStoppedException;
-import io.smtk.distributed.DistributedRunners;
-import io.smtk.distributed.HostNames;
-import io.smtk.distributed.JobProcesses;
+import io.smtk.launch.EntryPoint;
 import io.smtk.launch.UserLaunch;
+import io.smtk.logging.ToolkitLog;
+import io.smtk.outcome.ExecuteUserScriptException;
+import io.smtk.process.CommandLine;
 import io.smtk.process.LineTransformer;
 import io.smtk.process.ProcessResult;
 import io.smtk.process.ProcessRunner;
 import io.smtk.process.ProcessSpec;
 import io.smtk.process.ServiceProcess;
 import io.smtk.process.SignalForwarder;
+import io.smtk.process.TrainingStoppedException;
 import io.smtk.python.PythonJson;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** One job's {@link TrainingContext}: runs pip and the user's entry point with the job's contract. */
+/**
+ * One job's {@link TrainingContext}: runs pip and the user's entry point with the job's contract.
+ */
 final class JobContext implements TrainingContext, AutoCloseable {
 
   private final TrainingEnvironment environment;
@@ -96,7 +96,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
   public TrainingContext withHyperparameter(String name, String value) {
     ObjectNode hyperparameters = environment.hyperparameters();
     hyperparameters.put(name, value);
-    return new JobContext(this, environment.toBuilder().hyperparameters(hyperparameters).build());
+    return new JobContext(this, environment.withHyperparameters(hyperparameters));
   }
 
   @Override
@@ -113,14 +113,18 @@ final class JobContext implements TrainingContext, AutoCloseable {
   public Service startService(String name, List<String> command, Map<String, String> extraVariables)
       throws ToolkitException {
     Map<String, String> variables =
-        ChildEnvironment.on(settings.variables()).toolkitVariables(contract()).variables(extraVariables).build()
+        ChildEnvironment.on(settings.variables())
+            .toolkitVariables(contract())
+            .variables(extraVariables)
+            .build()
             .environment();
     ServiceProcess service;
     try {
-      service = ServiceProcess.start(name, command, variables, environment.codeDir());
+      service = ServiceProcess.start(name, command, variables, environment.codeDir(), signals);
     } catch (IOException e) {
-      throw new ToolkitException("Cannot start the " + name + " " + CommandLine.render(command) + ": "
-          + e.getMessage(), e);
+      throw new ToolkitException(
+          "Cannot start the " + name + " " + CommandLine.render(command) + ": " + e.getMessage(),
+          e);
     }
     services.add(service);
     log.info("Started " + name + " (pid " + service.pid() + "): " + CommandLine.render(command));
@@ -188,8 +192,9 @@ final class JobContext implements TrainingContext, AutoCloseable {
   }
 
   /**
-   * Fetches and installs the code and runs the entry point as the request says (the job's own, or what
-   * the Python API's {@code entry_point.run} asked for), and waits for the job to end on this host.
+   * Fetches and installs the code and runs the entry point as the request says (the job's own, or
+   * what the Python API's {@code entry_point.run} asked for), and waits for the job to end on this
+   * host.
    *
    * @param request what to run and how
    * @throws ToolkitException when the code cannot be installed, the job fails or is stopped
@@ -210,8 +215,12 @@ final class JobContext implements TrainingContext, AutoCloseable {
     JobProcesses processes =
         new JobProcesses() {
           @Override
-          public ProcessResult run(List<String> command, Path workingDirectory,
-              Map<String, String> variables, LineTransformer lineTransformer) throws ToolkitException {
+          public ProcessResult run(
+              List<String> command,
+              Path workingDirectory,
+              Map<String, String> variables,
+              LineTransformer lineTransformer)
+              throws ToolkitException {
             return runJobProcess(command, workingDirectory, variables, lineTransformer);
           }
 
@@ -233,17 +242,19 @@ final class JobContext implements TrainingContext, AutoCloseable {
    */
   void install(String name, String uri) throws ToolkitException {
     Path codeDir = environment.codeDir();
-    SubmitDirectory.of(remoteCode, extractor, log).provision(uri == null ? environment.moduleDir() : uri, codeDir);
+    SubmitDirectory.of(remoteCode, extractor, log)
+        .provision(uri == null ? environment.moduleDir() : uri, codeDir);
     stopIfAsked();
     EntryPoint entryPoint = EntryPoint.of(name, codeDir);
-    String python = entryPoint.type() == EntryPoint.Type.COMMAND ? null : PythonInterpreter.find(settings);
+    String python =
+        entryPoint.type() == EntryPoint.Type.COMMAND ? null : PythonInterpreter.find(settings);
     CodeInstaller.of(this::runInstallCommand, log).install(entryPoint, codeDir, python);
     stopIfAsked();
   }
 
   /**
-   * Runs a process of the job that is not the user's entry point (a Python framework module), with its
-   * output, error capture and stop handling.
+   * Runs a process of the job that is not the user's entry point (a Python framework module), with
+   * its output, error capture and stop handling.
    *
    * @param command the command
    * @param workingDirectory its working directory
@@ -251,7 +262,8 @@ final class JobContext implements TrainingContext, AutoCloseable {
    * @return how it ended
    * @throws ToolkitException when it cannot be started or the job was stopped
    */
-  ProcessResult runFrameworkProcess(List<String> command, Path workingDirectory, Map<String, String> variables)
+  ProcessResult runFrameworkProcess(
+      List<String> command, Path workingDirectory, Map<String, String> variables)
       throws ToolkitException {
     return runJobProcess(command, workingDirectory, variables, null);
   }
@@ -282,23 +294,27 @@ final class JobContext implements TrainingContext, AutoCloseable {
   }
 
   /** Fetches and installs the user's code and builds the environment its processes get. */
-  private UserLaunch prepare(TrainingEnvironment jobEnvironment, Contract contract, EntryPointRequest request)
+  private UserLaunch prepare(
+      TrainingEnvironment jobEnvironment, Contract contract, EntryPointRequest request)
       throws ToolkitException {
     String name =
-        request.userEntryPoint().or(jobEnvironment::userEntryPoint)
+        request
+            .userEntryPoint()
+            .or(jobEnvironment::userEntryPoint)
             .orElseThrow(
                 () ->
                     new InvalidTrainingConfigException(
                         "No entry point: set the SAGEMAKER_PROGRAM environment variable or the "
-                            + "sagemaker_program hyperparameter in " + jobEnvironment.inputConfigDir()
-                                .resolve("hyperparameters.json")));
+                            + "sagemaker_program hyperparameter in "
+                            + jobEnvironment.inputConfigDir().resolve("hyperparameters.json")));
     Path codeDir = jobEnvironment.codeDir();
     SubmitDirectory.of(remoteCode, extractor, log)
         .provision(request.uri().orElse(jobEnvironment.moduleDir()), codeDir);
     stopIfAsked();
 
     EntryPoint entryPoint = EntryPoint.of(name, codeDir);
-    String python = entryPoint.type() == EntryPoint.Type.COMMAND ? null : PythonInterpreter.find(settings);
+    String python =
+        entryPoint.type() == EntryPoint.Type.COMMAND ? null : PythonInterpreter.find(settings);
     CodeInstaller.of(this::runInstallCommand, log).install(entryPoint, codeDir, python);
     stopIfAsked();
 
@@ -315,8 +331,10 @@ final class JobContext implements TrainingContext, AutoCloseable {
             .variables(request.extraVariables())
             .forUserProcess()
             .build();
-    List<String> arguments = request.arguments().isEmpty() ? contract.arguments() : request.arguments();
-    return new UserLaunch(entryPoint, python, codeDir, arguments, child.added(), child.environment());
+    List<String> arguments =
+        request.arguments().isEmpty() ? contract.arguments() : request.arguments();
+    return new UserLaunch(
+        entryPoint, python, codeDir, arguments, child.added(), child.environment());
   }
 
   /**
@@ -325,33 +343,44 @@ final class JobContext implements TrainingContext, AutoCloseable {
    * @throws TrainingStoppedException when the toolkit was asked to stop
    */
   void stopIfAsked() throws TrainingStoppedException {
-    OptionalInt signal = signals.receivedSignal();
-    if (signal.isPresent()) {
-      throw new TrainingStoppedException(signalName(signal.getAsInt()), signal.getAsInt(), "");
-    }
+    signals.checkStopped("");
   }
 
-  private ProcessResult runInstallCommand(List<String> command, Path workingDirectory) throws ToolkitException {
+  private ProcessResult runInstallCommand(List<String> command, Path workingDirectory)
+      throws ToolkitException {
     Map<String, String> variables =
-        ChildEnvironment.on(settings.variables()).toolkitVariables(contract()).build().environment();
+        ChildEnvironment.on(settings.variables())
+            .toolkitVariables(contract())
+            .build()
+            .environment();
     return runJobProcess(command, workingDirectory, variables, null);
   }
 
   /**
-   * Runs one process of the job; a stop request ends it and turns into {@link TrainingStoppedException}.
+   * Runs one process of the job; a stop request ends it and turns into {@link
+   * TrainingStoppedException}.
    */
-  private ProcessResult runJobProcess(List<String> command, Path workingDirectory, Map<String, String> variables,
-      LineTransformer lineTransformer) throws ToolkitException {
+  private ProcessResult runJobProcess(
+      List<String> command,
+      Path workingDirectory,
+      Map<String, String> variables,
+      LineTransformer lineTransformer)
+      throws ToolkitException {
     ProcessResult result = run(command, workingDirectory, variables, lineTransformer);
     if (result.stoppedByToolkit()) {
-      throw new TrainingStoppedException(signalName(result.stopSignal()), result.stopSignal(),
+      throw new TrainingStoppedException(
+          result.stopSignal(),
           CommandLine.render(command) + " exited with code " + result.exitCode());
     }
     return result;
   }
 
-  private ProcessResult run(List<String> command, Path workingDirectory, Map<String, String> variables,
-      LineTransformer lineTransformer) throws ToolkitException {
+  private ProcessResult run(
+      List<String> command,
+      Path workingDirectory,
+      Map<String, String> variables,
+      LineTransformer lineTransformer)
+      throws ToolkitException {
     ProcessSpec.Builder builder =
         ProcessSpec.builder(command, variables)
             .workingDirectory(workingDirectory)
@@ -365,20 +394,28 @@ final class JobContext implements TrainingContext, AutoCloseable {
     try {
       return runner.run(spec);
     } catch (IOException e) {
-      throw new ToolkitException("Cannot start " + CommandLine.render(command) + " in "
-          + workingDirectory + ": " + e.getMessage(), e);
+      throw new ToolkitException(
+          "Cannot start "
+              + CommandLine.render(command)
+              + " in "
+              + workingDirectory
+              + ": "
+              + e.getMessage(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ToolkitException("Interrupted while running " + CommandLine.render(command), e);
     }
   }
 
-  private void logInvocation(Contract contract, Map<String, String> variables, List<String> command) {
+  private void logInvocation(
+      Contract contract, Map<String, String> variables, List<String> command) {
     if (!log.isEnabled(ToolkitLog.Level.INFO)) {
       return;
     }
     StringBuilder text = new StringBuilder("Invoking user script\n\nTraining Env:\n\n");
-    // Compact JSON: the Python toolkit indents it, but a JSON pretty printer is start-up cost we skip.
+    // Compact JSON: the Python toolkit indents it, but a JSON pretty printer is start-up cost we
+    // skip.
     text.append(PythonJson.dumps(contract.trainingEnv()));
     text.append("\n\nEnvironment variables:\n\n");
     variables.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
@@ -386,17 +423,6 @@ final class JobContext implements TrainingContext, AutoCloseable {
         .append(CommandLine.render(command))
         .append('\n');
     log.info(text.toString());
-  }
-
-  private static String signalName(int signal) {
-    switch (signal) {
-      case 2:
-        return "INT";
-      case 15:
-        return "TERM";
-      default:
-        return String.valueOf(signal);
-    }
   }
 
   @Override

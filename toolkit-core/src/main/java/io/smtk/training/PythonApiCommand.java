@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * Answers one request of smtk's Python package outside a running toolkit ({@code smtk api}), e.g. a
- * script started by hand in a container: the same answers as the running toolkit gives over its socket.
+ * script started by hand in a container: the same answers as the running toolkit gives over its
+ * socket.
  */
 public final class PythonApiCommand {
 
@@ -37,8 +38,12 @@ public final class PythonApiCommand {
    * @param err where its stderr and the toolkit's log go
    * @return 0 when a reply was written (whatever it says), 1 otherwise
    */
-  public static int answer(Map<String, String> processEnvironment, Path requestFile, Path replyFile,
-      PrintStream out, PrintStream err) {
+  public static int answer(
+      Map<String, String> processEnvironment,
+      Path requestFile,
+      Path replyFile,
+      PrintStream out,
+      PrintStream err) {
     ObjectNode reply;
     ToolkitLog log = ToolkitLog.to(err);
     try {
@@ -60,8 +65,12 @@ public final class PythonApiCommand {
     }
   }
 
-  private static ObjectNode answer(Map<String, String> processEnvironment, ObjectNode request, ToolkitLog log,
-      PrintStream out, PrintStream err) {
+  private static ObjectNode answer(
+      Map<String, String> processEnvironment,
+      ObjectNode request,
+      ToolkitLog log,
+      PrintStream out,
+      PrintStream err) {
     TrainingEnvironmentReader reader = TrainingEnvironmentReader.create();
     SignalForwarder signals = SignalForwarder.global();
     signals.install();
@@ -69,13 +78,25 @@ public final class PythonApiCommand {
       ToolkitSettings settings = ToolkitSettings.from(processEnvironment);
       if ("environment".equals(request.path("op").asText())) {
         // Explicit configuration may stand in for files that do not exist: read nothing else first.
-        return PythonApiRequests.describe(reader.read(settings, object(request, "resource_config"),
-            object(request, "input_data_config"), object(request, "hyperparameters")));
+        return PythonApiRequests.describe(
+            reader.read(
+                settings,
+                object(request, "resource_config"),
+                object(request, "input_data_config"),
+                object(request, "hyperparameters")));
       }
       TrainingEnvironment environment = reader.read(settings);
       try (S3Access s3 = new S3Access(processEnvironment, environment, log);
-          JobContext job = new JobContext(environment, settings, log, out, err, s3,
-              (archive, dir) -> SafeTarExtractor.create().extract(archive, dir), signals)) {
+          JobContext job =
+              new JobContext(
+                  environment,
+                  settings,
+                  log,
+                  out,
+                  err,
+                  s3,
+                  (archive, dir) -> SafeTarExtractor.create().extract(archive, dir),
+                  signals)) {
         return new PythonApiRequests(job, reader, settings).handle(request);
       }
     } catch (ToolkitException e) {

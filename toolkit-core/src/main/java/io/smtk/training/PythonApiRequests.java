@@ -1,20 +1,20 @@
 package io.smtk.training;
 
-import io.smtk.process.CommandLine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtk.ToolkitException;
-import io.smtk.framework.RunnerType;
+import io.smtk.contract.ScriptContract;
 import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.environment.TrainingEnvironmentReader;
-import io.smtk.contract.ScriptContract;
+import io.smtk.framework.RunnerType;
 import io.smtk.outcome.CalledProcessException;
-import io.smtk.outcome.TrainingStoppedException;
-import io.smtk.pythonapi.ApiServer;
+import io.smtk.process.CommandLine;
+import io.smtk.process.TrainingStoppedException;
 import io.smtk.python.PythonJson;
+import io.smtk.pythonapi.ApiServer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Answers the requests of smtk's Python package ({@code sagemaker_training}) for one job: the
  * environment, {@code entry_point.run}, {@code entry_point.install}, and how a Python framework
- * module ended. Every answer is computed by the job's own Java code; a failure is kept under an id so
- * that the job can report the original error when the Python side lets it propagate.
+ * module ended. Every answer is computed by the job's own Java code; a failure is kept under an id
+ * so that the job can report the original error when the Python side lets it propagate.
  */
 final class PythonApiRequests implements ApiServer.Handler {
 
@@ -61,14 +61,19 @@ final class PythonApiRequests implements ApiServer.Handler {
         case "run":
           return run(request);
         case "install":
-          job.install(text(request, "user_entry_point").orElseThrow(
-              () -> new InvalidTrainingConfigException("entry_point.install needs a name")), text(request, "path")
-              .orElse(null));
+          job.install(
+              text(request, "user_entry_point")
+                  .orElseThrow(
+                      () -> new InvalidTrainingConfigException("entry_point.install needs a name")),
+              text(request, "path").orElse(null));
           return ok();
         case "framework_failed":
-          frameworkFailure.set(new FrameworkFailure(request.path("kind").asText("framework"),
-              request.path("text").asText(""), text(request, "failure_id").orElse(null),
-              request.path("exit_code").asInt(1)));
+          frameworkFailure.set(
+              new FrameworkFailure(
+                  request.path("kind").asText("framework"),
+                  request.path("text").asText(""),
+                  text(request, "failure_id").orElse(null),
+                  request.path("exit_code").asInt(1)));
           return ok();
         default:
           return ApiServer.error("Unknown Python API request '" + op + "'");
@@ -99,9 +104,15 @@ final class PythonApiRequests implements ApiServer.Handler {
 
   private ObjectNode environment(ObjectNode request) throws ToolkitException {
     TrainingEnvironment environment = job.environment();
-    if (request.has("resource_config") || request.has("input_data_config") || request.has("hyperparameters")) {
-      environment = reader.read(settings, object(request, "resource_config"), object(request, "input_data_config"),
-          object(request, "hyperparameters"));
+    if (request.has("resource_config")
+        || request.has("input_data_config")
+        || request.has("hyperparameters")) {
+      environment =
+          reader.read(
+              settings,
+              object(request, "resource_config"),
+              object(request, "input_data_config"),
+              object(request, "hyperparameters"));
     }
     return describe(environment);
   }
@@ -132,9 +143,15 @@ final class PythonApiRequests implements ApiServer.Handler {
     Map<String, String> variables = strings(request.get("env_vars"));
     JsonNode extra = request.get("extra_opts");
     EntryPointRequest launch =
-        new EntryPointRequest(text(request, "uri"), text(request, "user_entry_point"), arguments,
-            base.isEmpty() ? Optional.empty() : Optional.of(base), variables, runner,
-            extra != null && extra.isObject() && !extra.isEmpty() ? Optional.of((ObjectNode) extra)
+        new EntryPointRequest(
+            text(request, "uri"),
+            text(request, "user_entry_point"),
+            arguments,
+            base.isEmpty() ? Optional.empty() : Optional.of(base),
+            variables,
+            runner,
+            extra != null && extra.isObject() && !extra.isEmpty()
+                ? Optional.of((ObjectNode) extra)
                 : Optional.empty());
     job.runEntryPoint(launch);
     return ok();
@@ -175,8 +192,10 @@ final class PythonApiRequests implements ApiServer.Handler {
       case "PyTorchXLA":
         return RunnerType.PYTORCH_XLA;
       default:
-        throw new InvalidTrainingConfigException("Invalid runner_type '" + name
-            + "': use one of Process, MPI, SMDataParallel, TorchDistributed, PyTorchXLA");
+        throw new InvalidTrainingConfigException(
+            "Invalid runner_type '"
+                + name
+                + "': use one of Process, MPI, SMDataParallel, TorchDistributed, PyTorchXLA");
     }
   }
 
@@ -191,14 +210,15 @@ final class PythonApiRequests implements ApiServer.Handler {
     return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
   }
 
-  private static ObjectNode object(ObjectNode request, String key) throws InvalidTrainingConfigException {
+  private static ObjectNode object(ObjectNode request, String key)
+      throws InvalidTrainingConfigException {
     JsonNode value = request.get(key);
     if (value == null || value.isNull()) {
       return null;
     }
     if (!value.isObject()) {
-      throw new InvalidTrainingConfigException("Environment(" + key + "=...) must be a dict, not "
-          + PythonJson.dumps(value));
+      throw new InvalidTrainingConfigException(
+          "Environment(" + key + "=...) must be a dict, not " + PythonJson.dumps(value));
     }
     return (ObjectNode) value;
   }
@@ -206,7 +226,8 @@ final class PythonApiRequests implements ApiServer.Handler {
   private static Map<String, String> strings(JsonNode object) {
     Map<String, String> values = new LinkedHashMap<>();
     if (object != null && object.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
         values.put(entry.getKey(), entry.getValue().asText());
       }

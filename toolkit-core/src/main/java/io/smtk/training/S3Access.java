@@ -2,10 +2,10 @@ package io.smtk.training;
 
 import io.smtk.ToolkitException;
 import io.smtk.code.CodeFetcher;
+import io.smtk.contract.ScriptContract;
 import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.logging.ToolkitLog;
-import io.smtk.contract.ScriptContract;
 import io.smtk.s3.IntermediateOutputSync;
 import io.smtk.s3.S3Clients;
 import io.smtk.s3.S3CodeDownloader;
@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The job's use of S3: user code from {@code s3://} and the intermediate-output sync. The SDK's clients
- * are created only when an S3 URI is used, because they cost start-up time every job would pay.
+ * The job's use of S3: user code from {@code s3://} and the intermediate-output sync. The SDK's
+ * clients are created only when an S3 URI is used, because they cost start-up time every job would
+ * pay.
  */
 final class S3Access implements CodeFetcher, AutoCloseable {
 
@@ -45,7 +46,8 @@ final class S3Access implements CodeFetcher, AutoCloseable {
 
   @Override
   public void fetch(String uri, Path codeDir) throws ToolkitException {
-    S3CodeDownloader.create(clients(), null, log::info).downloadAndExtract(S3Uri.parse(uri), codeDir);
+    S3CodeDownloader.create(clients(), null, log::info)
+        .downloadAndExtract(S3Uri.parse(uri), codeDir);
   }
 
   /**
@@ -72,7 +74,8 @@ final class S3Access implements CodeFetcher, AutoCloseable {
       throw new InvalidTrainingConfigException(
           "sagemaker_s3_output '" + output.get() + "' is not an s3:// URI");
     }
-    S3Uri prefix = IntermediateOutputSync.prefixFor(S3Uri.parse(output.get()), job.jobName().orElse(""));
+    S3Uri prefix =
+        IntermediateOutputSync.prefixFor(S3Uri.parse(output.get()), job.jobName().orElse(""));
     sync = IntermediateOutputSync.builder(dir, prefix, clients()).build();
     sync.start();
     log.info("Syncing " + dir + " to " + prefix + " while training runs");
@@ -92,8 +95,11 @@ final class S3Access implements CodeFetcher, AutoCloseable {
     SyncSummary summary = stopping.stopAndFlush(FLUSH_TIMEOUT);
     log.info("Intermediate output: " + summary);
     if (!summary.unsynced().isEmpty()) {
-      throw new ToolkitException("Intermediate output not uploaded to " + summary.prefix() + ": "
-          + String.join(", ", summary.unsynced()));
+      throw new ToolkitException(
+          "Intermediate output not uploaded to "
+              + summary.prefix()
+              + ": "
+              + String.join(", ", summary.unsynced()));
     }
   }
 

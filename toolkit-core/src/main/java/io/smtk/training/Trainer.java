@@ -21,8 +21,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Runs one training job from start to outcome: reads the environment, runs the framework entry or the
- * user's script, and writes {@code output/success} or {@code output/failure}.
+ * Runs one training job from start to outcome: reads the environment, runs the framework entry or
+ * the user's script, and writes {@code output/success} or {@code output/failure}.
  *
  * <p>{@link #train()} returns the exit status: 0 on success, the user script's own status when it
  * failed, 128 + N when the job was stopped by signal N, 2 for bad configuration and 1 for any other
@@ -58,7 +58,8 @@ public final class Trainer {
    * @param err where the user's stderr and the toolkit's log go
    * @return the builder
    */
-  public static Builder builder(Map<String, String> processEnvironment, PrintStream out, PrintStream err) {
+  public static Builder builder(
+      Map<String, String> processEnvironment, PrintStream out, PrintStream err) {
     return new Builder(processEnvironment, out, err);
   }
 
@@ -78,19 +79,31 @@ public final class Trainer {
       outputDir = environment.outputDir();
       log.setThreshold(logLevel(environment));
       s3 = new S3Access(processEnvironment, environment, log);
-      job = new JobContext(environment, settings, log, out, err, remoteCode == null ? s3 : remoteCode, extractor,
-          signals);
+      job =
+          new JobContext(
+              environment,
+              settings,
+              log,
+              out,
+              err,
+              remoteCode == null ? s3 : remoteCode,
+              extractor,
+              signals);
       job.stopIfAsked();
       s3.startIntermediateSync(environment);
       if (settings.trainingModule().isPresent()) {
         String module = settings.trainingModule().get();
-        // Loaded only when a framework is named: script mode should not pay for instantiating every entry.
+        // Loaded only when a framework is named: script mode should not pay for instantiating every
+        // entry.
         FrameworkEntries entries = frameworks == null ? FrameworkEntries.load() : frameworks;
         var entry = entries.lookup(module);
         var pythonModule = PythonFrameworkModule.named(module);
         if (entry.isPresent()) {
-          log.info("Imported framework " + entry.get().getClass().getName() + " for SAGEMAKER_TRAINING_MODULE="
-              + module);
+          log.info(
+              "Imported framework "
+                  + entry.get().getClass().getName()
+                  + " for SAGEMAKER_TRAINING_MODULE="
+                  + module);
           entry.get().train(job);
         } else if (pythonModule.isPresent()) {
           pythonModule.get().run(job, reader, settings, entries.validValues());
@@ -99,15 +112,21 @@ public final class Trainer {
         }
       } else {
         job.runUserEntryPoint(
-            RunnerSelection.forScriptMode(environment.frameworkParameters(),
-                environment.currentInstanceGroup(), environment.distributionInstanceGroups()),
+            RunnerSelection.forScriptMode(
+                environment.frameworkParameters(),
+                environment.currentInstanceGroup(),
+                environment.distributionInstanceGroups()),
             Map.of());
       }
       s3.flushIntermediateSync();
       OutcomeFiles outcome = OutcomeFiles.in(outputDir);
       if (outcome.failureExists()) {
-        // A script that reports failure in the file but exits 0 failed: never exit 0 with a failure file.
-        log.error("The user's code exited 0 but wrote " + outcome.failureFile() + "; reporting training FAILURE");
+        // A script that reports failure in the file but exits 0 failed: never exit 0 with a failure
+        // file.
+        log.error(
+            "The user's code exited 0 but wrote "
+                + outcome.failureFile()
+                + "; reporting training FAILURE");
         return 1;
       }
       outcome.writeSuccess();
@@ -151,7 +170,8 @@ public final class Trainer {
 
   private Path fallbackOutputDir() {
     String base = processEnvironment.get("SAGEMAKER_BASE_DIR");
-    Path baseDir = base == null || base.isEmpty() ? ToolkitSettings.DEFAULT_BASE_DIR : Path.of(base);
+    Path baseDir =
+        base == null || base.isEmpty() ? ToolkitSettings.DEFAULT_BASE_DIR : Path.of(base);
     return baseDir.toAbsolutePath().resolve("output");
   }
 
@@ -178,7 +198,8 @@ public final class Trainer {
     private TrainingEnvironmentReader reader = TrainingEnvironmentReader.create();
     private FrameworkEntries frameworks;
     private CodeFetcher remoteCode;
-    private ArchiveExtractor extractor = (archive, dir) -> SafeTarExtractor.create().extract(archive, dir);
+    private ArchiveExtractor extractor =
+        (archive, dir) -> SafeTarExtractor.create().extract(archive, dir);
     private SignalForwarder signals;
 
     private Builder(Map<String, String> processEnvironment, PrintStream out, PrintStream err) {
@@ -199,7 +220,8 @@ public final class Trainer {
     }
 
     /**
-     * Sets the framework entries; defaults to those registered on the class path, loaded when needed.
+     * Sets the framework entries; defaults to those registered on the class path, loaded when
+     * needed.
      *
      * @param frameworks the entries
      * @return this builder
@@ -210,7 +232,8 @@ public final class Trainer {
     }
 
     /**
-     * Sets how {@code s3://} code is fetched; defaults to the AWS SDK with the job's region and endpoint.
+     * Sets how {@code s3://} code is fetched; defaults to the AWS SDK with the job's region and
+     * endpoint.
      *
      * @param remoteCode the fetcher
      * @return this builder
@@ -232,7 +255,8 @@ public final class Trainer {
     }
 
     /**
-     * Sets the signal forwarder; defaults to the process-wide one, installed for SIGTERM and SIGINT.
+     * Sets the signal forwarder; defaults to the process-wide one, installed for SIGTERM and
+     * SIGINT.
      *
      * @param signals the forwarder
      * @return this builder

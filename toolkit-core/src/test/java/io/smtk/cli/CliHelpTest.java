@@ -7,9 +7,9 @@ import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** Tests for the help and version text of {@code smtk} ({@link Cli}, {@link VersionProvider}). */
@@ -20,13 +20,16 @@ class CliHelpTest {
   void usage_everyCommand_fitsIn80Columns(String command) {
     String help = usage(command, Cli.WIDTH);
 
-    assertThat(help.lines()).as(help).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
+    assertThat(help.lines())
+        .as(help)
+        .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "train", "local", "api"})
   void usage_every80ColumnLayout_onlyBreaksBetweenWords(String command) {
-    // Laid out without a width limit the same words come in the same order: wrapping at 80 columns may
+    // Laid out without a width limit the same words come in the same order: wrapping at 80 columns
+    // may
     // move words to the next line but never cut one (as "output.tar.\ngz" was).
     List<String> wrapped = words(usage(command, Cli.WIDTH));
     List<String> unwrapped = words(usage(command, 1000));
@@ -39,9 +42,11 @@ class CliHelpTest {
     String help = usage("", Cli.WIDTH);
     String commands = help.substring(help.indexOf("Commands:"));
 
-    assertThat(commands.replaceAll("\\s+", " ").strip()).isEqualTo("Commands: train Runs the training job under"
-        + " SAGEMAKER_BASE_DIR (default /opt/ml), as SageMaker's 'docker run IMAGE train' does. local Runs a"
-        + " SageMaker training job on this machine, with no AWS account and no network.");
+    assertThat(commands.replaceAll("\\s+", " ").strip())
+        .isEqualTo(
+            "Commands: train Runs the training job under"
+                + " SAGEMAKER_BASE_DIR (default /opt/ml), as SageMaker's 'docker run IMAGE train' does. local Runs a"
+                + " SageMaker training job on this machine, with no AWS account and no network.");
   }
 
   @Test
@@ -50,7 +55,8 @@ class CliHelpTest {
 
     assertThat(help)
         .contains("--env=NAME=VALUE")
-        .contains("--hyperparameter K=V takes V as JSON only when the value reads back as exactly what was typed")
+        .contains(
+            "--hyperparameter K=V takes V as JSON only when the value reads back as exactly what was typed")
         .contains("version=1.10 stays 1.10")
         .contains("Python: --python, else SMTK_PYTHON, else python3 on PATH")
         .contains("--env SMTK_TORCH_LAUNCHER=env")
@@ -68,7 +74,8 @@ class CliHelpTest {
 
     assertThat(status).isZero();
     assertThat(out.toString().strip())
-        .matches("smtk \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit [0-9a-f]{40}(, built with uncommitted changes)?\\)");
+        .matches(
+            "smtk \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit [0-9a-f]{40}(, built with uncommitted changes)?\\)");
   }
 
   @Test
@@ -87,7 +94,8 @@ class CliHelpTest {
     build.setProperty("version", "1.2.3");
     build.setProperty("commit", "0123456789abcdef0123456789abcdef01234567");
     build.setProperty("dirty", "false");
-    assertThat(VersionProvider.line(build)).isEqualTo("smtk 1.2.3 (commit 0123456789abcdef0123456789abcdef01234567)");
+    assertThat(VersionProvider.line(build))
+        .isEqualTo("smtk 1.2.3 (commit 0123456789abcdef0123456789abcdef01234567)");
 
     build.setProperty("dirty", "true");
     assertThat(VersionProvider.line(build)).endsWith(", built with uncommitted changes)");
@@ -95,7 +103,8 @@ class CliHelpTest {
 
   private static String usage(String command, int width) {
     CommandLine commandLine = Cli.commandLine();
-    CommandLine target = command.isEmpty() ? commandLine : commandLine.getSubcommands().get(command);
+    CommandLine target =
+        command.isEmpty() ? commandLine : commandLine.getSubcommands().get(command);
     target.getCommandSpec().usageMessage().width(width);
     StringWriter out = new StringWriter();
     target.usage(new PrintWriter(out), CommandLine.Help.Ansi.OFF);

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tests that docs/ENVIRONMENT.md names every variable a job gets from the code that renders them: the
- * {@code SM_*} contract ({@link ScriptContract}) and the toolkit's {@code SMTK_*} settings ({@link
- * ToolkitSettings}). A variable added to the code without its entry fails here.
+ * Tests that docs/ENVIRONMENT.md names every variable a job gets from the code that renders them:
+ * the {@code SM_*} contract ({@link ScriptContract}) and the toolkit's {@code SMTK_*} settings
+ * ({@link ToolkitSettings}). A variable added to the code without its entry fails here.
  */
 class EnvironmentReferenceTest {
 
@@ -44,14 +44,17 @@ class EnvironmentReferenceTest {
     Set<String> rendered = contractNames();
 
     assertThat(documented()).containsAll(rendered);
-    assertThat(rendered).as("a sample job with a channel, a hyperparameter and a topology renders them all")
+    assertThat(rendered)
+        .as("a sample job with a channel, a hyperparameter and a topology renders them all")
         .contains("SM_CHANNEL_<NAME>", "SM_HP_<NAME>", "SM_TOPOLOGY", "SM_TRAINING_ENV");
   }
 
   @Test
   void reference_contractTable_listsNoVariableTheCodeDoesNotRender() throws Exception {
-    String table = reference.substring(reference.indexOf("## What every job's process gets"),
-        reference.indexOf("The toolkit also sets"));
+    String table =
+        reference.substring(
+            reference.indexOf("## What every job's process gets"),
+            reference.indexOf("The toolkit also sets"));
     Set<String> rows = new TreeSet<>();
     Matcher row = CONTRACT_ROW.matcher(table);
     while (row.find()) {
@@ -64,9 +67,12 @@ class EnvironmentReferenceTest {
 
   @Test
   void reference_toolkitVariables_everyOneSetForTheScriptHasAnEntry() throws Exception {
-    assertThat(reference).contains(
-        ScriptContract.toolkitVariables(environment()).keySet().stream().map(name -> "`" + name + "`").toList()
-            .toArray(String[]::new));
+    assertThat(reference)
+        .contains(
+            ScriptContract.toolkitVariables(environment()).keySet().stream()
+                .map(name -> "`" + name + "`")
+                .toList()
+                .toArray(String[]::new));
     assertThat(reference).contains("`PYTHONPATH`");
   }
 
@@ -79,8 +85,10 @@ class EnvironmentReferenceTest {
   @Test
   void variableNames_everySmtkNameToolkitSettingsReads_isListed() throws Exception {
     // The settings read variables by literal name; the list must not fall behind them.
-    String source = Files.readString(JobTree.projectRoot()
-        .resolve("toolkit-core/src/main/java/io/smtk/environment/ToolkitSettings.java"));
+    String source =
+        Files.readString(
+            JobTree.projectRoot()
+                .resolve("toolkit-core/src/main/java/io/smtk/environment/ToolkitSettings.java"));
     Set<String> literals = new TreeSet<>();
     Matcher literal = Pattern.compile("\"(SMTK_[A-Z0-9_]+)\"").matcher(source);
     while (literal.find()) {
@@ -99,22 +107,28 @@ class EnvironmentReferenceTest {
     return names;
   }
 
-  /** The {@code SM_*} names of a sample job, per-channel and per-hyperparameter ones as patterns. */
+  /**
+   * The {@code SM_*} names of a sample job, per-channel and per-hyperparameter ones as patterns.
+   */
   private Set<String> contractNames() throws Exception {
     Set<String> names = new LinkedHashSet<>();
     for (String name : ScriptContract.environmentVariables(environment()).keySet()) {
-      names.add(name.equals("SM_CHANNEL_TRAINING") ? "SM_CHANNEL_<NAME>"
-          : name.equals("SM_HP_LR") ? "SM_HP_<NAME>" : name);
+      names.add(
+          name.equals("SM_CHANNEL_TRAINING")
+              ? "SM_CHANNEL_<NAME>"
+              : name.equals("SM_HP_LR") ? "SM_HP_<NAME>" : name);
     }
     return names;
   }
 
   private TrainingEnvironment environment() throws Exception {
     Files.createDirectories(base.resolve("input/config"));
-    Files.writeString(base.resolve("input/config/hyperparameters.json"),
+    Files.writeString(
+        base.resolve("input/config/hyperparameters.json"),
         "{\"lr\": \"0.1\", \"sagemaker_program\": \"\\\"train.py\\\"\"}");
     Files.writeString(base.resolve("input/config/inputdataconfig.json"), "{\"training\": {}}");
-    Files.writeString(base.resolve("input/config/resourceconfig.json"),
+    Files.writeString(
+        base.resolve("input/config/resourceconfig.json"),
         "{\"current_host\": \"algo-1\", \"hosts\": [\"algo-1\"], \"topology\": [\"algo-1\"]}");
     return TrainingEnvironmentReader.withHardware(new Hardware(2, 0, 0))
         .read(ToolkitSettings.from(Map.of("SAGEMAKER_BASE_DIR", base.toString())));

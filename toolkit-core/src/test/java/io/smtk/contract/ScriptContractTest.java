@@ -3,7 +3,6 @@ package io.smtk.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smtk.environment.ConfigFiles;
 import io.smtk.environment.Hardware;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
@@ -22,21 +21,44 @@ class ScriptContractTest {
 
   @Test
   void arguments_keysSortedByCodePoint_upperCaseFirstAndOneLetterShort() throws Exception {
-    assertThat(ScriptContract.arguments(hps("{\"lr\": 0.1, \"LR\": 0.2, \"x\": 3, \"b-c\": 1, \"b_c\": 2, \"\": 42}")))
-        .containsExactly("", "42", "--LR", "0.2", "--b-c", "1", "--b_c", "2", "--lr", "0.1", "-x", "3");
+    assertThat(
+            ScriptContract.arguments(
+                hps("{\"lr\": 0.1, \"LR\": 0.2, \"x\": 3, \"b-c\": 1, \"b_c\": 2, \"\": 42}")))
+        .containsExactly(
+            "", "42", "--LR", "0.2", "--b-c", "1", "--b_c", "2", "--lr", "0.1", "-x", "3");
   }
 
   @Test
   void arguments_pythonStrSpelling_forEveryType() throws Exception {
-    List<String> arguments = ScriptContract.arguments(hps(
-        "{\"a_none\": null, \"b_true\": true, \"c_false\": false, \"d_float\": 1e-05, \"e_int\": 12345678901234567890,"
-            + " \"f_list\": [1, \"a\", true, null, 1.5], \"g_dict\": {\"z\": null, \"b\": [1, 2]}, \"h_empty\": {},"
-            + " \"i_unicode\": \"h\u00e9llo\", \"j_float\": 100000.0}"));
+    List<String> arguments =
+        ScriptContract.arguments(
+            hps(
+                "{\"a_none\": null, \"b_true\": true, \"c_false\": false, \"d_float\": 1e-05, \"e_int\": 12345678901234567890,"
+                    + " \"f_list\": [1, \"a\", true, null, 1.5], \"g_dict\": {\"z\": null, \"b\": [1, 2]}, \"h_empty\": {},"
+                    + " \"i_unicode\": \"h\u00e9llo\", \"j_float\": 100000.0}"));
 
-    assertThat(arguments).containsExactly(
-        "--a_none", "", "--b_true", "True", "--c_false", "False", "--d_float", "1e-05",
-        "--e_int", "12345678901234567890", "--f_list", "[1, 'a', True, None, 1.5]",
-        "--g_dict", "b=[1, 2],z=None", "--h_empty", "", "--i_unicode", "h\u00e9llo", "--j_float", "100000.0");
+    assertThat(arguments)
+        .containsExactly(
+            "--a_none",
+            "",
+            "--b_true",
+            "True",
+            "--c_false",
+            "False",
+            "--d_float",
+            "1e-05",
+            "--e_int",
+            "12345678901234567890",
+            "--f_list",
+            "[1, 'a', True, None, 1.5]",
+            "--g_dict",
+            "b=[1, 2],z=None",
+            "--h_empty",
+            "",
+            "--i_unicode",
+            "h\u00e9llo",
+            "--j_float",
+            "100000.0");
   }
 
   @Test
@@ -48,9 +70,10 @@ class ScriptContractTest {
 
   @Test
   void environmentVariables_jsonCompactSortedAsciiAndRawStrings() throws Exception {
-    TrainingEnvironment environment = environment(
-        "{\"name\": \"\\\"r\\u00e9snet\\\"\", \"lr\": \"0.01\", \"layers\": \"[1, 2]\", \"opts\": \"{\\\"b\\\": 1, \\\"a\\\": [true]}\","
-            + " \"sagemaker_program\": \"\\\"t.py\\\"\", \"sagemaker_mpi_enabled\": \"true\"}");
+    TrainingEnvironment environment =
+        environment(
+            "{\"name\": \"\\\"r\\u00e9snet\\\"\", \"lr\": \"0.01\", \"layers\": \"[1, 2]\", \"opts\": \"{\\\"b\\\": 1, \\\"a\\\": [true]}\","
+                + " \"sagemaker_program\": \"\\\"t.py\\\"\", \"sagemaker_mpi_enabled\": \"true\"}");
 
     Map<String, String> variables = ScriptContract.environmentVariables(environment);
 
@@ -58,18 +81,22 @@ class ScriptContractTest {
     assertThat(variables.get("SM_HP_LR")).isEqualTo("0.01");
     assertThat(variables.get("SM_HP_LAYERS")).isEqualTo("[1,2]");
     assertThat(variables.get("SM_HP_OPTS")).isEqualTo("{\"a\":[true],\"b\":1}");
-    assertThat(variables.get("SM_HPS")).isEqualTo(
-        "{\"layers\":[1,2],\"lr\":0.01,\"name\":\"r\\u00e9snet\",\"opts\":{\"a\":[true],\"b\":1}}");
+    assertThat(variables.get("SM_HPS"))
+        .isEqualTo(
+            "{\"layers\":[1,2],\"lr\":0.01,\"name\":\"r\\u00e9snet\",\"opts\":{\"a\":[true],\"b\":1}}");
     assertThat(variables.get("SM_FRAMEWORK_PARAMS")).isEqualTo("{\"sagemaker_mpi_enabled\":true}");
-    assertThat(variables.get("SM_USER_ARGS")).isEqualTo(
-        "[\"--layers\",\"[1, 2]\",\"--lr\",\"0.01\",\"--name\",\"r\\u00e9snet\",\"--opts\",\"a=[True],b=1\"]");
+    assertThat(variables.get("SM_USER_ARGS"))
+        .isEqualTo(
+            "[\"--layers\",\"[1, 2]\",\"--lr\",\"0.01\",\"--name\",\"r\\u00e9snet\",\"--opts\",\"a=[True],b=1\"]");
     assertThat(variables.get("SM_CHANNELS")).isEqualTo("[\"a-1\",\"b\"]");
-    assertThat(variables.get("SM_CHANNEL_A-1")).isEqualTo(base.resolve("input/data/a-1").toString());
+    assertThat(variables.get("SM_CHANNEL_A-1"))
+        .isEqualTo(base.resolve("input/data/a-1").toString());
     assertThat(variables.get("SM_USER_ENTRY_POINT")).isEqualTo("t.py");
     assertThat(variables.get("SM_FRAMEWORK_MODULE")).isEmpty();
     assertThat(variables.get("SM_NUM_CPUS")).isEqualTo("3");
     assertThat(variables).doesNotContainKey("SM_TOPOLOGY");
-    assertThat(List.copyOf(variables.keySet()).subList(0, 3)).containsExactly("SM_HOSTS", "SM_NETWORK_INTERFACE_NAME", "SM_HPS");
+    assertThat(List.copyOf(variables.keySet()).subList(0, 3))
+        .containsExactly("SM_HOSTS", "SM_NETWORK_INTERFACE_NAME", "SM_HPS");
   }
 
   @Test
@@ -85,7 +112,8 @@ class ScriptContractTest {
 
   @Test
   void environmentVariables_caseCollision_laterKeyWins() throws Exception {
-    Map<String, String> variables = ScriptContract.environmentVariables(environment("{\"lr\": \"0.1\", \"LR\": \"0.2\"}"));
+    Map<String, String> variables =
+        ScriptContract.environmentVariables(environment("{\"lr\": \"0.1\", \"LR\": \"0.2\"}"));
 
     assertThat(variables.get("SM_HP_LR")).isEqualTo("0.2");
   }
@@ -93,8 +121,11 @@ class ScriptContractTest {
   private TrainingEnvironment environment(String hyperparameters) throws Exception {
     Files.createDirectories(base.resolve("input/config"));
     Files.writeString(base.resolve("input/config/hyperparameters.json"), hyperparameters);
-    Files.writeString(base.resolve("input/config/inputdataconfig.json"), "{\"b\": {}, \"a-1\": {}}");
-    Files.writeString(base.resolve("input/config/resourceconfig.json"), "{\"current_host\": \"algo-1\", \"hosts\": [\"algo-1\"]}");
+    Files.writeString(
+        base.resolve("input/config/inputdataconfig.json"), "{\"b\": {}, \"a-1\": {}}");
+    Files.writeString(
+        base.resolve("input/config/resourceconfig.json"),
+        "{\"current_host\": \"algo-1\", \"hosts\": [\"algo-1\"]}");
     return TrainingEnvironmentReader.withHardware(new Hardware(3, 0, 0))
         .read(ToolkitSettings.from(Map.of("SAGEMAKER_BASE_DIR", base.toString())));
   }

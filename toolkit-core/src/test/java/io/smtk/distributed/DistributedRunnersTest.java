@@ -1,14 +1,17 @@
 package io.smtk.distributed;
 
-import io.smtk.launch.UserLaunch;
-import io.smtk.framework.RunnerType;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.smtk.launch.EntryPoint;
+import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.distributed.mpi.MpiCommand;
+import io.smtk.distributed.mpi.MpiRunner;
 import io.smtk.environment.Hardware;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.environment.TrainingEnvironmentReader;
+import io.smtk.framework.RunnerType;
+import io.smtk.launch.EntryPoint;
+import io.smtk.launch.UserLaunch;
 import io.smtk.logging.ToolkitLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,7 +36,8 @@ class DistributedRunnersTest {
 
   @TempDir Path base;
   private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-  private final ToolkitLog log = ToolkitLog.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
+  private final ToolkitLog log =
+      ToolkitLog.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
 
   @BeforeEach
   void layOut() throws IOException {
@@ -58,8 +62,10 @@ class DistributedRunnersTest {
 
   @Test
   void plan_noGpus_defaultsToNeuronCoresElseOne() throws Exception {
-    assertThat(plan(RunnerType.MPI, new Hardware(8, 0, 2), Map.of()).processesPerHost()).isEqualTo(2);
-    assertThat(plan(RunnerType.MPI, new Hardware(8, 0, 0), Map.of()).processesPerHost()).isEqualTo(1);
+    assertThat(plan(RunnerType.MPI, new Hardware(8, 0, 2), Map.of()).processesPerHost())
+        .isEqualTo(2);
+    assertThat(plan(RunnerType.MPI, new Hardware(8, 0, 0), Map.of()).processesPerHost())
+        .isEqualTo(1);
   }
 
   @Test
@@ -95,10 +101,13 @@ class DistributedRunnersTest {
   void mpiMasterCommand_asTheRunnerBuildsIt_isPinned() throws Exception {
     Path shim = Files.writeString(base.resolve("libsmtkhostname.so"), "");
     LaunchPlan plan =
-        plan(RunnerType.MPI, new Hardware(8, 0, 0),
+        plan(
+            RunnerType.MPI,
+            new Hardware(8, 0, 0),
             Map.of("SMTK_HOSTNAME_SHIM", shim.toString(), "AWS_SESSION_TOKEN", "t"));
 
-    List<String> command = MpiRunner.withSshConfig(MpiCommand.build(plan), "/tmp/smtk-ssh-1/ssh_config");
+    List<String> command =
+        MpiRunner.withSshConfig(MpiCommand.build(plan), "/tmp/smtk-ssh-1/ssh_config");
 
     assertThat(command.subList(0, 4))
         .containsExactly("mpirun", "-mca", "plm_rsh_args", "-F /tmp/smtk-ssh-1/ssh_config");
@@ -109,7 +118,8 @@ class DistributedRunnersTest {
                 + " -bind-to none -map-by slot -mca pml ob1 -mca btl ^openib"
                 + " -mca orte_abort_on_non_zero_status 1 -mca btl_vader_single_copy_mechanism none"
                 + " -x NCCL_MIN_NRINGS=4 -x NCCL_SOCKET_IFNAME=eth1 -x NCCL_DEBUG=INFO"
-                + " -x LD_LIBRARY_PATH -x PATH -x LD_PRELOAD=" + shim
+                + " -x LD_LIBRARY_PATH -x PATH -x LD_PRELOAD="
+                + shim
                 + " -x FI_PROVIDER=efa -x NCCL_PROTO=simple -x FI_EFA_USE_DEVICE_RDMA=1"
                 + " -x AWS_SESSION_TOKEN -x SM_HOSTS -x PYTHONPATH"
                 + " /usr/bin/python3 -m mpi4py train.py --lr 0.5");
@@ -118,11 +128,15 @@ class DistributedRunnersTest {
   @Test
   void plan_shimMissing_warnsAndOmitsLdPreload() throws Exception {
     LaunchPlan plan =
-        plan(RunnerType.MPI, new Hardware(8, 0, 0), Map.of("SMTK_HOSTNAME_SHIM", "/nonexistent/shim.so"));
+        plan(
+            RunnerType.MPI,
+            new Hardware(8, 0, 0),
+            Map.of("SMTK_HOSTNAME_SHIM", "/nonexistent/shim.so"));
 
     assertThat(plan.hostnameShim()).isNull();
     assertThat(MpiCommand.build(plan)).noneMatch(word -> word.startsWith("LD_PRELOAD"));
-    assertThat(logged.toString(StandardCharsets.UTF_8)).contains("libsmtkhostname.so was not found");
+    assertThat(logged.toString(StandardCharsets.UTF_8))
+        .contains("libsmtkhostname.so was not found");
   }
 
   @Test
@@ -140,19 +154,25 @@ class DistributedRunnersTest {
     Path shim = base.resolve("checkout/" + DistributedRunners.CHECKOUT_SHIM);
     Files.createDirectories(shim.getParent());
     Files.writeString(shim, "");
-    ToolkitSettings settings = ToolkitSettings.from(Map.of("SMTK_HOSTNAME_SHIM", "/nonexistent/x.so"));
+    ToolkitSettings settings =
+        ToolkitSettings.from(Map.of("SMTK_HOSTNAME_SHIM", "/nonexistent/x.so"));
 
-    assertThat(DistributedRunners.hostnameShim(settings, base.resolve("checkout/toolkit-core/target/x.jar")))
+    assertThat(
+            DistributedRunners.hostnameShim(
+                settings, base.resolve("checkout/toolkit-core/target/x.jar")))
         .isEmpty();
   }
 
   @Test
   void jobId_sameJobOnEveryHost_isEqualAndOtherJobsDiffer() throws Exception {
     String worker = DistributedRunners.jobId(environment(new Hardware(1, 0, 0), Map.of()));
-    write("resourceconfig.json", RESOURCES.replace("\"current_host\": \"algo-2\"", "\"current_host\": \"algo-1\""));
+    write(
+        "resourceconfig.json",
+        RESOURCES.replace("\"current_host\": \"algo-2\"", "\"current_host\": \"algo-1\""));
     String master = DistributedRunners.jobId(environment(new Hardware(1, 0, 0), Map.of()));
     String other =
-        DistributedRunners.jobId(environment(new Hardware(1, 0, 0), Map.of("TRAINING_JOB_NAME", "other")));
+        DistributedRunners.jobId(
+            environment(new Hardware(1, 0, 0), Map.of("TRAINING_JOB_NAME", "other")));
 
     assertThat(worker).isEqualTo(master).hasSize(16);
     assertThat(other).isNotEqualTo(master);
@@ -165,7 +185,8 @@ class DistributedRunnersTest {
     assertThat(MpiRunner.withSshConfig(command, null)).isSameAs(command);
   }
 
-  private LaunchPlan plan(RunnerType runner, Hardware hardware, Map<String, String> extra) throws Exception {
+  private LaunchPlan plan(RunnerType runner, Hardware hardware, Map<String, String> extra)
+      throws Exception {
     TrainingEnvironment environment = environment(hardware, extra);
     ToolkitSettings settings = settings(extra);
     Map<String, String> userVariables = new LinkedHashMap<>();
@@ -182,7 +203,8 @@ class DistributedRunnersTest {
     return DistributedRunners.plan(runner, environment, settings, log, launch);
   }
 
-  private TrainingEnvironment environment(Hardware hardware, Map<String, String> extra) throws Exception {
+  private TrainingEnvironment environment(Hardware hardware, Map<String, String> extra)
+      throws Exception {
     return TrainingEnvironmentReader.withHardware(hardware).read(settings(extra));
   }
 

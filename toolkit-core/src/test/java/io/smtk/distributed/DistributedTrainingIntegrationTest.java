@@ -2,6 +2,7 @@ package io.smtk.distributed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smtk.distributed.mpi.SmddpCommand;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +102,8 @@ class DistributedTrainingIntegrationTest {
       Pattern.compile(
           "^\\[1,mpirank:(\\d+),algo-(\\d+)\\]<stdout>:rank=(\\d+) size=(\\d+) host=(\\S+) sum=(\\d+)$",
           Pattern.MULTILINE);
-  private static final Pattern DONE_LINE = Pattern.compile("<stdout>:done=([0-9.]+)$", Pattern.MULTILINE);
+  private static final Pattern DONE_LINE =
+      Pattern.compile("<stdout>:done=([0-9.]+)$", Pattern.MULTILINE);
 
   private static Path smtk;
 
@@ -110,7 +112,8 @@ class DistributedTrainingIntegrationTest {
     NetnsCluster.requireAvailable(missingTools());
     smtk = findUp("bin/smtk");
     // The first run makes the class-data archive; do it once here, not in every host at once.
-    Process warmUp = new ProcessBuilder(smtk.toString(), "--version").redirectErrorStream(true).start();
+    Process warmUp =
+        new ProcessBuilder(smtk.toString(), "--version").redirectErrorStream(true).start();
     String output = new String(warmUp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(warmUp.waitFor(300, TimeUnit.SECONDS)).as("bin/smtk --version").isTrue();
     assertThat(warmUp.exitValue()).as("bin/smtk --version: %s", output).isZero();
@@ -137,8 +140,9 @@ class DistributedTrainingIntegrationTest {
   @Timeout(300)
   void train_pythonFrameworkModuleRunsMpi_succeedsOnBothHosts() throws Exception {
     try (NetnsCluster cluster = NetnsCluster.start(2)) {
-      Job job = new Job(cluster, "pymodule", ALLREDUCE, hyperparameters(2))
-          .withEnv(mpiFrameworkModule(cluster.workDir()));
+      Job job =
+          new Job(cluster, "pymodule", ALLREDUCE, hyperparameters(2))
+              .withEnv(mpiFrameworkModule(cluster.workDir()));
       job.start();
 
       List<Run> runs = job.await();
@@ -146,7 +150,9 @@ class DistributedTrainingIntegrationTest {
       for (Run run : runs) {
         assertThat(run.exitCode()).as("exit code of %s", job.describe()).isZero();
         assertThat(job.base(run.host()).resolve("output/success")).exists();
-        assertThat(run.stdout()).as(job.describe()).contains("module sees is_master=" + (run.host() == 1 ? "True" : "False"));
+        assertThat(run.stdout())
+            .as(job.describe())
+            .contains("module sees is_master=" + (run.host() == 1 ? "True" : "False"));
       }
       assertRanks(runs.get(0).stdout(), 2, 2, job);
     }
@@ -156,8 +162,9 @@ class DistributedTrainingIntegrationTest {
   @Timeout(300)
   void train_pythonFrameworkModuleRunsMpiAndRankOneRaises_bothHostsFail() throws Exception {
     try (NetnsCluster cluster = NetnsCluster.start(2)) {
-      Job job = new Job(cluster, "pymoduleraises", RANK_ONE_RAISES, hyperparameters(1))
-          .withEnv(mpiFrameworkModule(cluster.workDir()));
+      Job job =
+          new Job(cluster, "pymoduleraises", RANK_ONE_RAISES, hyperparameters(1))
+              .withEnv(mpiFrameworkModule(cluster.workDir()));
       job.start();
 
       List<Run> runs = job.await();
@@ -165,32 +172,40 @@ class DistributedTrainingIntegrationTest {
       for (Run run : runs) {
         assertThat(run.exitCode()).as("exit code of %s", job.describe()).isNotZero();
         assertThat(job.base(run.host()).resolve("output/success")).doesNotExist();
-        assertThat(job.failure(run.host())).as(job.describe()).contains("ValueError: rank one broke on purpose");
+        assertThat(job.failure(run.host()))
+            .as(job.describe())
+            .contains("ValueError: rank one broke on purpose");
       }
       assertThat(job.failure(1)).startsWith("ExecuteUserScriptError:");
     }
   }
 
   /**
-   * A framework module written as the Python toolkit's guide shows, asking for the MPI runner itself;
-   * it is found through PYTHONPATH and selected with SAGEMAKER_TRAINING_MODULE.
+   * A framework module written as the Python toolkit's guide shows, asking for the MPI runner
+   * itself; it is found through PYTHONPATH and selected with SAGEMAKER_TRAINING_MODULE.
    */
   private static Map<String, String> mpiFrameworkModule(Path workDir) throws IOException {
     Path modules = Files.createDirectories(workDir.resolve("framework-modules/mpi_framework"));
     Files.writeString(modules.resolve("__init__.py"), "");
-    Files.writeString(modules.resolve("training.py"), String.join("\n",
-        "import sys",
-        "from sagemaker_training import entry_point, environment, runner",
-        "",
-        "def main():",
-        "    env = environment.Environment()",
-        "    sys.stdout.write('module sees is_master=%s hosts=%s\\n' % (env.is_master, env.hosts))",
-        "    sys.stdout.flush()",
-        "    entry_point.run(uri=env.module_dir, user_entry_point=env.user_entry_point, args=env.to_cmd_args(),",
-        "                    env_vars=env.to_env_vars(), capture_error=True, runner_type=runner.MPIRunnerType)",
-        ""));
-    return Map.of("SAGEMAKER_TRAINING_MODULE", "mpi_framework.training:main",
-        "PYTHONPATH", modules.getParent().toString());
+    Files.writeString(
+        modules.resolve("training.py"),
+        String.join(
+            "\n",
+            "import sys",
+            "from sagemaker_training import entry_point, environment, runner",
+            "",
+            "def main():",
+            "    env = environment.Environment()",
+            "    sys.stdout.write('module sees is_master=%s hosts=%s\\n' % (env.is_master, env.hosts))",
+            "    sys.stdout.flush()",
+            "    entry_point.run(uri=env.module_dir, user_entry_point=env.user_entry_point, args=env.to_cmd_args(),",
+            "                    env_vars=env.to_env_vars(), capture_error=True, runner_type=runner.MPIRunnerType)",
+            ""));
+    return Map.of(
+        "SAGEMAKER_TRAINING_MODULE",
+        "mpi_framework.training:main",
+        "PYTHONPATH",
+        modules.getParent().toString());
   }
 
   @Test
@@ -201,7 +216,8 @@ class DistributedTrainingIntegrationTest {
       ProcessHandle.of(cluster.sshdPids().get(1)).ifPresent(ProcessHandle::destroy);
       ProcessHandle.of(cluster.sshdPids().get(1)).ifPresent(handle -> handle.onExit().join());
       List<String> keysBefore = smtkTempDirs();
-      Job job = new Job(cluster, "ownsshd", ALLREDUCE, hyperparameters(1)).withoutSshConfig().start();
+      Job job =
+          new Job(cluster, "ownsshd", ALLREDUCE, hyperparameters(1)).withoutSshConfig().start();
 
       List<Run> runs = job.await();
 
@@ -273,7 +289,8 @@ class DistributedTrainingIntegrationTest {
       Duration failedAfter = Duration.ofNanos(master.exitNanos() - killedAt);
       assertThat(killed).as("processes killed in algo-2").isNotEmpty();
       assertThat(master.exitCode()).as(job.describe()).isNotZero();
-      assertThat(failedAfter).as("master failed after the kill; %s", job.describe())
+      assertThat(failedAfter)
+          .as("master failed after the kill; %s", job.describe())
           .isLessThan(Duration.ofSeconds(60));
       assertThat(job.failure(1)).as(job.describe()).contains("algo-2");
     }
@@ -317,7 +334,8 @@ class DistributedTrainingIntegrationTest {
 
       Run worker = runs.get(1);
       assertThat(worker.exitCode()).as(job.describe()).isNotZero();
-      assertThat(Duration.ofNanos(worker.exitNanos() - killedAt)).as(job.describe())
+      assertThat(Duration.ofNanos(worker.exitNanos() - killedAt))
+          .as(job.describe())
           .isLessThan(Duration.ofSeconds(40));
       assertThat(job.failure(2)).as(job.describe()).contains("Lost contact with the master algo-1");
     }
@@ -328,7 +346,10 @@ class DistributedTrainingIntegrationTest {
   void train_smddpOnTwoHostsWithoutSmddprun_runsRanksThroughMpirun() throws Exception {
     try (NetnsCluster cluster = NetnsCluster.start(2)) {
       Job job =
-          new Job(cluster, "smddp", ALLREDUCE,
+          new Job(
+                  cluster,
+                  "smddp",
+                  ALLREDUCE,
                   "{\"sagemaker_program\": \"\\\"train.py\\\"\","
                       + " \"sagemaker_distributed_dataparallel_enabled\": \"true\"}")
               .withEnv(Map.of("SAGEMAKER_TRAINING_MODULE", PyTorchRunnerEntry.class.getName()))
@@ -340,7 +361,8 @@ class DistributedTrainingIntegrationTest {
       for (Run run : runs) {
         assertThat(run.exitCode()).as(job.describe()).isZero();
       }
-      assertThat(runs.get(0).stderr()).contains(SmddpCommand.SMDDPRUN_MISSING_WARNING, "--oversubscribe");
+      assertThat(runs.get(0).stderr())
+          .contains(SmddpCommand.SMDDPRUN_MISSING_WARNING, "--oversubscribe");
       assertRanks(runs.get(0).stdout(), 2, 1, job);
       assertExitedPromptly(runs, job);
     }
@@ -356,7 +378,10 @@ class DistributedTrainingIntegrationTest {
       env.put("SMTK_TORCH_LAUNCHER", "env");
       env.put("SAGEMAKER_TRAINING_MODULE", PyTorchRunnerEntry.class.getName());
       Job job =
-          new Job(cluster, "torch", TORCH_DDP,
+          new Job(
+                  cluster,
+                  "torch",
+                  TORCH_DDP,
                   "{\"sagemaker_program\": \"\\\"train.py\\\"\","
                       + " \"sagemaker_torch_distributed_enabled\": \"true\"}")
               .withEnv(env)
@@ -376,7 +401,9 @@ class DistributedTrainingIntegrationTest {
 
   private static String hyperparameters(int processesPerHost) {
     return "{\"sagemaker_program\": \"\\\"train.py\\\"\", \"sagemaker_mpi_enabled\": \"true\","
-        + " \"sagemaker_mpi_num_of_processes_per_host\": \"" + processesPerHost + "\"}";
+        + " \"sagemaker_mpi_num_of_processes_per_host\": \""
+        + processesPerHost
+        + "\"}";
   }
 
   private static void assertRanks(String masterOutput, int hosts, int processesPerHost, Job job) {
@@ -388,7 +415,9 @@ class DistributedTrainingIntegrationTest {
       int rank = Integer.parseInt(matcher.group(3));
       int host = rank / processesPerHost + 1;
       assertThat(Integer.parseInt(matcher.group(1))).as(job.describe()).isEqualTo(rank);
-      assertThat(Integer.parseInt(matcher.group(2))).as("host tag; %s", job.describe()).isEqualTo(host);
+      assertThat(Integer.parseInt(matcher.group(2)))
+          .as("host tag; %s", job.describe())
+          .isEqualTo(host);
       assertThat(matcher.group(4)).isEqualTo(Integer.toString(size));
       assertThat(matcher.group(5)).as("gethostname() in rank %d", rank).isEqualTo("algo-" + host);
       assertThat(matcher.group(6)).isEqualTo(Integer.toString(sum));
@@ -411,14 +440,17 @@ class DistributedTrainingIntegrationTest {
     for (Run run : runs) {
       double seconds = run.exitMillis() / 1000.0 - lastDone;
       assertThat(seconds)
-          .as("algo-%d exited %.1f s after the last rank finished; %s", run.host(), seconds, job.describe())
+          .as(
+              "algo-%d exited %.1f s after the last rank finished; %s",
+              run.host(), seconds, job.describe())
           .isLessThan(10.0);
     }
   }
 
   private static List<String> smtkTempDirs() throws IOException {
     try (var files = Files.list(Paths.get(System.getProperty("java.io.tmpdir")))) {
-      return files.map(path -> path.getFileName().toString())
+      return files
+          .map(path -> path.getFileName().toString())
           .filter(name -> name.startsWith("smtk-ssh-") || name.startsWith("smtk-sshd-"))
           .sorted()
           .toList();
@@ -432,7 +464,9 @@ class DistributedTrainingIntegrationTest {
       }
     }
     Process probe =
-        new ProcessBuilder(PYTHON, "-c", "import mpi4py, torch.distributed").redirectErrorStream(true).start();
+        new ProcessBuilder(PYTHON, "-c", "import mpi4py, torch.distributed")
+            .redirectErrorStream(true)
+            .start();
     String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!probe.waitFor(60, TimeUnit.SECONDS) || probe.exitValue() != 0) {
       return Optional.of(PYTHON + " cannot import mpi4py and torch: " + output.strip());
@@ -446,11 +480,13 @@ class DistributedTrainingIntegrationTest {
         return dir.resolve(relative);
       }
     }
-    throw new IllegalStateException(relative + " not found above " + Paths.get("").toAbsolutePath());
+    throw new IllegalStateException(
+        relative + " not found above " + Paths.get("").toAbsolutePath());
   }
 
   /** How one host's toolkit ended. */
-  private record Run(int host, int exitCode, long exitNanos, long exitMillis, String stdout, String stderr) {}
+  private record Run(
+      int host, int exitCode, long exitNanos, long exitMillis, String stdout, String stderr) {}
 
   /** One training job: a base folder per host and a toolkit process per host. */
   private static final class Job {
@@ -461,7 +497,8 @@ class DistributedTrainingIntegrationTest {
     private final List<long[]> exits = new ArrayList<>();
     private boolean testClassPath;
 
-    Job(NetnsCluster cluster, String name, String script, String hyperparameters) throws IOException {
+    Job(NetnsCluster cluster, String name, String script, String hyperparameters)
+        throws IOException {
       this.cluster = cluster;
       this.name = name;
       List<String> hosts = new ArrayList<>();
@@ -477,7 +514,10 @@ class DistributedTrainingIntegrationTest {
         Files.writeString(base.resolve("input/config/inputdataconfig.json"), "{}");
         Files.writeString(
             base.resolve("input/config/resourceconfig.json"),
-            "{\"current_host\": \"" + cluster.hostname(host) + "\", \"hosts\": [" + String.join(", ", hosts)
+            "{\"current_host\": \""
+                + cluster.hostname(host)
+                + "\", \"hosts\": ["
+                + String.join(", ", hosts)
                 + "], \"current_instance_type\": \"ml.c5.xlarge\", \"network_interface_name\": \"eth0\"}");
       }
       env.put("SMTK_PYTHON", PYTHON);
@@ -512,17 +552,19 @@ class DistributedTrainingIntegrationTest {
       for (int host = 1; host <= cluster.size(); host++) {
         Map<String, String> hostEnv = new HashMap<>(env);
         hostEnv.put("SAGEMAKER_BASE_DIR", base(host).toString());
-        Process process =
-            cluster.start(host, command(), hostEnv, out(host), err(host));
+        Process process = cluster.start(host, command(), hostEnv, out(host), err(host));
         long[] exit = new long[] {0, 0};
         exits.add(exit);
         // Recorded when the process ends, not when the test gets round to asking.
-        process.onExit().thenRun(() -> {
-          synchronized (exit) {
-            exit[0] = System.nanoTime();
-            exit[1] = System.currentTimeMillis();
-          }
-        });
+        process
+            .onExit()
+            .thenRun(
+                () -> {
+                  synchronized (exit) {
+                    exit[0] = System.nanoTime();
+                    exit[1] = System.currentTimeMillis();
+                  }
+                });
         processes.add(process);
       }
       return this;
@@ -535,8 +577,14 @@ class DistributedTrainingIntegrationTest {
       Path core = smtk.getParent().getParent().resolve("toolkit-core/target");
       List<String> classPath = new ArrayList<>();
       try {
-        classPath.add(Paths.get(PyTorchRunnerEntry.class.getProtectionDomain().getCodeSource().getLocation()
-            .toURI()).toString());
+        classPath.add(
+            Paths.get(
+                    PyTorchRunnerEntry.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString());
       } catch (java.net.URISyntaxException e) {
         throw new IllegalStateException(e);
       }
@@ -564,7 +612,8 @@ class DistributedTrainingIntegrationTest {
         Process process = processes.get(i);
         long left = deadline - System.nanoTime();
         if (!process.waitFor(Math.max(left, 0), TimeUnit.NANOSECONDS)) {
-          throw new AssertionError("algo-" + (i + 1) + " did not finish within " + JOB_TIMEOUT + "; " + describe());
+          throw new AssertionError(
+              "algo-" + (i + 1) + " did not finish within " + JOB_TIMEOUT + "; " + describe());
         }
         process.onExit().get(10, TimeUnit.SECONDS);
         long[] exit = exits.get(i);
@@ -574,7 +623,8 @@ class DistributedTrainingIntegrationTest {
           nanos = exit[0];
           millis = exit[1];
         }
-        runs.add(new Run(i + 1, process.exitValue(), nanos, millis, read(out(i + 1)), read(err(i + 1))));
+        runs.add(
+            new Run(i + 1, process.exitValue(), nanos, millis, read(out(i + 1)), read(err(i + 1))));
       }
       return runs;
     }
@@ -586,7 +636,8 @@ class DistributedTrainingIntegrationTest {
           throw new AssertionError("algo-" + host + " never printed '" + text + "'; " + describe());
         }
         if (!processes.get(host - 1).isAlive()) {
-          throw new AssertionError("algo-" + host + " ended before printing '" + text + "'; " + describe());
+          throw new AssertionError(
+              "algo-" + host + " ended before printing '" + text + "'; " + describe());
         }
         Thread.sleep(100);
       }
@@ -601,8 +652,14 @@ class DistributedTrainingIntegrationTest {
     String describe() {
       StringBuilder text = new StringBuilder("job ").append(name);
       for (int host = 1; host <= cluster.size(); host++) {
-        text.append("\n===== algo-").append(host).append(" stdout =====\n").append(read(out(host)))
-            .append("\n===== algo-").append(host).append(" stderr =====\n").append(read(err(host)));
+        text.append("\n===== algo-")
+            .append(host)
+            .append(" stdout =====\n")
+            .append(read(out(host)))
+            .append("\n===== algo-")
+            .append(host)
+            .append(" stderr =====\n")
+            .append(read(err(host)));
       }
       return text.toString();
     }

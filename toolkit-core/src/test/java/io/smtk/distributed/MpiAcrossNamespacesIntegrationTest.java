@@ -1,9 +1,11 @@
 package io.smtk.distributed;
 
-import io.smtk.launch.EntryPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.distributed.mpi.MpiCommand;
+import io.smtk.launch.EntryPoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -373,7 +373,9 @@ public final class NetnsCluster implements AutoCloseable {
    */
   public void disconnect(int host) throws IOException {
     ExecResult result =
-        exec(List.of("ip", "-n", namespace(host), "link", "set", "eth0", "down"), Duration.ofSeconds(10));
+        exec(
+            List.of("ip", "-n", namespace(host), "link", "set", "eth0", "down"),
+            Duration.ofSeconds(10));
     if (result.exitCode() != 0) {
       throw new IOException("cannot disconnect " + hostname(host) + ": " + result.stderr());
     }
@@ -388,14 +390,17 @@ public final class NetnsCluster implements AutoCloseable {
    * @throws IOException if the namespace's processes cannot be listed
    */
   public List<Long> killHost(int host) throws IOException {
-    ExecResult result = exec(List.of("ip", "netns", "pids", namespace(host)), Duration.ofSeconds(10));
+    ExecResult result =
+        exec(List.of("ip", "netns", "pids", namespace(host)), Duration.ofSeconds(10));
     List<Long> killed = new ArrayList<>();
     for (String pid : result.stdout().strip().split("\\s+")) {
       if (!pid.isEmpty()) {
-        ProcessHandle.of(Long.parseLong(pid)).ifPresent(handle -> {
-          handle.destroyForcibly();
-          killed.add(handle.pid());
-        });
+        ProcessHandle.of(Long.parseLong(pid))
+            .ifPresent(
+                handle -> {
+                  handle.destroyForcibly();
+                  killed.add(handle.pid());
+                });
       }
     }
     return killed;

@@ -11,9 +11,9 @@ import java.util.Map;
 
 /**
  * A framework entry for tests that picks the torch, SMDDP or XLA runner from the job's features, so
- * that {@code sagemaker_torch_distributed_enabled} and {@code sagemaker_distributed_dataparallel_enabled}
- * reach those runners through {@code smtk train}; named by its class name in {@code
- * SAGEMAKER_TRAINING_MODULE}.
+ * that {@code sagemaker_torch_distributed_enabled} and {@code
+ * sagemaker_distributed_dataparallel_enabled} reach those runners through {@code smtk train}; named
+ * by its class name in {@code SAGEMAKER_TRAINING_MODULE}.
  */
 public final class PyTorchRunnerEntry implements FrameworkEntry {
 

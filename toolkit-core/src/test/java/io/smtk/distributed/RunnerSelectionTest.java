@@ -1,6 +1,5 @@
 package io.smtk.distributed;
 
-import io.smtk.framework.RunnerType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtk.environment.FrameworkParameters;
 import io.smtk.environment.InvalidTrainingConfigException;
+import io.smtk.framework.RunnerType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,7 +77,8 @@ class RunnerSelectionTest {
   @ParameterizedTest
   @ValueSource(strings = {"\"two\"", "2.5", "0", "-1", "true", "[2]"})
   void processesPerHost_invalid_throwsNamingHyperparameter(String value) throws Exception {
-    FrameworkParameters params = json("{\"sagemaker_mpi_num_of_processes_per_host\":" + value + "}");
+    FrameworkParameters params =
+        json("{\"sagemaker_mpi_num_of_processes_per_host\":" + value + "}");
 
     assertThatThrownBy(() -> RunnerSelection.processesPerHost(params, 1))
         .isInstanceOf(InvalidTrainingConfigException.class)

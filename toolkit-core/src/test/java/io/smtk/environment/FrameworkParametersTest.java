@@ -16,7 +16,8 @@ class FrameworkParametersTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static FrameworkParameters params(String json) throws Exception {
-    return FrameworkParameters.of((ObjectNode) MAPPER.readTree(json), "/opt/ml/input/config/hyperparameters.json");
+    return FrameworkParameters.of(
+        (ObjectNode) MAPPER.readTree(json), "/opt/ml/input/config/hyperparameters.json");
   }
 
   @Test
@@ -31,11 +32,13 @@ class FrameworkParametersTest {
 
   @Test
   void get_wrongType_throwsNamingKeyAndFile() throws Exception {
-    FrameworkParameters params = params("{\"sagemaker_mpi_custom_mpi_options\": 5, \"sagemaker_program\": [1]}");
+    FrameworkParameters params =
+        params("{\"sagemaker_mpi_custom_mpi_options\": 5, \"sagemaker_program\": [1]}");
 
     assertThatThrownBy(() -> params.get(FrameworkParameters.MPI_CUSTOM_OPTIONS))
         .isInstanceOf(InvalidTrainingConfigException.class)
-        .hasMessageContaining("'sagemaker_mpi_custom_mpi_options' in /opt/ml/input/config/hyperparameters.json")
+        .hasMessageContaining(
+            "'sagemaker_mpi_custom_mpi_options' in /opt/ml/input/config/hyperparameters.json")
         .hasMessageContaining("must be a string");
     assertThatThrownBy(() -> params.get(FrameworkParameters.PROGRAM))
         .hasMessageContaining("'sagemaker_program'");
@@ -45,18 +48,32 @@ class FrameworkParametersTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "true|true", "false|false", "null|false", "0|false", "0.0|false", "1|true", "\"\"|false",
-        "\"false\"|true", "[]|false", "[0]|true", "{}|false", "{\"a\":1}|true"
+        "true|true",
+        "false|false",
+        "null|false",
+        "0|false",
+        "0.0|false",
+        "1|true",
+        "\"\"|false",
+        "\"false\"|true",
+        "[]|false",
+        "[0]|true",
+        "{}|false",
+        "{\"a\":1}|true"
       })
   void isOn_values_followPythonTruthiness(String value, boolean expected) throws Exception {
-    assertThat(params("{\"sagemaker_mpi_enabled\": " + value + "}").isOn(FrameworkParameters.MPI_ENABLED))
+    assertThat(
+            params("{\"sagemaker_mpi_enabled\": " + value + "}")
+                .isOn(FrameworkParameters.MPI_ENABLED))
         .isEqualTo(expected);
   }
 
   @Test
   void additional_reservedKeys_leftOut() throws Exception {
-    FrameworkParameters params = params("{\"sagemaker_program\": \"t.py\", \"_tuning_objective_metric\": \"a\","
-        + " \"sagemaker_mpi_enabled\": true, \"sagemaker_something_new\": 1, \"sagemaker_region\": \"x\"}");
+    FrameworkParameters params =
+        params(
+            "{\"sagemaker_program\": \"t.py\", \"_tuning_objective_metric\": \"a\","
+                + " \"sagemaker_mpi_enabled\": true, \"sagemaker_something_new\": 1, \"sagemaker_region\": \"x\"}");
 
     assertThat(params.additional().toString())
         .isEqualTo("{\"sagemaker_mpi_enabled\":true,\"sagemaker_something_new\":1}");
@@ -69,17 +86,23 @@ class FrameworkParametersTest {
   void distributionFlags_areTheSevenFlagsOfTheReference() {
     assertThat(FrameworkParameters.distributionFlags().stream().map(FrameworkParameters.Knob::name))
         .containsExactlyInAnyOrder(
-            "sagemaker_mpi_enabled", "sagemaker_parameter_server_enabled",
-            "sagemaker_distributed_dataparallel_enabled", "sagemaker_pytorch_ddp_enabled",
-            "sagemaker_pytorch_xla_multi_worker_enabled", "sagemaker_multi_worker_mirrored_strategy_enabled",
+            "sagemaker_mpi_enabled",
+            "sagemaker_parameter_server_enabled",
+            "sagemaker_distributed_dataparallel_enabled",
+            "sagemaker_pytorch_ddp_enabled",
+            "sagemaker_pytorch_xla_multi_worker_enabled",
+            "sagemaker_multi_worker_mirrored_strategy_enabled",
             "sagemaker_torch_distributed_enabled");
   }
 
   @Test
   void withOverrides_truthyValuesOnly_replaceTheHyperparameters() throws Exception {
-    FrameworkParameters params = params("{\"sagemaker_mpi_num_of_processes_per_host\": 2}")
-        .withOverrides((ObjectNode) MAPPER.readTree(
-            "{\"sagemaker_mpi_num_of_processes_per_host\": 0, \"sagemaker_mpi_custom_mpi_options\": \"-v\"}"));
+    FrameworkParameters params =
+        params("{\"sagemaker_mpi_num_of_processes_per_host\": 2}")
+            .withOverrides(
+                (ObjectNode)
+                    MAPPER.readTree(
+                        "{\"sagemaker_mpi_num_of_processes_per_host\": 0, \"sagemaker_mpi_custom_mpi_options\": \"-v\"}"));
 
     assertThat(params.get(FrameworkParameters.PROCESSES_PER_HOST)).isEqualTo(2);
     assertThat(params.get(FrameworkParameters.MPI_CUSTOM_OPTIONS)).isEqualTo("-v");

@@ -25,11 +25,15 @@ class HardwareTest {
   @Test
   void detect_fakeNvidiaSmi_countsGpuLines() throws Exception {
     Path smi = dir.resolve("nvidia-smi");
-    Files.writeString(smi, "#!/bin/sh\n[ \"$1\" = --list-gpus ] || exit 3\n"
-        + "echo 'GPU 0: NVIDIA H100 (UUID: GPU-1)'\necho 'GPU 1: NVIDIA H100 (UUID: GPU-2)'\necho 'note'\n");
+    Files.writeString(
+        smi,
+        "#!/bin/sh\n[ \"$1\" = --list-gpus ] || exit 3\n"
+            + "echo 'GPU 0: NVIDIA H100 (UUID: GPU-1)'\necho 'GPU 1: NVIDIA H100 (UUID: GPU-2)'\necho 'note'\n");
     Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-    Hardware hardware = Hardware.detect(ToolkitSettings.from(Map.of("PATH", dir + ":/usr/bin:/bin")), "ml.p4d.24xlarge");
+    Hardware hardware =
+        Hardware.detect(
+            ToolkitSettings.from(Map.of("PATH", dir + ":/usr/bin:/bin")), "ml.p4d.24xlarge");
 
     assertThat(hardware.gpus()).isEqualTo(2);
     assertThat(hardware.neurons()).isZero();
@@ -37,7 +41,8 @@ class HardwareTest {
 
   @Test
   void detect_noTools_zeroAccelerators() throws Exception {
-    Hardware hardware = Hardware.detect(ToolkitSettings.from(Map.of("PATH", dir.toString())), "local");
+    Hardware hardware =
+        Hardware.detect(ToolkitSettings.from(Map.of("PATH", dir.toString())), "local");
 
     assertThat(hardware.gpus()).isZero();
     assertThat(hardware.neurons()).isZero();
@@ -46,7 +51,8 @@ class HardwareTest {
 
   @Test
   void detect_trn2_hasFixedCoreCount() throws Exception {
-    assertThat(Hardware.detect(ToolkitSettings.from(Map.of()), "ml.trn2.48xlarge").neurons()).isEqualTo(64);
+    assertThat(Hardware.detect(ToolkitSettings.from(Map.of()), "ml.trn2.48xlarge").neurons())
+        .isEqualTo(64);
   }
 
   @Test

@@ -40,16 +40,21 @@ class TrainingEnvironmentReaderTest {
     assertThat(environment.masterHostname()).isEqualTo("algo-1");
     assertThat(environment.userEntryPoint()).contains("train.py");
     assertThat(environment.moduleName()).isEqualTo("train");
-    assertThat(environment.channelInputDirs()).containsEntry("train", base.resolve("input/data/train"));
+    assertThat(environment.channelInputDirs())
+        .containsEntry("train", base.resolve("input/data/train"));
     assertThat(environment.numCpus()).isEqualTo(4);
   }
 
   @Test
   void read_mpiEnabledWithGroups_masterIsFirstHostOfGroupList() throws Exception {
-    write("hyperparameters.json", "{\"sagemaker_mpi_enabled\": \"true\", \"sagemaker_program\": \"\\\"t.py\\\"\"}");
-    write("resourceconfig.json", "{\"current_host\": \"algo-1\", \"hosts\": [\"algo-1\", \"algo-2\"],"
-        + " \"current_group_name\": \"g\", \"instance_groups\": [{\"instance_group_name\": \"g\","
-        + " \"instance_type\": \"ml.p3.2xlarge\", \"hosts\": [\"algo-2\", \"algo-1\"]}]}");
+    write(
+        "hyperparameters.json",
+        "{\"sagemaker_mpi_enabled\": \"true\", \"sagemaker_program\": \"\\\"t.py\\\"\"}");
+    write(
+        "resourceconfig.json",
+        "{\"current_host\": \"algo-1\", \"hosts\": [\"algo-1\", \"algo-2\"],"
+            + " \"current_group_name\": \"g\", \"instance_groups\": [{\"instance_group_name\": \"g\","
+            + " \"instance_type\": \"ml.p3.2xlarge\", \"hosts\": [\"algo-2\", \"algo-1\"]}]}");
 
     TrainingEnvironment environment = read(Map.of());
 
@@ -57,7 +62,9 @@ class TrainingEnvironmentReaderTest {
     assertThat(environment.distributionHosts()).containsExactly("algo-2", "algo-1");
     assertThat(environment.masterHostname()).isEqualTo("algo-2");
     assertThat(environment.isMaster()).isFalse();
-    assertThat(environment.additionalFrameworkParameters().get("sagemaker_mpi_enabled").booleanValue()).isTrue();
+    assertThat(
+            environment.additionalFrameworkParameters().get("sagemaker_mpi_enabled").booleanValue())
+        .isTrue();
     assertThat(environment.hyperparameters().size()).isZero();
   }
 
@@ -102,7 +109,8 @@ class TrainingEnvironmentReaderTest {
   void read_hyperparametersNotObject_saysWhatItFound() throws Exception {
     write("hyperparameters.json", "[1, 2]");
 
-    assertThatThrownBy(() -> read(Map.of())).hasMessageContaining("must hold a JSON object, not an array");
+    assertThatThrownBy(() -> read(Map.of()))
+        .hasMessageContaining("must hold a JSON object, not an array");
   }
 
   @Test
@@ -118,7 +126,9 @@ class TrainingEnvironmentReaderTest {
   void read_currentHostNotInHosts_namesBoth() throws Exception {
     write("resourceconfig.json", "{\"current_host\": \"algo-9\", \"hosts\": [\"algo-1\"]}");
 
-    assertThatThrownBy(() -> read(Map.of())).hasMessageContaining("\"algo-9\"").hasMessageContaining("[algo-1]");
+    assertThatThrownBy(() -> read(Map.of()))
+        .hasMessageContaining("\"algo-9\"")
+        .hasMessageContaining("[algo-1]");
   }
 
   @Test
@@ -132,7 +142,11 @@ class TrainingEnvironmentReaderTest {
 
   @Test
   void read_missingBaseDir_pointsToSetting() {
-    assertThatThrownBy(() -> READER.read(ToolkitSettings.from(Map.of("SAGEMAKER_BASE_DIR", base.resolve("nope").toString()))))
+    assertThatThrownBy(
+            () ->
+                READER.read(
+                    ToolkitSettings.from(
+                        Map.of("SAGEMAKER_BASE_DIR", base.resolve("nope").toString()))))
         .hasMessageContaining("does not exist (from SAGEMAKER_BASE_DIR)");
   }
 

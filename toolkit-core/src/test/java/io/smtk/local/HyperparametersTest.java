@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Tests for {@link Hyperparameters}. */
 class HyperparametersTest {
@@ -39,8 +39,10 @@ class HyperparametersTest {
         "dup={\"a\":1,\"a\":2}|\"{\\\"a\\\":1,\\\"a\\\":2}\"",
         "flag=True|\"True\""
       })
-  void parseAndEncode_value_jsonOnlyWhenItReadsBackAsTyped(String item, String encoded) throws Exception {
-    Map<String, com.fasterxml.jackson.databind.JsonNode> values = Hyperparameters.parse(List.of(item));
+  void parseAndEncode_value_jsonOnlyWhenItReadsBackAsTyped(String item, String encoded)
+      throws Exception {
+    Map<String, com.fasterxml.jackson.databind.JsonNode> values =
+        Hyperparameters.parse(List.of(item));
 
     assertThat(values).hasSize(1);
     assertThat(Hyperparameters.encode(values.values().iterator().next())).isEqualTo(encoded);
@@ -48,7 +50,8 @@ class HyperparametersTest {
 
   @Test
   void parse_versionWithTrailingZero_reachesTheScriptAsTyped() throws Exception {
-    com.fasterxml.jackson.databind.JsonNode value = Hyperparameters.parse(List.of("version=1.10")).get("version");
+    com.fasterxml.jackson.databind.JsonNode value =
+        Hyperparameters.parse(List.of("version=1.10")).get("version");
 
     assertThat(value.isTextual()).isTrue();
     assertThat(value.textValue()).isEqualTo("1.10");
@@ -62,7 +65,8 @@ class HyperparametersTest {
 
   @Test
   void parse_laterItem_wins() throws Exception {
-    assertThat(Hyperparameters.parse(List.of("lr=0.1", "lr=0.2")).get("lr").doubleValue()).isEqualTo(0.2);
+    assertThat(Hyperparameters.parse(List.of("lr=0.1", "lr=0.2")).get("lr").doubleValue())
+        .isEqualTo(0.2);
   }
 
   @Test
@@ -101,8 +105,8 @@ class HyperparametersTest {
   }
 
   @Test
-  void read_notAnObject_throwsUsageNamingTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
+  void read_notAnObject_throwsUsageNamingTheFile(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("hp.json");
     java.nio.file.Files.writeString(file, "[1, 2]");
 

@@ -32,7 +32,10 @@ class LocalModeIntegrationTest {
 
   @Test
   void local_twoHosts_eachHostSeesItsOwnNameAndKeepsItsModel() throws Exception {
-    Path code = script("train.py", """
+    Path code =
+        script(
+            "train.py",
+            """
         import os
         host = os.environ["SM_CURRENT_HOST"]
         print("I am", host, "of", os.environ["SM_HOSTS"])
@@ -41,21 +44,39 @@ class LocalModeIntegrationTest {
         """);
     Path out = dir.resolve("out");
 
-    Run run = run(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
-        "--instance-count", "2", "--output", out.toString()), dir, Map.of());
+    Run run =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--instance-count",
+                "2",
+                "--output",
+                out.toString()),
+            dir,
+            Map.of());
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.stdout()).contains("algo-1 | I am algo-1 of [\"algo-1\",\"algo-2\"]")
+    assertThat(run.stdout())
+        .contains("algo-1 | I am algo-1 of [\"algo-1\",\"algo-2\"]")
         .contains("algo-2 | I am algo-2 of [\"algo-1\",\"algo-2\"]");
-    assertThat(listing(out)).containsExactlyInAnyOrder(
-        "model.tar.gz", "model-algo-2.tar.gz", "output.tar.gz", "output-algo-2.tar.gz");
+    assertThat(listing(out))
+        .containsExactlyInAnyOrder(
+            "model.tar.gz", "model-algo-2.tar.gz", "output.tar.gz", "output-algo-2.tar.gz");
     assertThat(extract(out.resolve("model.tar.gz"), "host.txt")).isEqualTo("algo-1");
     assertThat(extract(out.resolve("model-algo-2.tar.gz"), "host.txt")).isEqualTo("algo-2");
   }
 
   @Test
   void local_channelAndHyperparameters_reachTheScriptAsOnSageMaker() throws Exception {
-    Path code = script("train.py", """
+    Path code =
+        script(
+            "train.py",
+            """
         import json, os, sys
         print("args", sys.argv[1:])
         print("hps", os.environ["SM_HPS"])
@@ -64,38 +85,74 @@ class LocalModeIntegrationTest {
     Path data = Files.createDirectories(dir.resolve("data"));
     Files.writeString(data.resolve("d.csv"), "1,2\n3,4\n");
 
-    Run run = run(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
-        "--channel", "train=" + data, "--hyperparameter", "lr=0.1", "--hyperparameter", "name=resnet",
-        "--output", dir.resolve("out").toString()), dir, Map.of());
+    Run run =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--channel",
+                "train=" + data,
+                "--hyperparameter",
+                "lr=0.1",
+                "--hyperparameter",
+                "name=resnet",
+                "--output",
+                dir.resolve("out").toString()),
+            dir,
+            Map.of());
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.stdout()).contains("algo-1 | args ['--lr', '0.1', '--name', 'resnet']")
+    assertThat(run.stdout())
+        .contains("algo-1 | args ['--lr', '0.1', '--name', 'resnet']")
         .contains("algo-1 | hps {\"lr\":0.1,\"name\":\"resnet\"}")
         .contains("algo-1 | lines 2");
   }
 
   @Test
   void local_scriptFails_failureReasonPrintedWrittenAndPacked() throws Exception {
-    Path code = script("train.py", """
+    Path code =
+        script(
+            "train.py",
+            """
         raise ValueError("the learning rate is far too high")
         """);
     Path out = dir.resolve("out");
 
-    Run run = run(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
-        "--output", out.toString()), dir, Map.of());
+    Run run =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--output",
+                out.toString()),
+            dir,
+            Map.of());
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.stderr()).contains("failed (exit status 1)")
+    assertThat(run.stderr())
+        .contains("failed (exit status 1)")
         .contains("ValueError: the learning rate is far too high");
     assertThat(Files.readString(out.resolve("failure")))
         .startsWith("algo-1 (exit status 1):")
         .contains("ValueError: the learning rate is far too high");
-    assertThat(extract(out.resolve("output.tar.gz"), "failure")).contains("the learning rate is far too high");
+    assertThat(extract(out.resolve("output.tar.gz"), "failure"))
+        .contains("the learning rate is far too high");
   }
 
   @Test
   void local_sigint_forwardsSigtermToTheScriptAndPacksItsCheckpoint() throws Exception {
-    Path code = script("train.py", """
+    Path code =
+        script(
+            "train.py",
+            """
         import os, signal, sys, time
         def stop(signum, frame):
             with open(os.path.join(os.environ["SM_MODEL_DIR"], "checkpoint.txt"), "w") as f:
@@ -110,11 +167,23 @@ class LocalModeIntegrationTest {
     Path stdout = dir.resolve("stdout.log");
     Path stderr = dir.resolve("stderr.log");
     // SIGINT may be ignored by whoever started the build (a background job); reset it for smtk.
-    List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "-c",
-        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
-            + " os.execv(sys.argv[1], sys.argv[1:])"));
-    command.addAll(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
-        "--output", out.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/python3",
+                "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+                    + " os.execv(sys.argv[1], sys.argv[1:])"));
+    command.addAll(
+        List.of(
+            smtk(),
+            "local",
+            "--source-dir",
+            code.toString(),
+            "--entry-point",
+            "train.py",
+            "--output",
+            out.toString()));
     Process process = start(command, dir, Map.of("SMTK_STOP_GRACE_SECONDS", "10"), stdout, stderr);
     try {
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -133,7 +202,8 @@ class LocalModeIntegrationTest {
     assertThat(process.exitValue()).isEqualTo(130);
     assertThat(Files.readString(stdout)).contains("algo-1 | checkpoint written");
     assertThat(Files.readString(stderr)).contains("was stopped (exit status 130)");
-    assertThat(extract(out.resolve("model.tar.gz"), "checkpoint.txt")).isEqualTo("stopped by signal 15");
+    assertThat(extract(out.resolve("model.tar.gz"), "checkpoint.txt"))
+        .isEqualTo("stopped by signal 15");
     assertThat(Files.readString(out.resolve("failure"))).containsIgnoringCase("stopped");
   }
 
@@ -142,7 +212,8 @@ class LocalModeIntegrationTest {
   void local_badInput_oneLineNamingTheValueExit2AndNothingWritten(String bad) throws Exception {
     Path code = script("train.py", "print('never runs')\n");
     Path out = Files.createDirectories(dir.resolve("out"));
-    List<String> command = new ArrayList<>(List.of(smtk(), "local", "--source-dir", code.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(smtk(), "local", "--source-dir", code.toString()));
     String value;
     switch (bad) {
       case "channel" -> {
@@ -169,14 +240,19 @@ class LocalModeIntegrationTest {
     }
     command.addAll(List.of("--output", out.toString()));
 
-    // A scripted podman first on PATH: the image is missing and cannot be pulled, and no real engine runs.
+    // A scripted podman first on PATH: the image is missing and cannot be pulled, and no real
+    // engine runs.
     Path bin = Files.createDirectories(dir.resolve("bin"));
-    Path podman = Files.writeString(bin.resolve("podman"), """
+    Path podman =
+        Files.writeString(
+            bin.resolve("podman"),
+            """
         #!/bin/sh
         [ "$1" = pull ] && { echo "Error: initializing source docker://$2: connection refused" >&2; exit 125; }
         exit 1
         """);
-    Files.setPosixFilePermissions(podman, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(
+        podman, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     Run run = run(command, dir, Map.of("PATH", bin + ":/usr/bin:/bin"));
 
     assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
@@ -193,30 +269,76 @@ class LocalModeIntegrationTest {
 
   @Test
   void local_envAndHyperparameterAsTyped_reachTheScript() throws Exception {
-    Path code = script("train.py", """
+    Path code =
+        script(
+            "train.py",
+            """
         import os, sys
         print("args", sys.argv[1:])
         print("env", os.environ["GREETING"], os.environ["SM_HP_VERSION"])
         """);
 
-    Run run = run(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
-        "--env", "GREETING=hello world", "--hyperparameter", "version=1.10", "--hyperparameter", "lr=0.1",
-        "--output", dir.resolve("out").toString()), dir, Map.of());
+    Run run =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--env",
+                "GREETING=hello world",
+                "--hyperparameter",
+                "version=1.10",
+                "--hyperparameter",
+                "lr=0.1",
+                "--output",
+                dir.resolve("out").toString()),
+            dir,
+            Map.of());
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.stdout()).contains("algo-1 | args ['--lr', '0.1', '--version', '1.10']")
+    assertThat(run.stdout())
+        .contains("algo-1 | args ['--lr', '0.1', '--version', '1.10']")
         .contains("algo-1 | env hello world 1.10");
   }
 
   @Test
-  void local_logLevelOptionOrHyperparameter_setsTheToolkitsLevelAndTheScriptSeesIt() throws Exception {
+  void local_logLevelOptionOrHyperparameter_setsTheToolkitsLevelAndTheScriptSeesIt()
+      throws Exception {
     Path code = script("train.py", "import os\nprint('level', os.environ['SM_LOG_LEVEL'])\n");
 
-    Run quiet = run(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
-        "--log-level", "WARNING", "--output", dir.resolve("quiet").toString()), dir, Map.of());
-    Run debug = run(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
-        "--hyperparameter", "sagemaker_container_log_level=10", "--output", dir.resolve("debug").toString()),
-        dir, Map.of());
+    Run quiet =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--log-level",
+                "WARNING",
+                "--output",
+                dir.resolve("quiet").toString()),
+            dir,
+            Map.of());
+    Run debug =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--hyperparameter",
+                "sagemaker_container_log_level=10",
+                "--output",
+                dir.resolve("debug").toString()),
+            dir,
+            Map.of());
 
     assertThat(quiet.exitCode()).as(quiet.stderr()).isZero();
     assertThat(debug.exitCode()).as(debug.stderr()).isZero();
@@ -227,8 +349,12 @@ class LocalModeIntegrationTest {
   }
 
   @Test
-  void local_mpiOnOneHostTwoProcesses_runsMpirunHereWithoutSshAndKeepsTheUsersMpiOptions() throws Exception {
-    Path code = script("train.py", """
+  void local_mpiOnOneHostTwoProcesses_runsMpirunHereWithoutSshAndKeepsTheUsersMpiOptions()
+      throws Exception {
+    Path code =
+        script(
+            "train.py",
+            """
         import os, sys
         from mpi4py import MPI
         comm = MPI.COMM_WORLD
@@ -238,29 +364,59 @@ class LocalModeIntegrationTest {
         sys.stdout.flush()
         """);
 
-    Run run = run(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
-        "--distribution", "mpi", "--hyperparameter", "sagemaker_mpi_num_of_processes_per_host=2",
-        "--hyperparameter", "sagemaker_mpi_custom_mpi_options=--NCCL_DEBUG WARN",
-        "--output", dir.resolve("out").toString()), dir, Map.of());
+    Run run =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--distribution",
+                "mpi",
+                "--hyperparameter",
+                "sagemaker_mpi_num_of_processes_per_host=2",
+                "--hyperparameter",
+                "sagemaker_mpi_custom_mpi_options=--NCCL_DEBUG WARN",
+                "--output",
+                dir.resolve("out").toString()),
+            dir,
+            Map.of());
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.stdout()).contains("rank=0 size=2 sum=3 nccl=WARN").contains("rank=1 size=2 sum=3 nccl=WARN");
+    assertThat(run.stdout())
+        .contains("rank=0 size=2 sum=3 nccl=WARN")
+        .contains("rank=1 size=2 sum=3 nccl=WARN");
     assertThat(run.stderr()).contains("mpirun runs the ranks on localhost").doesNotContain("ssh:");
   }
 
   @Test
   void local_python_virtualenvFirstOnPathRunsTheScript() throws Exception {
-    // A virtualenv as `python3 -m venv` makes it: its bin/python3 comes first on PATH when it is active.
+    // A virtualenv as `python3 -m venv` makes it: its bin/python3 comes first on PATH when it is
+    // active.
     Path venv = dir.resolve("venv");
-    Process make = new ProcessBuilder("/usr/bin/python3", "-m", "venv", "--without-pip", venv.toString())
-        .redirectErrorStream(true).start();
+    Process make =
+        new ProcessBuilder("/usr/bin/python3", "-m", "venv", "--without-pip", venv.toString())
+            .redirectErrorStream(true)
+            .start();
     String made = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(make.waitFor()).as(made).isZero();
     Path code = script("train.py", "import sys\nprint('prefix', sys.prefix)\n");
 
-    Run run = run(List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py",
-        "--output", dir.resolve("out").toString()), dir,
-        Map.of("PATH", venv.resolve("bin") + ":/usr/bin:/bin", "VIRTUAL_ENV", venv.toString()));
+    Run run =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--output",
+                dir.resolve("out").toString()),
+            dir,
+            Map.of("PATH", venv.resolve("bin") + ":/usr/bin:/bin", "VIRTUAL_ENV", venv.toString()));
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout()).contains("algo-1 | prefix " + venv);
@@ -268,7 +424,8 @@ class LocalModeIntegrationTest {
 
   @Test
   void readmeTour_envExample_runsAsShownAndPrintsTheLineTheReadmeShows() throws Exception {
-    String command = """
+    String command =
+        """
         bin/smtk local --source-dir examples/byoc-shell --entry-point train.sh \\
             --channel train=examples/byoc-shell/data --hyperparameter greeting=hello \\
             --env GREETING_NAME=world --output /tmp/smtk-byoc""";
@@ -276,8 +433,12 @@ class LocalModeIntegrationTest {
     String readme = Files.readString(JobTree.projectRoot().resolve("README.md"));
     assertThat(readme).contains(command).contains("`" + shown + "`");
 
-    Run run = run(List.of("/bin/sh", "-c", command.replace("/tmp/smtk-byoc", dir.resolve("out").toString())),
-        JobTree.projectRoot(), Map.of());
+    Run run =
+        run(
+            List.of(
+                "/bin/sh", "-c", command.replace("/tmp/smtk-byoc", dir.resolve("out").toString())),
+            JobTree.projectRoot(),
+            Map.of());
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout()).contains(shown);
@@ -300,18 +461,21 @@ class LocalModeIntegrationTest {
     if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
-      throw new AssertionError(command + " did not end within " + TIMEOUT + ":\n" + Files.readString(stderr));
+      throw new AssertionError(
+          command + " did not end within " + TIMEOUT + ":\n" + Files.readString(stderr));
     }
     return new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
   }
 
-  private Process start(List<String> command, Path cwd, Map<String, String> extra, Path stdout, Path stderr)
+  private Process start(
+      List<String> command, Path cwd, Map<String, String> extra, Path stdout, Path stderr)
       throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(cwd.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(stdout.toFile())
-        .redirectError(stderr.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(cwd.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile());
     Map<String, String> env = new LinkedHashMap<>();
     // As a user's shell on a machine with nothing configured for AWS.
     env.put("PATH", "/usr/bin:/bin");
@@ -336,5 +500,4 @@ class LocalModeIntegrationTest {
     assertThat(tar.waitFor()).as("tar -xzOf " + archive + " " + entry).isZero();
     return text;
   }
-
 }

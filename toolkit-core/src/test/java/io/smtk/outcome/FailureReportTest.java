@@ -1,8 +1,8 @@
 package io.smtk.outcome;
 
-import io.smtk.process.CommandLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smtk.process.CommandLine;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -11,26 +11,42 @@ class FailureReportTest {
 
   @Test
   void calledProcess_shortError_referenceLayout() {
-    String report = FailureReport.calledProcess("ExecuteUserScriptError", 1, "ValueError: boom\n", null,
-        List.of("/usr/bin/python3", "train.py", "--name", "two words"));
+    String report =
+        FailureReport.calledProcess(
+            "ExecuteUserScriptError",
+            1,
+            "ValueError: boom\n",
+            null,
+            List.of("/usr/bin/python3", "train.py", "--name", "two words"));
 
-    assertThat(report).isEqualTo("ExecuteUserScriptError:\nExitCode 1\nErrorMessage \"ValueError: boom\"\n"
-        + "Command \"/usr/bin/python3 train.py --name 'two words'\"");
+    assertThat(report)
+        .isEqualTo(
+            "ExecuteUserScriptError:\nExitCode 1\nErrorMessage \"ValueError: boom\"\n"
+                + "Command \"/usr/bin/python3 train.py --name 'two words'\"");
   }
 
   @Test
   void calledProcess_hugeTraceback_summaryFitsAndKeepsTheEnd() {
     StringBuilder traceback = new StringBuilder("Traceback (most recent call last):\n");
     for (int i = 0; i < 500; i++) {
-      traceback.append("  File \"/opt/ml/code/deep.py\", line ").append(i).append(", in f\n    f()\n");
+      traceback
+          .append("  File \"/opt/ml/code/deep.py\", line ")
+          .append(i)
+          .append(", in f\n    f()\n");
     }
     traceback.append("RecursionError: maximum recursion depth exceeded");
 
-    String report = FailureReport.calledProcess("ExecuteUserScriptError", 1, traceback.toString(),
-        "OutOfMemory: Process killed by SIGKILL (signal 9)", List.of("python3", "train.py"));
+    String report =
+        FailureReport.calledProcess(
+            "ExecuteUserScriptError",
+            1,
+            traceback.toString(),
+            "OutOfMemory: Process killed by SIGKILL (signal 9)",
+            List.of("python3", "train.py"));
     String summary = report.substring(0, FailureReport.SUMMARY_LIMIT);
 
-    assertThat(summary).startsWith("ExecuteUserScriptError:\nExitCode 1\nErrorMessage \"…")
+    assertThat(summary)
+        .startsWith("ExecuteUserScriptError:\nExitCode 1\nErrorMessage \"…")
         .contains("RecursionError: maximum recursion depth exceeded\"\n")
         .contains("ExtraInfo \"OutOfMemory")
         .contains("Command \"python3 train.py\"");

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs every Python-API parity case ({@code parity/api/cases}, recorded from the Python toolkit) through
- * {@code bin/smtk train} as its README says: a user script and a Python framework module read the job
- * through {@code sagemaker_training}, and what they saw must equal the recording value by value.
+ * Runs every Python-API parity case ({@code parity/api/cases}, recorded from the Python toolkit)
+ * through {@code bin/smtk train} as its README says: a user script and a Python framework module
+ * read the job through {@code sagemaker_training}, and what they saw must equal the recording value
+ * by value.
  */
 class ApiParityIntegrationTest {
 
@@ -38,7 +39,10 @@ class ApiParityIntegrationTest {
     }
     assertThat(cases).as("API parity cases in " + api).hasSize(6);
     return cases.stream()
-        .map(folder -> DynamicTest.dynamicTest(folder.getFileName().toString(), () -> runCase(api, folder)));
+        .map(
+            folder ->
+                DynamicTest.dynamicTest(
+                    folder.getFileName().toString(), () -> runCase(api, folder)));
   }
 
   private static void runCase(Path api, Path folder) throws Exception {
@@ -53,13 +57,17 @@ class ApiParityIntegrationTest {
       Path work = Files.createDirectories(root.resolve("work"));
       try (Stream<Path> files = Files.list(folder.resolve("config"))) {
         for (Path file : files.toList()) {
-          String text = Files.readString(file, StandardCharsets.UTF_8).replace("${SAGEMAKER_BASE_DIR}", base.toString());
-          Files.writeString(base.resolve("input/config").resolve(file.getFileName().toString()), text);
+          String text =
+              Files.readString(file, StandardCharsets.UTF_8)
+                  .replace("${SAGEMAKER_BASE_DIR}", base.toString());
+          Files.writeString(
+              base.resolve("input/config").resolve(file.getFileName().toString()), text);
         }
       }
       JSON.readTree(base.resolve("input/config/inputdataconfig.json").toFile())
           .fieldNames()
-          .forEachRemaining(channel -> createDirectories(base.resolve("input/data").resolve(channel)));
+          .forEachRemaining(
+              channel -> createDirectories(base.resolve("input/data").resolve(channel)));
       Files.copy(api.resolve("framework_modules/api_probe.py"), base.resolve("code/api_probe.py"));
 
       Map<String, String> environment = new LinkedHashMap<>();
@@ -72,29 +80,40 @@ class ApiParityIntegrationTest {
       environment.put("AWS_EC2_METADATA_DISABLED", "true");
       environment.put("PYTHONDONTWRITEBYTECODE", "1");
       environment.put("PYTHONUNBUFFERED", "1");
-      description.path("env").properties().forEach(e -> environment.put(e.getKey(), e.getValue().asText()));
+      description
+          .path("env")
+          .properties()
+          .forEach(e -> environment.put(e.getKey(), e.getValue().asText()));
       boolean frameworkModule = environment.containsKey("SAGEMAKER_TRAINING_MODULE");
       if (frameworkModule) {
         environment.put("PYTHONPATH", api.resolve("framework_modules").toString());
       }
 
-      ProcessBuilder builder = new ProcessBuilder(JobTree.smtk().toString(), "train").directory(work.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(JobTree.smtk().toString(), "train").directory(work.toFile());
       builder.environment().clear();
       builder.environment().putAll(environment);
       Path log = root.resolve("train.log");
       builder.redirectErrorStream(true).redirectOutput(log.toFile());
       Process process = builder.start();
-      assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("bin/smtk train ended within 3 minutes").isTrue();
+      assertThat(process.waitFor(3, TimeUnit.MINUTES))
+          .as("bin/smtk train ended within 3 minutes")
+          .isTrue();
       String output = Files.readString(log);
 
       List<String> differences = new ArrayList<>();
       boolean exitZero = process.exitValue() == 0;
       if (exitZero != expected.get("exit_zero").asBoolean()) {
-        differences.add("exit_zero: expected " + expected.get("exit_zero") + ", exit status " + process.exitValue());
+        differences.add(
+            "exit_zero: expected "
+                + expected.get("exit_zero")
+                + ", exit status "
+                + process.exitValue());
       }
       boolean success = Files.exists(base.resolve("output/success"));
       if (success != expected.get("success_file").asBoolean()) {
-        differences.add("success_file: expected " + expected.get("success_file") + ", found " + success);
+        differences.add(
+            "success_file: expected " + expected.get("success_file") + ", found " + success);
       }
       Path failure = base.resolve("output/failure");
       for (JsonNode text : description.path("failure_must_contain")) {
@@ -106,7 +125,11 @@ class ApiParityIntegrationTest {
         waiveShellSplitting(expected);
       }
       compare("api", expected.get("api"), base.resolve("model/api.json"), differences);
-      compare("framework_api", expected.get("framework_api"), base.resolve("model/framework.json"), differences);
+      compare(
+          "framework_api",
+          expected.get("framework_api"),
+          base.resolve("model/framework.json"),
+          differences);
       assertThat(differences)
           .as("%s differs from the reference; toolkit output:%n%s", folder.getFileName(), output)
           .isEmpty();
@@ -116,10 +139,10 @@ class ApiParityIntegrationTest {
   }
 
   /**
-   * The reference runs a framework module's entry point (capture_error=True) through an unquoted shell
-   * line, which splits arguments with spaces ({@code ['a', 'b']} arrives as {@code [a,} and {@code b]}).
-   * smtk passes them intact (docs/DECISIONS.md, "Two execution paths"), so the script's argv equals the
-   * arguments the module passed: {@code env.to_cmd_args()}.
+   * The reference runs a framework module's entry point (capture_error=True) through an unquoted
+   * shell line, which splits arguments with spaces ({@code ['a', 'b']} arrives as {@code [a,} and
+   * {@code b]}). smtk passes them intact (docs/DECISIONS.md, "Two execution paths"), so the
+   * script's argv equals the arguments the module passed: {@code env.to_cmd_args()}.
    */
   private static void waiveShellSplitting(JsonNode expected) {
     JsonNode seen = expected.get("api");
@@ -141,10 +164,14 @@ class ApiParityIntegrationTest {
       differences.add(name + ": expected " + file + ", not written");
       return;
     }
-    JsonEquality.diff(name, normalized(expected), normalized(JSON.readTree(file.toFile())), differences);
+    JsonEquality.diff(
+        name, normalized(expected), normalized(JSON.readTree(file.toFile())), differences);
   }
 
-  /** {@code sagemaker_s3_output} is recorded as a bound method's repr: its object address differs per run. */
+  /**
+   * {@code sagemaker_s3_output} is recorded as a bound method's repr: its object address differs
+   * per run.
+   */
   private static JsonNode normalized(JsonNode node) throws IOException {
     return JSON.readTree(JSON.writeValueAsString(node).replaceAll("0x[0-9a-f]+", "0x0"));
   }

@@ -7,14 +7,16 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Structural JSON equality as {@code parity/README.md} (test resources) section 7 defines it: key order
- * ignored, an integer never equals a float, integers by exact value, floats as IEEE doubles.
+ * Structural JSON equality as {@code parity/README.md} (test resources) section 7 defines it: key
+ * order ignored, an integer never equals a float, integers by exact value, floats as IEEE doubles.
  */
 final class JsonEquality {
 
   private JsonEquality() {}
 
-  /** Adds to {@code paths} every JSON path at which {@code actual} differs from {@code expected}. */
+  /**
+   * Adds to {@code paths} every JSON path at which {@code actual} differs from {@code expected}.
+   */
   static void diff(String path, JsonNode expected, JsonNode actual, List<String> paths) {
     if (expected.isObject() && actual.isObject()) {
       Set<String> keys = new TreeSet<>();

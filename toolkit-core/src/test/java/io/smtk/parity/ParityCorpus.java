@@ -15,9 +15,10 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Where the parity corpora live: the repository's copy in {@code toolkit-core/src/test/resources/parity}
- * ({@code cases/}, {@code api/}, {@code README.md}), which the tests read, and the shared original in
- * {@code ../shared/parity} next to the checkout, which {@link ParityCorpusCopyTest} keeps it equal to.
+ * Where the parity corpora live: the repository's copy in {@code
+ * toolkit-core/src/test/resources/parity} ({@code cases/}, {@code api/}, {@code README.md}), which
+ * the tests read, and the shared original in {@code ../shared/parity} next to the checkout, which
+ * {@link ParityCorpusCopyTest} keeps it equal to.
  */
 final class ParityCorpus {
 
@@ -39,8 +40,8 @@ final class ParityCorpus {
   }
 
   /**
-   * Returns the shared original when it is there: {@code -Dsmtk.parity.shared}, else {@code ../shared/parity}
-   * next to the checkout. A clone of the repository alone has none.
+   * Returns the shared original when it is there: {@code -Dsmtk.parity.shared}, else {@code
+   * ../shared/parity} next to the checkout. A clone of the repository alone has none.
    *
    * @return the folder, or empty when it does not exist
    */
@@ -61,7 +62,8 @@ final class ParityCorpus {
   }
 
   /**
-   * Returns the script-mode cases folder: {@code -Dsmtk.parity.cases}, else the repository's {@code cases/}.
+   * Returns the script-mode cases folder: {@code -Dsmtk.parity.cases}, else the repository's {@code
+   * cases/}.
    *
    * @return the absolute, normalized path
    */
@@ -85,13 +87,13 @@ final class ParityCorpus {
 
   /**
    * Compares two trees file by file: the same relative file names, the same bytes, and the same
-   * executable bit (what git keeps of a file's mode). Folders count only through the files in them, as
-   * in git.
+   * executable bit (what git keeps of a file's mode). Folders count only through the files in them,
+   * as in git.
    *
    * @param original the tree that is right
    * @param copy the tree that must equal it
-   * @return one line per differing file, e.g. {@code only in the original: cases/01-minimal/case.json};
-   *     empty when the trees are equal
+   * @return one line per differing file, e.g. {@code only in the original:
+   *     cases/01-minimal/case.json}; empty when the trees are equal
    * @throws IOException when a tree cannot be read
    */
   static List<String> differences(Path original, Path copy) throws IOException {
@@ -114,13 +116,17 @@ final class ParityCorpus {
       }
       Path a = original.resolve(name);
       Path b = copy.resolve(name);
-      if (!Files.isRegularFile(a, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(b, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isRegularFile(a, LinkOption.NOFOLLOW_LINKS)
+          || !Files.isRegularFile(b, LinkOption.NOFOLLOW_LINKS)) {
         differences.add("not a plain file in both: " + name);
       } else if (!Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b))) {
         differences.add("content differs: " + name);
       } else if (executable(a) != executable(b)) {
-        differences.add("executable bit differs (original " + (executable(a) ? "executable" : "not executable")
-            + "): " + name);
+        differences.add(
+            "executable bit differs (original "
+                + (executable(a) ? "executable" : "not executable")
+                + "): "
+                + name);
       }
     }
     return differences;

@@ -28,16 +28,19 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Runs parity cases against a {@code train} command as a separate process and compares what the probe
- * saw with {@code expected.json}, following {@code parity/README.md} (test resources) sections 3 to 7.
+ * Runs parity cases against a {@code train} command as a separate process and compares what the
+ * probe saw with {@code expected.json}, following {@code parity/README.md} (test resources)
+ * sections 3 to 7.
  *
- * <p>Works for any case folder in that format. A case our project decided to fix (tagged {@code quirk})
- * is compared against a {@link Waiver}'s corrected expectation, never skipped.
+ * <p>Works for any case folder in that format. A case our project decided to fix (tagged {@code
+ * quirk}) is compared against a {@link Waiver}'s corrected expectation, never skipped.
  */
 final class ParityHarness {
 
-  private static final Set<String> INFORMATIONAL = Set.of("PYTHONPATH", "PWD", "OLDPWD", "SHLVL", "_");
-  private static final Pattern NUM_CPUS_MEMBER = Pattern.compile("\"num_cpus\"\\s*:\\s*(-?\\d+)(?=\\s*[,}])");
+  private static final Set<String> INFORMATIONAL =
+      Set.of("PYTHONPATH", "PWD", "OLDPWD", "SHLVL", "_");
+  private static final Pattern NUM_CPUS_MEMBER =
+      Pattern.compile("\"num_cpus\"\\s*:\\s*(-?\\d+)(?=\\s*[,}])");
   private static final Duration CASE_TIMEOUT = Duration.ofMinutes(3);
 
   private final List<String> trainCommand;
@@ -46,7 +49,10 @@ final class ParityHarness {
   private final Map<String, Waiver> waivers;
   private final int numCpus;
 
-  ParityHarness(List<String> trainCommand, String python, Map<String, String> toolkitEnv,
+  ParityHarness(
+      List<String> trainCommand,
+      String python,
+      Map<String, String> toolkitEnv,
       Map<String, Waiver> waivers) {
     this.trainCommand = List.copyOf(trainCommand);
     this.python = python;
@@ -76,13 +82,19 @@ final class ParityHarness {
       if (Files.isDirectory(config)) {
         try (Stream<Path> files = Files.list(config)) {
           for (Path file : files.toList()) {
-            String text = Files.readString(file, StandardCharsets.UTF_8).replace("${SAGEMAKER_BASE_DIR}", base.toString());
-            Files.writeString(base.resolve("input/config").resolve(file.getFileName().toString()), text, StandardCharsets.UTF_8);
+            String text =
+                Files.readString(file, StandardCharsets.UTF_8)
+                    .replace("${SAGEMAKER_BASE_DIR}", base.toString());
+            Files.writeString(
+                base.resolve("input/config").resolve(file.getFileName().toString()),
+                text,
+                StandardCharsets.UTF_8);
           }
         }
       }
       try {
-        JsonNode channels = ParityCase.MAPPER.readTree(base.resolve("input/config/inputdataconfig.json").toFile());
+        JsonNode channels =
+            ParityCase.MAPPER.readTree(base.resolve("input/config/inputdataconfig.json").toFile());
         if (channels != null && channels.isObject()) {
           for (Iterator<String> it = channels.fieldNames(); it.hasNext(); ) {
             Files.createDirectories(base.resolve("input/data").resolve(it.next()));
@@ -122,10 +134,12 @@ final class ParityHarness {
       start.putAll(toolkitEnv);
       start.putAll(parityCase.env());
 
-      ProcessBuilder builder = new ProcessBuilder(trainCommand).directory(root.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .redirectErrorStream(true)
-          .redirectOutput(root.resolve("train.log").toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(trainCommand)
+              .directory(root.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectErrorStream(true)
+              .redirectOutput(root.resolve("train.log").toFile());
       builder.environment().clear();
       builder.environment().putAll(start);
       Process process = builder.start();
@@ -148,13 +162,20 @@ final class ParityHarness {
     }
   }
 
-  private List<String> compare(ObjectNode expected, int exitCode, Path root, Path base, Map<String, String> start)
+  private List<String> compare(
+      ObjectNode expected, int exitCode, Path root, Path base, Map<String, String> start)
       throws IOException {
     List<String> differences = new ArrayList<>();
     String category = exitCode == 0 ? "zero" : "nonzero";
     if (!expected.path("exit_category").asText().equals(category)) {
-      differences.add("exit_category: expected " + expected.path("exit_category").asText() + ", got "
-          + category + " (exit code " + exitCode + ")");
+      differences.add(
+          "exit_category: expected "
+              + expected.path("exit_category").asText()
+              + ", got "
+              + category
+              + " (exit code "
+              + exitCode
+              + ")");
     }
     boolean success = Files.exists(base.resolve("output/success"));
     boolean failure = Files.exists(base.resolve("output/failure"));
@@ -162,8 +183,12 @@ final class ParityHarness {
       differences.add("success_file_exists: expected " + !success + ", got " + success);
     }
     if (expected.path("failure_file_exists").asBoolean() != failure) {
-      differences.add("failure_file_exists: expected " + !failure + ", got " + failure
-          + (failure ? " (" + Files.readString(base.resolve("output/failure")) + ")" : ""));
+      differences.add(
+          "failure_file_exists: expected "
+              + !failure
+              + ", got "
+              + failure
+              + (failure ? " (" + Files.readString(base.resolve("output/failure")) + ")" : ""));
     }
     Path probeFile = root.resolve("probe.json");
     boolean probeRan = Files.exists(probeFile);
@@ -188,13 +213,17 @@ final class ParityHarness {
     }
 
     Map<String, String> seen = new LinkedHashMap<>();
-    probe.path("env").fields().forEachRemaining(entry -> seen.put(entry.getKey(), entry.getValue().asText()));
+    probe
+        .path("env")
+        .fields()
+        .forEachRemaining(entry -> seen.put(entry.getKey(), entry.getValue().asText()));
     Map<String, String> diff = new LinkedHashMap<>();
-    seen.forEach((name, value) -> {
-      if (!INFORMATIONAL.contains(name) && !value.equals(start.get(name))) {
-        diff.put(name, normaliseVariable(name, normalise(value, base)));
-      }
-    });
+    seen.forEach(
+        (name, value) -> {
+          if (!INFORMATIONAL.contains(name) && !value.equals(start.get(name))) {
+            diff.put(name, normaliseVariable(name, normalise(value, base)));
+          }
+        });
     JsonNode expectedEnv = expected.path("env");
     Set<String> expectedNames = new TreeSet<>();
     expectedEnv.fieldNames().forEachRemaining(expectedNames::add);
@@ -225,11 +254,19 @@ final class ParityHarness {
         List<String> paths = new ArrayList<>();
         JsonEquality.diff("$", want.get("json"), parsed, paths);
         if (!paths.isEmpty()) {
-          differences.add("env " + name + ": differs at " + paths + "\n    expected " + want.get("json")
-              + "\n    got      " + parsed);
+          differences.add(
+              "env "
+                  + name
+                  + ": differs at "
+                  + paths
+                  + "\n    expected "
+                  + want.get("json")
+                  + "\n    got      "
+                  + parsed);
         }
       } else if (!want.path("raw").asText().equals(actual)) {
-        differences.add("env " + name + ": expected '" + want.path("raw").asText() + "', got '" + actual + "'");
+        differences.add(
+            "env " + name + ": expected '" + want.path("raw").asText() + "', got '" + actual + "'");
       }
     }
     Set<String> removed = new TreeSet<>(start.keySet());
@@ -255,8 +292,11 @@ final class ParityHarness {
       Matcher matcher = NUM_CPUS_MEMBER.matcher(value);
       StringBuilder out = new StringBuilder();
       while (matcher.find()) {
-        matcher.appendReplacement(out, matcher.group(1).equals(cpus)
-            ? Matcher.quoteReplacement("\"num_cpus\":\"${NUM_CPUS}\"") : Matcher.quoteReplacement(matcher.group()));
+        matcher.appendReplacement(
+            out,
+            matcher.group(1).equals(cpus)
+                ? Matcher.quoteReplacement("\"num_cpus\":\"${NUM_CPUS}\"")
+                : Matcher.quoteReplacement(matcher.group()));
       }
       matcher.appendTail(out);
       return out.toString();
@@ -272,14 +312,22 @@ final class ParityHarness {
     }
   }
 
-  /** Online CPUs as sysconf(_SC_NPROCESSORS_ONLN) counts them (README 5.2), not the JVM's quota-aware count. */
+  /**
+   * Online CPUs as sysconf(_SC_NPROCESSORS_ONLN) counts them (README 5.2), not the JVM's
+   * quota-aware count.
+   */
   private static int onlineCpus() {
     try {
       String text = Files.readString(Path.of("/sys/devices/system/cpu/online")).trim();
       int count = 0;
       for (String range : text.split(",")) {
         int dash = range.indexOf('-');
-        count += dash < 0 ? 1 : Integer.parseInt(range.substring(dash + 1)) - Integer.parseInt(range.substring(0, dash)) + 1;
+        count +=
+            dash < 0
+                ? 1
+                : Integer.parseInt(range.substring(dash + 1))
+                    - Integer.parseInt(range.substring(0, dash))
+                    + 1;
       }
       return count;
     } catch (IOException | RuntimeException e) {
@@ -291,20 +339,28 @@ final class ParityHarness {
     if (!Files.isDirectory(source)) {
       return;
     }
-    Files.walkFileTree(source, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        Files.createDirectories(target.resolve(source.relativize(dir).toString()));
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        source,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            Files.createDirectories(target.resolve(source.relativize(dir).toString()));
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.copy(file, target.resolve(source.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES,
-            StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.copy(
+                file,
+                target.resolve(source.relativize(file).toString()),
+                StandardCopyOption.COPY_ATTRIBUTES,
+                StandardCopyOption.REPLACE_EXISTING,
+                LinkOption.NOFOLLOW_LINKS);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   private static void deleteTree(Path root) throws IOException {

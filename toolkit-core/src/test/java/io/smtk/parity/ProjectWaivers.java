@@ -13,7 +13,9 @@ final class ProjectWaivers {
   static Map<String, Waiver> all() {
     return Map.of(
         "10-hp-last-arg-quotes",
-        new Waiver(List.of("argv"), "docs/DECISIONS.md#q3-two-execution-paths",
+        new Waiver(
+            List.of("argv"),
+            "docs/DECISIONS.md#q3-two-execution-paths",
             expected -> {
               // The reference strips edge quotes from the last argument only; we pass it intact.
               ArrayNode argv = (ArrayNode) expected.get("argv");
@@ -21,7 +23,10 @@ final class ProjectWaivers {
             }),
         "22-rc-current-instance-group-key",
         new Waiver(
-            List.of("env.SM_CURRENT_INSTANCE_GROUP", "env.SM_CURRENT_INSTANCE_GROUP_HOSTS", "env.SM_TRAINING_ENV"),
+            List.of(
+                "env.SM_CURRENT_INSTANCE_GROUP",
+                "env.SM_CURRENT_INSTANCE_GROUP_HOSTS",
+                "env.SM_TRAINING_ENV"),
             "docs/DECISIONS.md#q8-current_group_name-vs-current_instance_group",
             expected -> {
               // We read current_instance_group when current_group_name is absent.

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A recorded reference quirk that this project fixes on purpose: names the fields that differ, points
- * to the written decision, and turns the recorded expectation into ours, which the case is then
- * compared against as strictly as any other.
+ * A recorded reference quirk that this project fixes on purpose: names the fields that differ,
+ * points to the written decision, and turns the recorded expectation into ours, which the case is
+ * then compared against as strictly as any other.
  *
  * @param fields the fields of {@code expected.json} that differ
  * @param decision where the decision is written down

@@ -85,8 +85,15 @@ class SignalForwarderTest {
     String classPath =
         Path.of(SignalForwarder.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             + File.pathSeparator
+            + Path.of(SignalProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            + File.pathSeparator
+            // The toolkit's exception root lives in the SPI's jar.
             + Path.of(
-                SignalProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                io.smtk.ToolkitException.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
     Process jvm =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -34,8 +34,6 @@ public final class SignalProbe {
         directory.resolve("result"),
         "installed=" + installed + " exit=" + result.exitCode() + " stop=" + result.stopSignal());
     System.exit(
-        result.stoppedByToolkit()
-            ? ProcessResult.SIGNAL_EXIT_BASE + result.stopSignal()
-            : result.exitCode());
+        result.stoppedByToolkit() ? Signal.exitCode(result.stopSignal()) : result.exitCode());
   }
 }

@@ -103,8 +103,7 @@ class PythonJsonTest {
 
   @Test
   void loads_objectKeys_keepDocumentOrder() throws Exception {
-    assertThat(keys(PythonJson.loads("{\"z\":1,\"a\":2,\"m\":3}")))
-        .containsExactly("z", "a", "m");
+    assertThat(keys(PythonJson.loads("{\"z\":1,\"a\":2,\"m\":3}"))).containsExactly("z", "a", "m");
   }
 
   @Test
@@ -137,8 +136,7 @@ class PythonJsonTest {
 
   @Test
   void loads_rawNonAsciiCharacters_kept() throws Exception {
-    assertThat(PythonJson.loads("\"é日本語🚀\u007f\"").textValue())
-        .isEqualTo("é日本語🚀\u007f");
+    assertThat(PythonJson.loads("\"é日本語🚀\u007f\"").textValue()).isEqualTo("é日本語🚀\u007f");
   }
 
   @Test
@@ -340,8 +338,7 @@ class PythonJsonTest {
   void dumps_jacksonOnlyNumberTypes_printedAsPythonIntOrFloat() {
     assertThat(PythonJson.dumps(NODES.numberNode((short) 7))).isEqualTo("7");
     assertThat(PythonJson.dumps(NODES.numberNode(0.1f))).isEqualTo("0.10000000149011612");
-    assertThat(PythonJson.dumps(NODES.numberNode(new BigDecimal("1E+3"))))
-        .isEqualTo("1000.0");
+    assertThat(PythonJson.dumps(NODES.numberNode(new BigDecimal("1E+3")))).isEqualTo("1000.0");
   }
 
   @Test
@@ -384,15 +381,19 @@ class PythonJsonTest {
           valid++;
           expected =
               recorded.get("dumps").textValue()
-                  + "\n" + recorded.get("str").textValue()
-                  + "\n" + recorded.get("repr").textValue();
+                  + "\n"
+                  + recorded.get("str").textValue()
+                  + "\n"
+                  + recorded.get("repr").textValue();
         }
         try {
           JsonNode value = PythonJson.loads(text);
           actual =
               PythonJson.dumps(value)
-                  + "\n" + PythonRepr.str(value)
-                  + "\n" + PythonRepr.repr(value);
+                  + "\n"
+                  + PythonRepr.str(value)
+                  + "\n"
+                  + PythonRepr.repr(value);
         } catch (PythonJsonException e) {
           actual = e.getMessage();
         }

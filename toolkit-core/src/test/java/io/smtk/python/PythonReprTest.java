@@ -19,8 +19,7 @@ class PythonReprTest {
 
   @Test
   void str_string_isTheStringItself() {
-    assertThat(PythonRepr.str(NODES.textNode("it's \"x\"\n日本")))
-        .isEqualTo("it's \"x\"\n日本");
+    assertThat(PythonRepr.str(NODES.textNode("it's \"x\"\n日本"))).isEqualTo("it's \"x\"\n日本");
   }
 
   @Test

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A SageMaker job tree ({@code <base>/input/config}, channels, code) in a test folder, and a way to
- * run {@code bin/smtk train} on it as SageMaker would: a separate process, PATH {@code /usr/bin:/bin},
- * the user code run by {@code /usr/bin/python3}.
+ * run {@code bin/smtk train} on it as SageMaker would: a separate process, PATH {@code
+ * /usr/bin:/bin}, the user code run by {@code /usr/bin/python3}.
  */
 public final class JobTree {
 
@@ -35,7 +35,8 @@ public final class JobTree {
    * @throws IOException when it cannot be written
    */
   public static JobTree create(Path base) throws IOException {
-    for (String dir : new String[] {"input/config", "input/data/train", "code", "model", "output/data"}) {
+    for (String dir :
+        new String[] {"input/config", "input/data/train", "code", "model", "output/data"}) {
       Files.createDirectories(base.resolve(dir));
     }
     JobTree tree = new JobTree(base);
@@ -63,7 +64,8 @@ public final class JobTree {
 
   public JobTree executable(String name, String text) throws IOException {
     code(name, text);
-    Files.setPosixFilePermissions(base.resolve("code").resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        base.resolve("code").resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"));
     return this;
   }
 
@@ -87,7 +89,8 @@ public final class JobTree {
   }
 
   /**
-   * Returns the environment SageMaker would give the toolkit for this job, plus the test interpreter.
+   * Returns the environment SageMaker would give the toolkit for this job, plus the test
+   * interpreter.
    *
    * @return a new mutable map
    */
@@ -113,15 +116,17 @@ public final class JobTree {
    * @throws IOException when it cannot be started
    * @throws InterruptedException when interrupted
    */
-  public Result train(Map<String, String> extra, Duration timeout) throws IOException, InterruptedException {
+  public Result train(Map<String, String> extra, Duration timeout)
+      throws IOException, InterruptedException {
     Map<String, String> env = environment();
     env.putAll(extra);
     Path log = Files.createTempFile(base.getParent(), "train", ".log");
-    ProcessBuilder builder = new ProcessBuilder(smtk().toString(), "train")
-        .directory(base.getParent().toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(smtk().toString(), "train")
+            .directory(base.getParent().toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().clear();
     builder.environment().putAll(env);
     Process process = builder.start();
@@ -129,7 +134,8 @@ public final class JobTree {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       process.waitFor();
-      throw new AssertionError("smtk train did not end within " + timeout + "; output:\n" + Files.readString(log));
+      throw new AssertionError(
+          "smtk train did not end within " + timeout + "; output:\n" + Files.readString(log));
     }
     return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one SageMaker job across the hosts of a {@link NetnsCluster}: a job tree per host (its own
- * resourceconfig), {@code bin/smtk train} started inside every host's namespace, and each host's exit
- * status and output collected.
+ * resourceconfig), {@code bin/smtk train} started inside every host's namespace, and each host's
+ * exit status and output collected.
  */
 public final class NamespaceJobs {
 
@@ -30,7 +30,8 @@ public final class NamespaceJobs {
   public record HostResult(String host, int exitCode, String output, long endedAtMillis) {}
 
   /**
-   * Lays out the job on every host: the same hyperparameters and code, each host's own resourceconfig.
+   * Lays out the job on every host: the same hyperparameters and code, each host's own
+   * resourceconfig.
    *
    * @param cluster the hosts
    * @param hyperparameters hyperparameters.json
@@ -38,20 +39,29 @@ public final class NamespaceJobs {
    * @return the job
    * @throws IOException when a file cannot be written
    */
-  public static NamespaceJobs layOut(NetnsCluster cluster, String hyperparameters, Map<String, String> code)
-      throws IOException {
+  public static NamespaceJobs layOut(
+      NetnsCluster cluster, String hyperparameters, Map<String, String> code) throws IOException {
     NamespaceJobs jobs = new NamespaceJobs(cluster);
     List<String> hosts = new ArrayList<>();
     for (int i = 1; i <= cluster.size(); i++) {
       hosts.add("\"" + cluster.hostname(i) + "\"");
     }
     for (int i = 1; i <= cluster.size(); i++) {
-      JobTree tree = JobTree.create(cluster.baseDir(i))
-          .config("hyperparameters.json", hyperparameters)
-          .config("resourceconfig.json", "{\"current_host\": \"" + cluster.hostname(i) + "\", \"current_instance_type\": "
-              + "\"ml.c5.xlarge\", \"current_group_name\": \"homogeneousCluster\", \"hosts\": " + hosts + ", "
-              + "\"instance_groups\": [{\"instance_group_name\": \"homogeneousCluster\", \"instance_type\": "
-              + "\"ml.c5.xlarge\", \"hosts\": " + hosts + "}], \"network_interface_name\": \"eth0\"}");
+      JobTree tree =
+          JobTree.create(cluster.baseDir(i))
+              .config("hyperparameters.json", hyperparameters)
+              .config(
+                  "resourceconfig.json",
+                  "{\"current_host\": \""
+                      + cluster.hostname(i)
+                      + "\", \"current_instance_type\": "
+                      + "\"ml.c5.xlarge\", \"current_group_name\": \"homogeneousCluster\", \"hosts\": "
+                      + hosts
+                      + ", "
+                      + "\"instance_groups\": [{\"instance_group_name\": \"homogeneousCluster\", \"instance_type\": "
+                      + "\"ml.c5.xlarge\", \"hosts\": "
+                      + hosts
+                      + "}], \"network_interface_name\": \"eth0\"}");
       for (Map.Entry<String, String> file : code.entrySet()) {
         tree.code(file.getKey(), file.getValue());
       }
@@ -79,7 +89,8 @@ public final class NamespaceJobs {
    * @throws IOException when a host cannot be started
    * @throws InterruptedException when interrupted
    */
-  public List<HostResult> train(Map<String, String> extra, Duration timeout) throws IOException, InterruptedException {
+  public List<HostResult> train(Map<String, String> extra, Duration timeout)
+      throws IOException, InterruptedException {
     List<Process> processes = new ArrayList<>();
     List<Path> logs = new ArrayList<>();
     for (int i = 1; i <= cluster.size(); i++) {
@@ -107,7 +118,11 @@ public final class NamespaceJobs {
         if (System.nanoTime() > deadline) {
           StringBuilder output = new StringBuilder();
           for (int i = 0; i < logs.size(); i++) {
-            output.append("--- ").append(cluster.hostname(i + 1)).append('\n').append(read(logs.get(i)));
+            output
+                .append("--- ")
+                .append(cluster.hostname(i + 1))
+                .append('\n')
+                .append(read(logs.get(i)));
           }
           throw new AssertionError("the job did not end within " + timeout + ":\n" + output);
         }
@@ -115,7 +130,9 @@ public final class NamespaceJobs {
       }
     }
     for (int i = 0; i < processes.size(); i++) {
-      results.add(new HostResult(cluster.hostname(i + 1), processes.get(i).exitValue(), read(logs.get(i)), ended[i]));
+      results.add(
+          new HostResult(
+              cluster.hostname(i + 1), processes.get(i).exitValue(), read(logs.get(i)), ended[i]));
     }
     return results;
   }

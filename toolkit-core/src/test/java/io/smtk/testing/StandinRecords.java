@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The JSON records the stand-in framework packages (TensorFlow, MXNet) write into
- * {@code $STANDIN_RECORD_DIR}: one file {@code <host>-<role>-<pid>.json} per process they ran as.
+ * The JSON records the stand-in framework packages (TensorFlow, MXNet) write into {@code
+ * $STANDIN_RECORD_DIR}: one file {@code <host>-<role>-<pid>.json} per process they ran as.
  */
 public final class StandinRecords {
 
@@ -56,12 +56,17 @@ public final class StandinRecords {
     return records;
   }
 
-  /** Asserts that none of the recorded processes still runs: the job stopped every helper it started. */
+  /**
+   * Asserts that none of the recorded processes still runs: the job stopped every helper it
+   * started.
+   */
   public void assertNoneRunning() {
     for (JsonNode record : named("")) {
       long pid = record.path("pid").asLong();
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-          .as("%s process %d on %s still running after the job", record, pid, record.path("host").asText())
+          .as(
+              "%s process %d on %s still running after the job",
+              record, pid, record.path("host").asText())
           .isFalse();
     }
   }

@@ -7,7 +7,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A SageMaker job tree in a temporary folder for tests: config files, code and the toolkit's environment. */
+/**
+ * A SageMaker job tree in a temporary folder for tests: config files, code and the toolkit's
+ * environment.
+ */
 final class JobDir {
 
   final Path base;
@@ -38,7 +41,8 @@ final class JobDir {
 
   JobDir executable(String name, String text) throws IOException {
     code(name, text);
-    Files.setPosixFilePermissions(base.resolve("code").resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        base.resolve("code").resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"));
     return this;
   }
 

@@ -46,29 +46,34 @@ class PythonApiIntegrationTest {
   @Test
   @Timeout(300)
   void train_scriptUsesEnvironment_seesTheContractTheJavaCoreRendered() throws Exception {
-    JobTree job = job("{\"sagemaker_program\": \"\\\"train.py\\\"\", \"lr\": \"0.5\", \"name\": \"\\\"a b\\\"\"}")
-        .code("train.py", String.join("\n",
-            "import json, os, sys",
-            "from sagemaker_training import environment",
-            "import sagemaker_containers, sagemaker_training",
-            "from sagemaker_training.beta.framework import training_env",
-            "env = environment.Environment()",
-            "contract = {k: v for k, v in os.environ.items() if k.startswith('SM_') and k != 'SM_STUDIO_LOCAL_MODE'}",
-            "seen = {'lr': env.hyperparameters['lr'], 'channel': env.channel_input_dirs['training'],",
-            "        'model_dir': env['model_dir'], 'cmd_args': env.to_cmd_args(), 'argv': sys.argv[1:],",
-            "        'env_vars_equal_contract': env.to_env_vars() == contract,",
-            "        'legacy': [sagemaker_training.training_env().model_dir, training_env().hosts,",
-            "                   sagemaker_containers.training_env().current_host],",
-            "        'module': sagemaker_training.__file__}",
-            "open(os.path.join(env.model_dir, 'seen.json'), 'w').write(json.dumps(seen))",
-            ""));
+    JobTree job =
+        job("{\"sagemaker_program\": \"\\\"train.py\\\"\", \"lr\": \"0.5\", \"name\": \"\\\"a b\\\"\"}")
+            .code(
+                "train.py",
+                String.join(
+                    "\n",
+                    "import json, os, sys",
+                    "from sagemaker_training import environment",
+                    "import sagemaker_containers, sagemaker_training",
+                    "from sagemaker_training.beta.framework import training_env",
+                    "env = environment.Environment()",
+                    "contract = {k: v for k, v in os.environ.items() if k.startswith('SM_') and k != 'SM_STUDIO_LOCAL_MODE'}",
+                    "seen = {'lr': env.hyperparameters['lr'], 'channel': env.channel_input_dirs['training'],",
+                    "        'model_dir': env['model_dir'], 'cmd_args': env.to_cmd_args(), 'argv': sys.argv[1:],",
+                    "        'env_vars_equal_contract': env.to_env_vars() == contract,",
+                    "        'legacy': [sagemaker_training.training_env().model_dir, training_env().hosts,",
+                    "                   sagemaker_containers.training_env().current_host],",
+                    "        'module': sagemaker_training.__file__}",
+                    "open(os.path.join(env.model_dir, 'seen.json'), 'w').write(json.dumps(seen))",
+                    ""));
 
     JobTree.Result result = job.train(Map.of(), TIMEOUT);
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     JsonNode seen = JSON.readTree(job.model("seen.json").toFile());
     assertThat(seen.get("lr").asDouble()).isEqualTo(0.5);
-    assertThat(seen.get("channel").asText()).isEqualTo(job.base().resolve("input/data/training").toString());
+    assertThat(seen.get("channel").asText())
+        .isEqualTo(job.base().resolve("input/data/training").toString());
     assertThat(seen.get("model_dir").asText()).isEqualTo(job.base().resolve("model").toString());
     assertThat(seen.get("cmd_args")).isEqualTo(seen.get("argv"));
     assertThat(seen.get("argv").toString()).isEqualTo("[\"--lr\",\"0.5\",\"--name\",\"a b\"]");
@@ -82,21 +87,27 @@ class PythonApiIntegrationTest {
   @Test
   @Timeout(300)
   void environment_scriptStartedByHand_asksTheJavaCore() throws Exception {
-    JobTree job = job("{\"sagemaker_program\": \"\\\"train.py\\\"\", \"sagemaker_s3_output\": \"\\\"s3://b/out\\\"\","
-        + " \"epochs\": \"3\"}");
-    String script = String.join("\n",
-        "import json",
-        "from sagemaker_training import environment",
-        "env = environment.Environment()",
-        "given = environment.Environment(hyperparameters={'lr': 0.1, 'sagemaker_program': 'x.py'})",
-        "print(json.dumps({'hps': env.hyperparameters, 'args': env.to_cmd_args(), 's3': env.sagemaker_s3_output(),",
-        "  'hp_var': env.to_env_vars()['SM_HP_EPOCHS'], 'given': given.hyperparameters,",
-        "  'given_entry': given.user_entry_point}))",
-        "");
+    JobTree job =
+        job(
+            "{\"sagemaker_program\": \"\\\"train.py\\\"\", \"sagemaker_s3_output\": \"\\\"s3://b/out\\\"\","
+                + " \"epochs\": \"3\"}");
+    String script =
+        String.join(
+            "\n",
+            "import json",
+            "from sagemaker_training import environment",
+            "env = environment.Environment()",
+            "given = environment.Environment(hyperparameters={'lr': 0.1, 'sagemaker_program': 'x.py'})",
+            "print(json.dumps({'hps': env.hyperparameters, 'args': env.to_cmd_args(), 's3': env.sagemaker_s3_output(),",
+            "  'hp_var': env.to_env_vars()['SM_HP_EPOCHS'], 'given': given.hyperparameters,",
+            "  'given_entry': given.user_entry_point}))",
+            "");
     Map<String, String> environment = job.environment();
-    environment.put("PYTHONPATH", JobTree.projectRoot().resolve("toolkit-core/src/main/python").toString());
+    environment.put(
+        "PYTHONPATH", JobTree.projectRoot().resolve("toolkit-core/src/main/python").toString());
 
-    ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().putAll(environment);
     Process process = builder.start();
@@ -117,9 +128,11 @@ class PythonApiIntegrationTest {
   @Test
   @Timeout(300)
   void train_frameworkModuleNotImportable_failsNamingModuleAndPythonPath() throws Exception {
-    JobTree job = job("{\"sagemaker_program\": \"\\\"train.py\\\"\"}").code("train.py", "print('never')\n");
+    JobTree job =
+        job("{\"sagemaker_program\": \"\\\"train.py\\\"\"}").code("train.py", "print('never')\n");
 
-    JobTree.Result result = job.train(Map.of("SAGEMAKER_TRAINING_MODULE", "no_such_framework.training:main"), TIMEOUT);
+    JobTree.Result result =
+        job.train(Map.of("SAGEMAKER_TRAINING_MODULE", "no_such_framework.training:main"), TIMEOUT);
 
     assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
     assertThat(Files.readString(job.failure()))
@@ -132,19 +145,31 @@ class PythonApiIntegrationTest {
   @Test
   @Timeout(300)
   void train_frameworkModuleCatchesTheUserFailure_jobSucceeds() throws Exception {
-    Path modules = module("forgiving", String.join("\n",
-        "from sagemaker_training import entry_point, environment, errors",
-        "def main():",
-        "    env = environment.Environment()",
-        "    try:",
-        "        entry_point.run(env.module_dir, env.user_entry_point, env.to_cmd_args(), env.to_env_vars())",
-        "    except errors.ExecuteUserScriptError as e:",
-        "        print('forgiven: ' + str(e).splitlines()[0] + ' rc=' + e.return_code)",
-        ""));
-    JobTree job = job("{\"sagemaker_program\": \"\\\"train.py\\\"\"}").code("train.py", "import sys\nsys.exit(3)\n");
+    Path modules =
+        module(
+            "forgiving",
+            String.join(
+                "\n",
+                "from sagemaker_training import entry_point, environment, errors",
+                "def main():",
+                "    env = environment.Environment()",
+                "    try:",
+                "        entry_point.run(env.module_dir, env.user_entry_point, env.to_cmd_args(), env.to_env_vars())",
+                "    except errors.ExecuteUserScriptError as e:",
+                "        print('forgiven: ' + str(e).splitlines()[0] + ' rc=' + e.return_code)",
+                ""));
+    JobTree job =
+        job("{\"sagemaker_program\": \"\\\"train.py\\\"\"}")
+            .code("train.py", "import sys\nsys.exit(3)\n");
 
-    JobTree.Result result = job.train(Map.of("SAGEMAKER_TRAINING_MODULE", "forgiving.training:main",
-        "PYTHONPATH", modules.toString()), TIMEOUT);
+    JobTree.Result result =
+        job.train(
+            Map.of(
+                "SAGEMAKER_TRAINING_MODULE",
+                "forgiving.training:main",
+                "PYTHONPATH",
+                modules.toString()),
+            TIMEOUT);
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("forgiven: ExecuteUserScriptError: rc=3");
@@ -153,12 +178,20 @@ class PythonApiIntegrationTest {
 
   @Test
   @Timeout(300)
-  void train_frameworkModuleRaisesAnyException_failsWithFrameworkErrorAndTraceback() throws Exception {
+  void train_frameworkModuleRaisesAnyException_failsWithFrameworkErrorAndTraceback()
+      throws Exception {
     Path modules = module("broken", "def main():\n    raise KeyError('no such optimizer')\n");
-    JobTree job = job("{\"sagemaker_program\": \"\\\"train.py\\\"\"}").code("train.py", "print('never')\n");
+    JobTree job =
+        job("{\"sagemaker_program\": \"\\\"train.py\\\"\"}").code("train.py", "print('never')\n");
 
-    JobTree.Result result = job.train(Map.of("SAGEMAKER_TRAINING_MODULE", "broken.training:main",
-        "PYTHONPATH", modules.toString()), TIMEOUT);
+    JobTree.Result result =
+        job.train(
+            Map.of(
+                "SAGEMAKER_TRAINING_MODULE",
+                "broken.training:main",
+                "PYTHONPATH",
+                modules.toString()),
+            TIMEOUT);
 
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
     assertThat(Files.readString(job.failure()))
@@ -170,31 +203,41 @@ class PythonApiIntegrationTest {
   @Timeout(300)
   void train_sigtermWhileModuleRunsEntryPoint_stopsEveryProcessAndWritesFailure() throws Exception {
     Path pids = Files.createDirectories(temp.resolve("pids"));
-    Path modules = module("stoppable", String.join("\n",
-        "import os",
-        "from sagemaker_training import entry_point, environment, runner",
-        "def main():",
-        "    open(os.path.join('" + pids + "', 'module'), 'w').write(str(os.getpid()))",
-        "    env = environment.Environment()",
-        "    entry_point.run(env.module_dir, env.user_entry_point, env.to_cmd_args(), env.to_env_vars(),",
-        "                    capture_error=True, runner_type=runner.ProcessRunnerType)",
-        ""));
-    JobTree job = job("{\"sagemaker_program\": \"\\\"train.py\\\"\"}").code("train.py", String.join("\n",
-        "import os, subprocess, time",
-        "child = subprocess.Popen(['sleep', '300'])",
-        "open(os.path.join('" + pids + "', 'child'), 'w').write(str(child.pid))",
-        "open(os.path.join('" + pids + "', 'script'), 'w').write(str(os.getpid()))",
-        "time.sleep(300)",
-        ""));
+    Path modules =
+        module(
+            "stoppable",
+            String.join(
+                "\n",
+                "import os",
+                "from sagemaker_training import entry_point, environment, runner",
+                "def main():",
+                "    open(os.path.join('" + pids + "', 'module'), 'w').write(str(os.getpid()))",
+                "    env = environment.Environment()",
+                "    entry_point.run(env.module_dir, env.user_entry_point, env.to_cmd_args(), env.to_env_vars(),",
+                "                    capture_error=True, runner_type=runner.ProcessRunnerType)",
+                ""));
+    JobTree job =
+        job("{\"sagemaker_program\": \"\\\"train.py\\\"\"}")
+            .code(
+                "train.py",
+                String.join(
+                    "\n",
+                    "import os, subprocess, time",
+                    "child = subprocess.Popen(['sleep', '300'])",
+                    "open(os.path.join('" + pids + "', 'child'), 'w').write(str(child.pid))",
+                    "open(os.path.join('" + pids + "', 'script'), 'w').write(str(os.getpid()))",
+                    "time.sleep(300)",
+                    ""));
     Map<String, String> environment = job.environment();
     environment.put("SAGEMAKER_TRAINING_MODULE", "stoppable.training:main");
     environment.put("PYTHONPATH", modules.toString());
     environment.put("SMTK_STOP_GRACE_SECONDS", "5");
-    ProcessBuilder builder = new ProcessBuilder(JobTree.smtk().toString(), "train")
-        .directory(temp.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectErrorStream(true)
-        .redirectOutput(temp.resolve("train.log").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(JobTree.smtk().toString(), "train")
+            .directory(temp.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectErrorStream(true)
+            .redirectOutput(temp.resolve("train.log").toFile());
     builder.environment().clear();
     builder.environment().putAll(environment);
     Process toolkit = builder.start();
@@ -207,7 +250,9 @@ class PythonApiIntegrationTest {
     List<Long> started = List.of(pid(pids, "module"), pid(pids, "script"), pid(pids, "child"));
 
     toolkit.destroy(); // SIGTERM, as StopTrainingJob
-    assertThat(toolkit.waitFor(20, TimeUnit.SECONDS)).as("the toolkit ends within the grace period").isTrue();
+    assertThat(toolkit.waitFor(20, TimeUnit.SECONDS))
+        .as("the toolkit ends within the grace period")
+        .isTrue();
 
     String log = Files.readString(temp.resolve("train.log"));
     assertThat(toolkit.exitValue()).as(log).isEqualTo(143);

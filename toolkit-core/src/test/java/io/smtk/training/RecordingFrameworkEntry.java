@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
-/** A framework entry for tests (registered in test resources): records that it ran, then runs the user's entry point. */
+/**
+ * A framework entry for tests (registered in test resources): records that it ran, then runs the
+ * user's entry point.
+ */
 public final class RecordingFrameworkEntry implements FrameworkEntry {
 
   @Override

@@ -34,8 +34,10 @@ class TrainerTest {
   @Test
   void train_scriptSucceeds_successFileAndOutputStreamed() throws Exception {
     job.config("hyperparameters.json", "{\"epochs\": \"2\", \"name\": \"\\\"two words\\\"\"}")
-        .code("train.py", "import sys, os\nprint('args', sys.argv[1:])\n"
-            + "open(os.environ['SM_MODEL_DIR'] + '/model.txt', 'w').write(os.environ['SM_HP_EPOCHS'])\n");
+        .code(
+            "train.py",
+            "import sys, os\nprint('args', sys.argv[1:])\n"
+                + "open(os.environ['SM_MODEL_DIR'] + '/model.txt', 'w').write(os.environ['SM_HP_EPOCHS'])\n");
 
     int exitCode = train(job.env("train.py"));
 
@@ -55,7 +57,8 @@ class TrainerTest {
 
     assertThat(exitCode).isEqualTo(1);
     assertThat(job.success()).doesNotExist();
-    assertThat(job.failureText()).startsWith("ExecuteUserScriptError:\nExitCode 1\nErrorMessage \"Traceback")
+    assertThat(job.failureText())
+        .startsWith("ExecuteUserScriptError:\nExitCode 1\nErrorMessage \"Traceback")
         .contains("ValueError: learning rate too high\"")
         .contains("Command \"/usr/bin/python3 train.py\"");
   }
@@ -70,7 +73,9 @@ class TrainerTest {
 
   @Test
   void train_userWritesFailureFile_keptAndNonZero() throws Exception {
-    job.code("train.py", "import os, sys\nopen(os.environ['SM_OUTPUT_DIR'] + '/failure', 'w').write('my reason')\nsys.exit(4)\n");
+    job.code(
+        "train.py",
+        "import os, sys\nopen(os.environ['SM_OUTPUT_DIR'] + '/failure', 'w').write('my reason')\nsys.exit(4)\n");
 
     assertThat(train(job.env("train.py"))).isEqualTo(4);
     assertThat(job.failureText()).isEqualTo("my reason");
@@ -78,7 +83,9 @@ class TrainerTest {
 
   @Test
   void train_failureFileButExitZero_reportsFailure() throws Exception {
-    job.code("train.py", "import os\nopen(os.environ['SM_OUTPUT_DIR'] + '/failure', 'w').write('half done')\n");
+    job.code(
+        "train.py",
+        "import os\nopen(os.environ['SM_OUTPUT_DIR'] + '/failure', 'w').write('half done')\n");
 
     assertThat(train(job.env("train.py"))).isEqualTo(1);
     assertThat(job.success()).doesNotExist();
@@ -90,7 +97,9 @@ class TrainerTest {
     job.code("train.py", "print(1)\n");
 
     assertThat(train(job.env("missing.py"))).isNotZero();
-    assertThat(job.failureText()).contains("Entry point 'missing.py'").contains(job.base.resolve("code").toString())
+    assertThat(job.failureText())
+        .contains("Entry point 'missing.py'")
+        .contains(job.base.resolve("code").toString())
         .contains("it holds: train.py");
   }
 
@@ -112,8 +121,12 @@ class TrainerTest {
   void train_submitDirectoryNotGzip_failureNamesArchiveAndLeavesNoCode() throws Exception {
     Path archive = dir.resolve("sourcedir.tar.gz");
     Files.writeString(archive, "this is not a gzip file\n");
-    job.config("hyperparameters.json", "{\"sagemaker_program\": \"\\\"train.py\\\"\", "
-        + "\"sagemaker_submit_directory\": \"\\\"" + archive + "\\\"\"}");
+    job.config(
+        "hyperparameters.json",
+        "{\"sagemaker_program\": \"\\\"train.py\\\"\", "
+            + "\"sagemaker_submit_directory\": \"\\\""
+            + archive
+            + "\\\"\"}");
 
     assertThat(train(job.env(null))).isNotZero();
     assertThat(job.failureText()).contains(archive.toString());
@@ -132,7 +145,9 @@ class TrainerTest {
 
   @Test
   void train_frameworkEntryByAlias_runsEntryWithItsVariables() throws Exception {
-    job.code("train.py", "import os\nprint('fw', os.environ['FRAMEWORK_VARIABLE'], os.environ['SM_FRAMEWORK_MODULE'])\n");
+    job.code(
+        "train.py",
+        "import os\nprint('fw', os.environ['FRAMEWORK_VARIABLE'], os.environ['SM_FRAMEWORK_MODULE'])\n");
     Map<String, String> env = job.env("train.py");
     env.put("SAGEMAKER_TRAINING_MODULE", "recording_framework.training:main");
 
@@ -158,28 +173,36 @@ class TrainerTest {
 
     // Not one of smtk's entries, so imported as a Python framework module: that fails, naming both.
     assertThat(train(env)).isEqualTo(2);
-    assertThat(job.failureText()).contains("sagemaker_pytorch_containr.training:main")
+    assertThat(job.failureText())
+        .contains("sagemaker_pytorch_containr.training:main")
         .contains("Python path searched")
-        .contains("valid values of smtk's own entries:").contains("recording_framework.training:main")
+        .contains("valid values of smtk's own entries:")
+        .contains("recording_framework.training:main")
         .contains(RecordingFrameworkEntry.class.getName());
   }
 
   @Test
   void train_stopRequested_forwardsToScriptWhichCheckpoints() throws Exception {
     Path ready = dir.resolve("ready");
-    job.code("train.sh", "#!/bin/sh\ntrap 'echo saved > \"$SM_MODEL_DIR/checkpoint\"; exit 0' TERM\n"
-        + "touch " + ready + "\nwhile true; do sleep 0.1; done\n");
-    Thread stopper = new Thread(() -> {
-      try {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.exists(ready) && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-        signals.forward(SignalForwarder.SIGTERM);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    job.code(
+        "train.sh",
+        "#!/bin/sh\ntrap 'echo saved > \"$SM_MODEL_DIR/checkpoint\"; exit 0' TERM\n"
+            + "touch "
+            + ready
+            + "\nwhile true; do sleep 0.1; done\n");
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!Files.exists(ready) && System.nanoTime() < deadline) {
+                  Thread.sleep(20);
+                }
+                signals.forward(SignalForwarder.SIGTERM);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     stopper.start();
 
     int exitCode = train(job.env("train.sh"));
@@ -192,7 +215,10 @@ class TrainerTest {
   }
 
   private int train(Map<String, String> env) {
-    return Trainer.builder(env, new PrintStream(out, true), new PrintStream(err, true)).signals(signals).build().train();
+    return Trainer.builder(env, new PrintStream(out, true), new PrintStream(err, true))
+        .signals(signals)
+        .build()
+        .train();
   }
 
   private String stdout() {

@@ -17,7 +17,10 @@ public enum Feature {
   TORCH_DISTRIBUTED,
   /** PyTorch XLA ({@code sagemaker_pytorch_xla_multi_worker_enabled}). */
   PYTORCH_XLA,
-  /** TensorFlow MultiWorkerMirroredStrategy ({@code sagemaker_multi_worker_mirrored_strategy_enabled}). */
+  /**
+   * TensorFlow MultiWorkerMirroredStrategy ({@code
+   * sagemaker_multi_worker_mirrored_strategy_enabled}).
+   */
   MULTI_WORKER_MIRRORED,
   /** A hyperparameter tuning job ({@code _tuning_objective_metric} is set). */
   HYPERPARAMETER_TUNING

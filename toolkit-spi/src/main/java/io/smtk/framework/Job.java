@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a framework entry knows of the training job: its hosts, distribution, hardware and the user's
- * hyperparameters, read and validated by the toolkit.
+ * What a framework entry knows of the training job: its hosts, distribution, hardware and the
+ * user's hyperparameters, read and validated by the toolkit.
  *
  * @param currentHost this host, e.g. {@code algo-1}
  * @param hosts every host of the job

@@ -4,7 +4,9 @@ import io.smtk.ToolkitException;
 import java.util.List;
 import java.util.Map;
 
-/** What a {@link FrameworkEntry} gets to run a job with: the job, the log and the means to launch. */
+/**
+ * What a {@link FrameworkEntry} gets to run a job with: the job, the log and the means to launch.
+ */
 public interface TrainingContext {
 
   /**
@@ -27,8 +29,8 @@ public interface TrainingContext {
    *
    * @param extraVariables variables the framework adds for the user process (they win over the
    *     inherited ones)
-   * @throws ToolkitException when the code cannot be installed, the process fails (the exception then
-   *     implements {@link UserScriptFailure}) or the job is stopped
+   * @throws ToolkitException when the code cannot be installed, the process fails (the exception
+   *     then implements {@link UserScriptFailure}) or the job is stopped
    */
   default void runUserEntryPoint(Map<String, String> extraVariables) throws ToolkitException {
     runUserEntryPoint(RunnerType.PROCESS, extraVariables);
@@ -42,7 +44,8 @@ public interface TrainingContext {
    * @param extraVariables variables the framework adds for the user processes
    * @throws ToolkitException when the code cannot be installed, the job fails or is stopped
    */
-  void runUserEntryPoint(RunnerType runner, Map<String, String> extraVariables) throws ToolkitException;
+  void runUserEntryPoint(RunnerType runner, Map<String, String> extraVariables)
+      throws ToolkitException;
 
   /**
    * Returns a context for the same job with a user hyperparameter set to a string (TensorFlow's

@@ -1,9 +1,9 @@
 package io.smtk.framework;
 
 /**
- * Implemented by the exception {@link TrainingContext#runUserEntryPoint} throws when the user's entry
- * point exited non-zero, so that a framework can look at the error (PyTorch forgives gloo's shutdown
- * message, as its Python container does).
+ * Implemented by the exception {@link TrainingContext#runUserEntryPoint} throws when the user's
+ * entry point exited non-zero, so that a framework can look at the error (PyTorch forgives gloo's
+ * shutdown message, as its Python container does).
  */
 public interface UserScriptFailure {
 

@@ -10,9 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reports the toolkit's start-up inside a container: from the engine starting the container's first process
- * to the user script's first line (the script records {@code time.time()} as {@code "started"} in
- * {@code output/data/run.json}); printed and appended to {@code target/image-figures.txt}.
+ * Reports the toolkit's start-up inside a container: from the engine starting the container's first
+ * process to the user script's first line (the script records {@code time.time()} as {@code
+ * "started"} in {@code output/data/run.json}); printed and appended to {@code
+ * target/image-figures.txt}.
  */
 public final class ImageFigures {
 
@@ -28,7 +29,8 @@ public final class ImageFigures {
    * @param result the run
    * @throws IOException when the figures file cannot be written
    */
-  public static void report(String image, SageMakerJob job, TrainingContainer.Result result) throws IOException {
+  public static void report(String image, SageMakerJob job, TrainingContainer.Result result)
+      throws IOException {
     Path run = job.output().resolve("data/run.json");
     if (!Files.exists(run)) {
       return;
@@ -37,12 +39,22 @@ public final class ImageFigures {
     if (!started.find()) {
       return;
     }
-    long toScript = Math.round(Double.parseDouble(started.group(1)) * 1000) - result.startedAt().toEpochMilli();
-    String line = String.format("%s: container start -> user script %d ms; container ran %d ms; test saw %d ms%n",
-        image, toScript, Duration.between(result.startedAt(), result.finishedAt()).toMillis(), result.wall().toMillis());
+    long toScript =
+        Math.round(Double.parseDouble(started.group(1)) * 1000) - result.startedAt().toEpochMilli();
+    String line =
+        String.format(
+            "%s: container start -> user script %d ms; container ran %d ms; test saw %d ms%n",
+            image,
+            toScript,
+            Duration.between(result.startedAt(), result.finishedAt()).toMillis(),
+            result.wall().toMillis());
     System.out.print("[image-figures] " + line);
     Files.createDirectories(Path.of("target"));
-    Files.writeString(Path.of("target/image-figures.txt"), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+    Files.writeString(
+        Path.of("target/image-figures.txt"),
+        line,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
   }
 }

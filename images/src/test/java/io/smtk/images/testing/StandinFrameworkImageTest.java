@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The image tests of a framework that runs on a stand-in base (TensorFlow, MXNet): the image's own
- * framework entry runs the job, the stand-in package records what it was given, and a failing script's
- * status and failure text come out of the container.
+ * framework entry runs the job, the stand-in package records what it was given, and a failing
+ * script's status and failure text come out of the container.
  */
 public abstract class StandinFrameworkImageTest {
 
@@ -49,7 +49,8 @@ public abstract class StandinFrameworkImageTest {
     assertThat(result.logs()).contains(decisionLine());
     assertThat(job.output().resolve("success")).exists();
     assertThat(Files.readString(job.model().resolve("1/saved_model.pb")))
-        .contains("\"framework\": \"" + framework() + "\"").contains("\"epochs\": 3");
+        .contains("\"framework\": \"" + framework() + "\"")
+        .contains("\"epochs\": 3");
     List<Path> records;
     try (Stream<Path> files = Files.list(job.output().resolve("data/standin"))) {
       records = files.toList();
@@ -78,7 +79,9 @@ public abstract class StandinFrameworkImageTest {
 
   private SageMakerJob job(Path dir) throws Exception {
     Path code = Files.createDirectories(dir.resolve("source"));
-    Files.copy(Path.of(getClass().getResource("/" + framework() + "/code/train.py").toURI()), code.resolve("train.py"));
+    Files.copy(
+        Path.of(getClass().getResource("/" + framework() + "/code/train.py").toURI()),
+        code.resolve("train.py"));
     return SageMakerJob.singleHost(Files.createDirectories(dir.resolve("opt-ml")))
         .channel("training", Map.of("data.txt", "1 2 3\n"))
         .submitFolder(code, "train.py");

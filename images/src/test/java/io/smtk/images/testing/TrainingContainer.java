@@ -17,9 +17,9 @@ import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
 /**
- * Runs an smtk image as SageMaker runs a training job: {@code docker run IMAGE train} with the job's
- * {@code input}, {@code model} and {@code output} folders mounted under {@code /opt/ml} (the image's own
- * {@code /opt/ml/code} stays visible), the host name {@code algo-N}, and no network.
+ * Runs an smtk image as SageMaker runs a training job: {@code docker run IMAGE train} with the
+ * job's {@code input}, {@code model} and {@code output} folders mounted under {@code /opt/ml} (the
+ * image's own {@code /opt/ml/code} stays visible), the host name {@code algo-N}, and no network.
  */
 public final class TrainingContainer {
 
@@ -77,7 +77,8 @@ public final class TrainingContainer {
    * @return this run
    */
   public TrainingContainer executable(java.nio.file.Path hostPath, String containerPath) {
-    customizers.add(c -> c.withCopyFileToContainer(MountableFile.forHostPath(hostPath, 0755), containerPath));
+    customizers.add(
+        c -> c.withCopyFileToContainer(MountableFile.forHostPath(hostPath, 0755), containerPath));
     return this;
   }
 
@@ -111,9 +112,11 @@ public final class TrainingContainer {
   public Result run() {
     try (GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))) {
       container
-          // Every build pushes the test image under the same tag: a copy cached by an earlier run is stale.
+          // Every build pushes the test image under the same tag: a copy cached by an earlier run
+          // is stale.
           .withImagePullPolicy(PullPolicy.alwaysPull())
-          .withFileSystemBind(job.root().resolve("input").toString(), "/opt/ml/input", BindMode.READ_WRITE)
+          .withFileSystemBind(
+              job.root().resolve("input").toString(), "/opt/ml/input", BindMode.READ_WRITE)
           .withFileSystemBind(job.model().toString(), "/opt/ml/model", BindMode.READ_WRITE)
           .withFileSystemBind(job.output().toString(), "/opt/ml/output", BindMode.READ_WRITE)
           .withNetworkMode("none")
@@ -128,9 +131,17 @@ public final class TrainingContainer {
       container.start();
       Duration wall = Duration.between(before, Instant.now());
       InspectContainerResponse.ContainerState state =
-          container.getDockerClient().inspectContainerCmd(container.getContainerId()).exec().getState();
-      return new Result(state.getExitCodeLong().intValue(), container.getLogs(),
-          Instant.parse(state.getStartedAt()), Instant.parse(state.getFinishedAt()), wall);
+          container
+              .getDockerClient()
+              .inspectContainerCmd(container.getContainerId())
+              .exec()
+              .getState();
+      return new Result(
+          state.getExitCodeLong().intValue(),
+          container.getLogs(),
+          Instant.parse(state.getStartedAt()),
+          Instant.parse(state.getFinishedAt()),
+          wall);
     }
   }
 
@@ -143,14 +154,20 @@ public final class TrainingContainer {
    * @param finishedAt when it ended
    * @param wall how long creating, running and waiting took, seen from the test
    */
-  public record Result(int exitCode, String logs, Instant startedAt, Instant finishedAt, Duration wall) {}
+  public record Result(
+      int exitCode, String logs, Instant startedAt, Instant finishedAt, Duration wall) {}
 
-  /** Counts a container as started once it has exited, whatever its exit code (failures are tested too). */
+  /**
+   * Counts a container as started once it has exited, whatever its exit code (failures are tested
+   * too).
+   */
   private static final class ExitedCheck extends StartupCheckStrategy {
     @Override
     public StartupStatus checkStartupState(DockerClient dockerClient, String containerId) {
       InspectContainerResponse.ContainerState state = getCurrentState(dockerClient, containerId);
-      return Boolean.TRUE.equals(state.getRunning()) ? StartupStatus.NOT_YET_KNOWN : StartupStatus.SUCCESSFUL;
+      return Boolean.TRUE.equals(state.getRunning())
+          ? StartupStatus.NOT_YET_KNOWN
+          : StartupStatus.SUCCESSFUL;
     }
   }
 }

@@ -3,7 +3,8 @@
 # hostname shim; tini is static), and that code loads only where the base's glibc is at least as new as the
 # newest GLIBC_x.y symbol version it was linked against. Without this check an image on a too-old base
 # builds and pushes fine and then dies at `train` on SageMaker ("version `GLIBC_2.34' not found"). Image
-# modules run it at `package` (the base the image will be built on) and before the test images are built.
+# modules run it at `package`, before a `jib:build` in the same command (the base the image will be built on),
+# and before the test images are built (the stand-in base).
 #
 #   glibc-check.sh needs DIR...     the newest GLIBC_x.y that the ELF files under DIR need, and one file needing it
 #   glibc-check.sh check OPTIONS    compares an image's needs with its base's glibc; fails when the base is older
@@ -12,6 +13,8 @@
 #     --glibc X.Y|auto    the base's glibc as the user states it (-Dsmtk.base.glibc); auto (default): find it out
 #     --known REF=X.Y     the catalog's figure for one of the module's default bases (repeatable)
 #     --pull              the base may be pulled to read it (the test bases, from the local registry)
+#     --goals=GOALS       the Maven command's goals (${session.goals}); when none is a jib goal the command builds
+#                         no image (bin/smtk, mvn verify), and a failed check only warns
 # With auto the base's glibc is read from the base itself, `getconf GNU_LIBC_VERSION` run in it (no network)
 # with podman or docker (SMTK_CONTAINER_ENGINE picks one), when the engine holds the base or --pull allows a
 # pull; a base that cannot be read is taken at the catalog's figure when it is a default base, and otherwise
@@ -55,7 +58,7 @@ read_base() { # REF MAY_PULL -> X.Y on stdout, or a reason on stderr and status 
   engine=$(engine)
   [ -n "$engine" ] || { echo "no podman or docker to read it with" >&2; return 1; }
   if [ "$may_pull" != true ] && ! "$engine" image inspect "$ref" >/dev/null 2>&1; then
-    echo "$engine does not hold it (pull it first: $engine pull $ref)" >&2
+    echo "$engine does not hold it" >&2
     return 1
   fi
   if ! out=$("$engine" run --rm --network=none --entrypoint /bin/sh "$ref" \
@@ -68,8 +71,17 @@ read_base() { # REF MAY_PULL -> X.Y on stdout, or a reason on stderr and status 
   echo "${engine}:$out"
 }
 
+failed() { # MESSAGE...: fails the check, or only warns when the command builds no image
+  if [ "$builds_image" = true ]; then
+    echo "$*" >&2
+    status=1
+  else
+    echo "$* [a warning only: this Maven command builds no image]" >&2
+  fi
+}
+
 check() {
-  local image_dir="" base="" stated=auto may_pull=false known=()
+  local image_dir="" base="" stated=auto may_pull=false known=() goals=""
   while [ $# -gt 0 ]; do
     case $1 in
       --image-dir) image_dir=$2; shift 2 ;;
@@ -77,9 +89,16 @@ check() {
       --glibc) stated=$2; shift 2 ;;
       --known) known+=("$2"); shift 2 ;;
       --pull) may_pull=true; shift ;;
+      --goals) goals=$2; shift 2 ;;
+      --goals=*) goals=${1#--goals=}; shift ;;
       *) echo "glibc-check: unknown option $1" >&2; return 2 ;;
     esac
   done
+  # A Maven command that builds no image must not fail on a base it will not use; it still says what it found.
+  builds_image=true
+  if [ -n "$goals" ] && [[ $goals != *jib* ]]; then
+    builds_image=false
+  fi
   [ -d "$image_dir/jre" ] && [ -d "$image_dir/root" ] \
     || { echo "glibc-check: $image_dir has no jre/ and root/ (build the images module first)" >&2; return 2; }
 
@@ -104,33 +123,33 @@ check() {
     local entry
     for entry in "${known[@]}"; do
       if [ "${entry%=*}" = "$base" ] && [ -n "${entry##*=}" ]; then
-        glibc=${entry##*=} how="the catalog's figure for this base (images/CATALOG.md; not read: $reason)"
+        glibc=${entry##*=} how="the catalog's figure for this base; not read: $reason"
       fi
     done
     if [ -z "$glibc" ]; then
       if [ "$may_pull" = true ]; then
-        echo "glibc check: cannot read the glibc of $base: $reason" >&2
+        failed "glibc check: cannot read the glibc of $base: $reason"
       else
-        echo "glibc check: cannot tell the glibc of $base ($reason), which is not a catalog base; this image needs" \
-          "glibc $needed ($file). Pull the base into podman or docker, or state its glibc with" \
-          "-Dsmtk.base.glibc=X.Y (images/CATALOG.md)." >&2
+        failed "glibc check: cannot tell the glibc of $base ($reason), which is not a catalog base; this image" \
+          "needs glibc $needed ($file). Pull the base into podman or docker, or state its glibc with" \
+          "-Dsmtk.base.glibc=X.Y (images/CATALOG.md)."
       fi
-      return 1
+      return
     fi
   fi
 
   if older "$glibc" "$needed"; then
-    echo "glibc check FAILED: the base $base has glibc $glibc ($how), but this image needs glibc $needed" \
+    failed "glibc check FAILED: the base $base has glibc $glibc ($how), but this image needs glibc $needed" \
       "($file requires GLIBC_$needed), so it would not start there. Cut the Java runtime from a JDK built for" \
       "glibc $glibc or older (-Dsmtk.jlink.jdk=auto fetches Debian 11's OpenJDK 17, built for 2.31), or pick a" \
-      "base with glibc $needed or newer (images/CATALOG.md)." >&2
-    return 1
+      "base with glibc $needed or newer (images/CATALOG.md)."
+    return
   fi
   echo "glibc check: $base has glibc $glibc ($how); the image needs $needed ($file): ok"
 }
 
 case ${1:-} in
   needs) shift; newest_needed "$@" ;;
-  check) shift; check "$@" ;;
+  check) shift; status=0; check "$@"; exit "$status" ;;
   *) echo "usage: glibc-check.sh needs DIR... | check --image-dir DIR --base REF [--glibc X.Y|auto] [--known REF=X.Y]... [--pull]" >&2; exit 2 ;;
 esac

@@ -48,6 +48,25 @@ class GlibcCheckTest {
   }
 
   @Test
+  void check_tooOldBaseInCommandWithJibGoal_fails() throws Exception {
+    GlibcCheck.Result check = CHECK.run("check", "--image-dir", CHECK.stagedImage().toString(),
+        "--base", "registry.example/old:1", "--glibc", "2.17", "--goals", "[package, jib:build]");
+
+    assertThat(check.exitCode()).isEqualTo(1);
+    assertThat(check.output()).contains("glibc check FAILED").doesNotContain("a warning only");
+  }
+
+  @Test
+  void check_tooOldBaseInCommandWithoutJibGoal_onlyWarns() throws Exception {
+    GlibcCheck.Result check = CHECK.run("check", "--image-dir", CHECK.stagedImage().toString(),
+        "--base", "registry.example/old:1", "--glibc", "2.17", "--goals", "[package]");
+
+    assertThat(check.exitCode()).as(check.output()).isZero();
+    assertThat(check.output()).contains("glibc check FAILED: the base registry.example/old:1 has glibc 2.17")
+        .contains("[a warning only: this Maven command builds no image]");
+  }
+
+  @Test
   void check_catalogBaseNotHeldByEngine_usesTheCatalogFigure() throws Exception {
     GlibcCheck.Result check = CHECK.run("check", "--image-dir", CHECK.stagedImage().toString(),
         "--base", "registry.example/dlc:1", "--known", "registry.example/dlc:1=2.31",

@@ -7,10 +7,13 @@
 # build on 127.0.0.1:5000/smtk-base-<name>@<digest>, so every test image names the exact base it was built on.
 # <hash> covers the recipes and this script, so a base is built and pushed once per recipe change
 # (debootstrap ~1 min per suite, a Python base ~1 min, PyTorch ~2 min on 2 cores; a cached run takes seconds).
+# The Debian 12 and Debian 11 families are built side by side (mostly downloads and unpacking), and one run
+# at a time: a second waits, then finds the bases cached.
 #   usage: images-build-bases.sh [python pytorch sklearn tensorflow mxnet]   (default: all; parents come along)
 #   SMTK_BASES_TAR=1 also writes docker-archives $SMTK_IMAGES_STATE/bases/smtk-base-<name>.tar (for tar://)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+self=$(readlink -f "$0")
+cd "$(dirname "$self")/.."
 . .ci/podman-env.sh
 
 recipes=images/src/main/bases
@@ -25,6 +28,10 @@ declare -A parent=([python]=rootfs:bookworm [python-bullseye]=rootfs:bullseye [p
                    [sklearn]=python-bullseye [tensorflow]=python-bullseye [mxnet]=python-bullseye)
 declare -A recipe=([python]=python [python-bullseye]=python [pytorch]=pytorch
                    [sklearn]=sklearn [tensorflow]=tensorflow [mxnet]=mxnet)
+
+if [ -z "${SMTK_BASES_LOCKED:-}" ]; then
+  exec env SMTK_BASES_LOCKED=1 flock -o "$smtk_state/bases.lock" bash "$self" "$@"
+fi
 
 registry_up=false
 curl -fsS -o /dev/null "http://$smtk_registry/v2/" 2>/dev/null && registry_up=true
@@ -92,7 +99,25 @@ build() { # name: the base, after its parent
   built[$name]=1
 }
 
+suite() { # name -> the Debian suite at the root of its parents
+  local from=${parent[$1]:-}
+  [ -n "$from" ] || { echo "bases: no stand-in base named $1" >&2; return 1; }
+  if [[ $from == rootfs:* ]]; then echo "${from#rootfs:}"; else suite "$from"; fi
+}
+declare -A family=()
 for name in "${names[@]}"; do
-  build "$name"
+  s=$(suite "$name")
+  family[$s]="${family[$s]:-} $name"
 done
+pids=()
+for s in "${!family[@]}"; do
+  # Each family in its own subshell: they share no base, so they cannot build one twice.
+  ( for name in ${family[$s]}; do build "$name"; done ) &
+  pids+=($!)
+done
+failed=0
+for pid in "${pids[@]}"; do
+  wait "$pid" || failed=1
+done
+[ "$failed" = 0 ] || { echo "bases: a base failed to build (above)" >&2; exit 1; }
 echo "bases: ready (recipe hash $hash, registry $($registry_up && echo "$smtk_registry" || echo 'not running'))"

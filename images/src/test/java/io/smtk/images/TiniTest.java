@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tests for tini as the images' PID 1, the copy the images module stages and with the flags the image's
- * entrypoint gives it ({@code -s --}): what smtk relies on it for (images/README.md "PID 1").
+ * Tests for tini as the images' PID 1, the copy the images module stages and with the flags the
+ * image's entrypoint gives it ({@code -s --}): what smtk relies on it for (images/README.md "PID
+ * 1").
  */
 class TiniTest {
 
-  private static final String INIT = System.getProperty("smtk.tini", "target/image/root/opt/smtk/bin/tini");
+  private static final String INIT =
+      System.getProperty("smtk.tini", "target/image/root/opt/smtk/bin/tini");
 
   @Test
   void run_childExits_exitsWithChildStatus() throws Exception {
@@ -32,8 +34,15 @@ class TiniTest {
   void run_sigterm_forwardsToChildAndExitsWithItsStatus(@TempDir Path dir) throws Exception {
     Path ready = dir.resolve("ready");
     Path got = dir.resolve("got");
-    Process init = start("sh", "-c", "trap 'echo TERM > " + got + "; exit 42' TERM; touch " + ready
-        + "; while :; do sleep 0.05; done");
+    Process init =
+        start(
+            "sh",
+            "-c",
+            "trap 'echo TERM > "
+                + got
+                + "; exit 42' TERM; touch "
+                + ready
+                + "; while :; do sleep 0.05; done");
     awaitFile(ready);
 
     init.destroy(); // SIGTERM, to tini only
@@ -54,7 +63,8 @@ class TiniTest {
   @Test
   void run_orphanExits_isReapedNotLeftAZombie(@TempDir Path dir) throws Exception {
     Path ready = dir.resolve("ready");
-    // The subshell exits at once, so `sleep 0.2` is orphaned; it comes to tini (child subreaper, -s),
+    // The subshell exits at once, so `sleep 0.2` is orphaned; it comes to tini (child subreaper,
+    // -s),
     // which must reap it when it ends while the main child still runs.
     Process init = start("sh", "-c", "(sleep 0.2 &); touch " + ready + "; sleep 3");
     awaitFile(ready);
@@ -76,7 +86,8 @@ class TiniTest {
 
   @Test
   void run_missingCommand_exits127WithMessage() throws Exception {
-    Process init = new ProcessBuilder(INIT, "-s", "--", "/no/such/command").redirectErrorStream(true).start();
+    Process init =
+        new ProcessBuilder(INIT, "-s", "--", "/no/such/command").redirectErrorStream(true).start();
 
     assertThat(init.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(init.exitValue()).isEqualTo(127);
@@ -99,7 +110,10 @@ class TiniTest {
     String headers = new String(objdump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
     assertThat(objdump.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(headers).contains("file format elf64").doesNotContain("NEEDED").doesNotContain("GLIBC_");
+    assertThat(headers)
+        .contains("file format elf64")
+        .doesNotContain("NEEDED")
+        .doesNotContain("GLIBC_");
   }
 
   private static Process start(String... command) throws IOException {

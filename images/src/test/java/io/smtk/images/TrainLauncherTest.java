@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tests for the images' {@code train} launcher ({@code /opt/smtk/bin/train}), the entrypoint that runs it
- * ({@code /opt/smtk/bin/entrypoint}) and the {@code /usr/local/bin/train} pointer, with a fake {@code java}
- * that reports what it got.
+ * Tests for the images' {@code train} launcher ({@code /opt/smtk/bin/train}), the entrypoint that
+ * runs it ({@code /opt/smtk/bin/entrypoint}) and the {@code /usr/local/bin/train} pointer, with a
+ * fake {@code java} that reports what it got.
  */
 class TrainLauncherTest {
 
-  private static final Path ROOT = Path.of(System.getProperty("smtk.imageRoot", "target/image/root"));
+  private static final Path ROOT =
+      Path.of(System.getProperty("smtk.imageRoot", "target/image/root"));
   private static final Path TRAIN = ROOT.resolve("opt/smtk/bin/train");
   private static final Path ENTRYPOINT = ROOT.resolve("opt/smtk/bin/entrypoint");
   private static final Path TRAIN_ON_PATH = ROOT.resolve("usr/local/bin/train");
@@ -35,17 +36,23 @@ class TrainLauncherTest {
     assertThat(status).isZero();
     String text = Files.readString(report);
     List<String> args = Arrays.asList(text.substring(0, text.indexOf("--env--\n")).split("\n"));
-    assertThat(args).contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dsmtk.hostnameShim=" + home + "/lib/libsmtkhostname.so");
-    assertThat(args.subList(args.size() - 2, args.size())).containsExactly("io.smtk.cli.Main", "train");
+    assertThat(args)
+        .contains(
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Dsmtk.hostnameShim=" + home + "/lib/libsmtkhostname.so");
+    assertThat(args.subList(args.size() - 2, args.size()))
+        .containsExactly("io.smtk.cli.Main", "train");
     assertThat(args).doesNotContain("ignored", "arguments");
   }
 
   @Test
   void train_environment_reachesJavaUnchanged(@TempDir Path home) throws Exception {
     Path report = fakeJava(home);
-    Map<String, String> env = new TreeMap<>(Map.of("PATH", "/usr/bin:/bin", "SM_SOMETHING", "a b",
-        "SAGEMAKER_PROGRAM", "train.py"));
+    Map<String, String> env =
+        new TreeMap<>(
+            Map.of(
+                "PATH", "/usr/bin:/bin", "SM_SOMETHING", "a b", "SAGEMAKER_PROGRAM", "train.py"));
 
     run(home, env, "train");
 
@@ -66,14 +73,16 @@ class TrainLauncherTest {
   }
 
   @Test
-  void entrypoint_trainWithAnotherTrainFirstOnPath_runsSmtkLauncher(@TempDir Path home) throws Exception {
+  void entrypoint_trainWithAnotherTrainFirstOnPath_runsSmtkLauncher(@TempDir Path home)
+      throws Exception {
     Path report = fakeJava(home);
     // The DLC bases' PATH: the Python toolkit's console script `train` comes first.
     Path conda = Files.createDirectories(home.resolve("conda/bin"));
     Path marker = home.resolve("python-toolkit-ran");
     executable(conda.resolve("train"), "#!/bin/sh\ntouch " + marker + "\nexit 86\n");
 
-    int status = run(installed(home, ENTRYPOINT), home, Map.of("PATH", conda + ":/usr/bin:/bin"), "train");
+    int status =
+        run(installed(home, ENTRYPOINT), home, Map.of("PATH", conda + ":/usr/bin:/bin"), "train");
 
     assertThat(status).isZero();
     assertThat(marker).doesNotExist();
@@ -84,8 +93,16 @@ class TrainLauncherTest {
   void entrypoint_otherCommand_runsItAsGivenWithItsStatus(@TempDir Path home) throws Exception {
     Path out = home.resolve("out.txt");
 
-    int status = run(ENTRYPOINT, home, Map.of("PATH", "/usr/bin:/bin"), "sh", "-c", "echo \"$0 $1\" > " + out
-        + "; exit 5", "train", "x");
+    int status =
+        run(
+            ENTRYPOINT,
+            home,
+            Map.of("PATH", "/usr/bin:/bin"),
+            "sh",
+            "-c",
+            "echo \"$0 $1\" > " + out + "; exit 5",
+            "train",
+            "x");
 
     assertThat(status).isEqualTo(5);
     assertThat(Files.readString(out)).isEqualTo("train x\n");
@@ -106,7 +123,8 @@ class TrainLauncherTest {
     return run(TRAIN, home, env, args);
   }
 
-  private static int run(Path script, Path home, Map<String, String> env, String... args) throws Exception {
+  private static int run(Path script, Path home, Map<String, String> env, String... args)
+      throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", script.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -122,12 +140,20 @@ class TrainLauncherTest {
   private static Path fakeJava(Path home) throws Exception {
     Path bin = Files.createDirectories(home.resolve("jre/bin"));
     Path report = home.resolve("report.txt");
-    executable(bin.resolve("java"), "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > " + report
-        + "\necho --env-- >> " + report + "\nenv >> " + report + "\n");
+    executable(
+        bin.resolve("java"),
+        "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > "
+            + report
+            + "\necho --env-- >> "
+            + report
+            + "\nenv >> "
+            + report
+            + "\n");
     return report;
   }
 
-  // The scripts as the image lays them out: beside each other in SMTK_HOME/bin, executable (Jib sets 755).
+  // The scripts as the image lays them out: beside each other in SMTK_HOME/bin, executable (Jib
+  // sets 755).
   private static Path installed(Path home, Path script) throws Exception {
     Path bin = Files.createDirectories(home.resolve("bin"));
     for (Path file : List.of(TRAIN, ENTRYPOINT)) {

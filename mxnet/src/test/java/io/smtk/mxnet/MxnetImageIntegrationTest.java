@@ -3,8 +3,8 @@ package io.smtk.mxnet;
 import io.smtk.images.testing.StandinFrameworkImageTest;
 
 /**
- * Tests for the MXNet image on its stand-in base (Debian 11, glibc 2.31, DLC layout), whose {@code mxnet} package
- * records what it was given.
+ * Tests for the MXNet image on its stand-in base (Debian 11, glibc 2.31, DLC layout), whose {@code
+ * mxnet} package records what it was given.
  */
 class MxnetImageIntegrationTest extends StandinFrameworkImageTest {
 

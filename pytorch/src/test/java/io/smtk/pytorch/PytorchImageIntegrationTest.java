@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * Tests for the PyTorch images (CPU and GPU variants): real PyTorch training, run as SageMaker runs it, on the
- * stand-in for the PyTorch DLC bases (Debian 12 with its PyTorch 1.13, in the DLC layout), and a Python framework
- * module selected with {@code SAGEMAKER_TRAINING_MODULE}.
+ * Tests for the PyTorch images (CPU and GPU variants): real PyTorch training, run as SageMaker runs
+ * it, on the stand-in for the PyTorch DLC bases (Debian 12 with its PyTorch 1.13, in the DLC
+ * layout), and a Python framework module selected with {@code SAGEMAKER_TRAINING_MODULE}.
  */
 class PytorchImageIntegrationTest implements DlcLayoutContract {
 
@@ -43,7 +43,8 @@ class PytorchImageIntegrationTest implements DlcLayoutContract {
 
   @Override
   public String familyGlibc() {
-    return "2.36"; // the DLC base is Ubuntu 22.04 (2.35); the stand-in is Debian 12, the nearest Debian
+    return "2.36"; // the DLC base is Ubuntu 22.04 (2.35); the stand-in is Debian 12, the nearest
+                   // Debian
   }
 
   @Test
@@ -57,7 +58,9 @@ class PytorchImageIntegrationTest implements DlcLayoutContract {
     assertThat(job.output().resolve("success")).exists();
     assertThat(job.model().resolve("model.pt")).isNotEmptyFile();
     String metrics = Files.readString(job.model().resolve("metrics.json"));
-    assertThat(metrics).contains("\"torch\": \"1.13").contains("\"num_gpus\": \"0\"")
+    assertThat(metrics)
+        .contains("\"torch\": \"1.13")
+        .contains("\"num_gpus\": \"0\"")
         .containsPattern("\"weight\": 1\\.9[0-9]*|\"weight\": 2\\.0[0-9]*");
     assertThat(Files.readString(job.model().resolve("environment.json")))
         .contains("\"hyperparameters\": {\"epochs\": 300}")
@@ -81,13 +84,15 @@ class PytorchImageIntegrationTest implements DlcLayoutContract {
   }
 
   @Test
-  void train_pythonFrameworkModuleOnPythonPath_runsEntryPointThroughToolkit(@TempDir Path dir) throws Exception {
+  void train_pythonFrameworkModuleOnPythonPath_runsEntryPointThroughToolkit(@TempDir Path dir)
+      throws Exception {
     SageMakerJob job = job(dir);
 
-    TrainingContainer.Result result = TrainingContainer.of(image, job)
-        .env("SAGEMAKER_TRAINING_MODULE", "my_framework.training:main")
-        .env("PYTHONPATH", frameworkPackage(job))
-        .run();
+    TrainingContainer.Result result =
+        TrainingContainer.of(image, job)
+            .env("SAGEMAKER_TRAINING_MODULE", "my_framework.training:main")
+            .env("PYTHONPATH", frameworkPackage(job))
+            .run();
 
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
     assertThat(job.output().resolve("success")).exists();
@@ -96,19 +101,24 @@ class PytorchImageIntegrationTest implements DlcLayoutContract {
         .contains("\"user_entry_point\": \"train.py\"")
         .contains("\"module_dir\": \"/opt/ml/input/data/code\"")
         .contains("\"hosts\": [\"algo-1\"]");
-    assertThat(job.model().resolve("model.pt")).as("the entry point entry_point.run started").isNotEmptyFile();
-    assertThat(Files.readString(job.output().resolve("data/run.json"))).contains("\"MY_FRAMEWORK\": \"1\"");
+    assertThat(job.model().resolve("model.pt"))
+        .as("the entry point entry_point.run started")
+        .isNotEmptyFile();
+    assertThat(Files.readString(job.output().resolve("data/run.json")))
+        .contains("\"MY_FRAMEWORK\": \"1\"");
   }
 
   @Test
-  void train_pythonFrameworkModuleRaisesClientError_failureCarriesItsText(@TempDir Path dir) throws Exception {
+  void train_pythonFrameworkModuleRaisesClientError_failureCarriesItsText(@TempDir Path dir)
+      throws Exception {
     SageMakerJob job = job(dir);
 
-    TrainingContainer.Result result = TrainingContainer.of(image, job)
-        .env("SAGEMAKER_TRAINING_MODULE", "my_framework.training:main")
-        .env("PYTHONPATH", frameworkPackage(job))
-        .env("MY_FRAMEWORK_REFUSE", "no GPUs for job 42")
-        .run();
+    TrainingContainer.Result result =
+        TrainingContainer.of(image, job)
+            .env("SAGEMAKER_TRAINING_MODULE", "my_framework.training:main")
+            .env("PYTHONPATH", frameworkPackage(job))
+            .env("MY_FRAMEWORK_REFUSE", "no GPUs for job 42")
+            .run();
 
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isEqualTo(1);
     assertThat(job.output().resolve("success")).doesNotExist();
@@ -123,12 +133,15 @@ class PytorchImageIntegrationTest implements DlcLayoutContract {
     SageMakerJob job = job(dir);
     Path nvidiaSmi = Path.of(getClass().getResource("/pytorch/nvidia-smi").toURI());
 
-    TrainingContainer container = TrainingContainer.of(gpuImage, job).executable(nvidiaSmi, "/usr/local/bin/nvidia-smi");
+    TrainingContainer container =
+        TrainingContainer.of(gpuImage, job).executable(nvidiaSmi, "/usr/local/bin/nvidia-smi");
     TrainingContainer.Result result = container.run();
 
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
-    assertThat(Files.readString(job.model().resolve("metrics.json"))).contains("\"num_gpus\": \"4\"");
-    assertThat(Files.readString(job.output().resolve("data/run.json"))).contains("\"SM_NUM_GPUS\": \"4\"");
+    assertThat(Files.readString(job.model().resolve("metrics.json")))
+        .contains("\"num_gpus\": \"4\"");
+    assertThat(Files.readString(job.output().resolve("data/run.json")))
+        .contains("\"SM_NUM_GPUS\": \"4\"");
   }
 
   @Test
@@ -136,38 +149,53 @@ class PytorchImageIntegrationTest implements DlcLayoutContract {
     InspectImageResponse inspected =
         DockerClientFactory.instance().client().inspectImageCmd(ImageTests.pull(gpuImage)).exec();
 
-    assertThat(Arrays.asList(inspected.getConfig().getEnv())).contains("NVIDIA_VISIBLE_DEVICES=all",
-        "NVIDIA_DRIVER_CAPABILITIES=compute,utility", "PYTHONUNBUFFERED=1",
-        "SAGEMAKER_TRAINING_MODULE=sagemaker_pytorch_container.training:main");
-    List<String> tags = Arrays.asList(ImageTests.requireProperty("smtk.test.gpuReleaseTags").split(","));
-    assertThat(tags).containsExactly("2.5.1-gpu-py311-cu124-ubuntu22.04-sagemaker", "2.5.1-gpu-py311");
-    assertThat(inspected.getConfig().getLabels()).containsEntry("org.opencontainers.image.version", tags.get(0));
+    assertThat(Arrays.asList(inspected.getConfig().getEnv()))
+        .contains(
+            "NVIDIA_VISIBLE_DEVICES=all",
+            "NVIDIA_DRIVER_CAPABILITIES=compute,utility",
+            "PYTHONUNBUFFERED=1",
+            "SAGEMAKER_TRAINING_MODULE=sagemaker_pytorch_container.training:main");
+    List<String> tags =
+        Arrays.asList(ImageTests.requireProperty("smtk.test.gpuReleaseTags").split(","));
+    assertThat(tags)
+        .containsExactly("2.5.1-gpu-py311-cu124-ubuntu22.04-sagemaker", "2.5.1-gpu-py311");
+    assertThat(inspected.getConfig().getLabels())
+        .containsEntry("org.opencontainers.image.version", tags.get(0));
     String repository = gpuImage.substring(0, gpuImage.lastIndexOf(':'));
     for (String tag : tags) {
-      assertThat(ImageTests.registryDigest(repository + ":" + tag)).as("tag %s", tag)
+      assertThat(ImageTests.registryDigest(repository + ":" + tag))
+          .as("tag %s", tag)
           .isEqualTo(ImageTests.registryDigest(gpuImage));
     }
   }
 
   @Test
   void image_releaseTags_followTheDlcScheme() {
-    assertThat(ImageTests.releaseTags()).containsExactly("2.5.1-cpu-py311-ubuntu22.04-sagemaker", "2.5.1-cpu-py311");
+    assertThat(ImageTests.releaseTags())
+        .containsExactly("2.5.1-cpu-py311-ubuntu22.04-sagemaker", "2.5.1-cpu-py311");
   }
 
   private static SageMakerJob job(Path dir) throws Exception {
     Path code = Files.createDirectories(dir.resolve("source"));
-    Files.copy(Path.of(PytorchImageIntegrationTest.class.getResource("/pytorch/code/train.py").toURI()),
+    Files.copy(
+        Path.of(PytorchImageIntegrationTest.class.getResource("/pytorch/code/train.py").toURI()),
         code.resolve("train.py"));
     return SageMakerJob.singleHost(Files.createDirectories(dir.resolve("opt-ml")))
         .channel("train", LINE)
         .submitFolder(code, "train.py");
   }
 
-  // The package sits in the job tree, outside the code, and PYTHONPATH (the container's environment) names it.
+  // The package sits in the job tree, outside the code, and PYTHONPATH (the container's
+  // environment) names it.
   private static String frameworkPackage(SageMakerJob job) throws Exception {
     for (String file : List.of("__init__.py", "training.py")) {
-      job.file("input/python/my_framework/" + file, Files.readString(Path.of(
-          PytorchImageIntegrationTest.class.getResource("/pytorch/framework/my_framework/" + file).toURI())));
+      job.file(
+          "input/python/my_framework/" + file,
+          Files.readString(
+              Path.of(
+                  PytorchImageIntegrationTest.class
+                      .getResource("/pytorch/framework/my_framework/" + file)
+                      .toURI())));
     }
     return "/opt/ml/input/python";
   }

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tests for the scikit-learn image: real training with scikit-learn on iris, run as SageMaker runs it, on the
- * stand-in for SageMaker's scikit-learn base (Debian 11 with its scikit-learn 0.23, glibc 2.31 as Ubuntu 20.04;
- * Python and the stand-in Python toolkit in /miniconda3, first on PATH).
+ * Tests for the scikit-learn image: real training with scikit-learn on iris, run as SageMaker runs
+ * it, on the stand-in for SageMaker's scikit-learn base (Debian 11 with its scikit-learn 0.23,
+ * glibc 2.31 as Ubuntu 20.04; Python and the stand-in Python toolkit in /miniconda3, first on
+ * PATH).
  */
 class SklearnImageIntegrationTest implements DlcLayoutContract {
 
@@ -49,7 +50,9 @@ class SklearnImageIntegrationTest implements DlcLayoutContract {
     assertThat(job.output().resolve("success")).exists();
     assertThat(job.model().resolve("model.joblib")).isNotEmptyFile();
     assertThat(Files.readString(job.model().resolve("metrics.json")))
-        .contains("\"rows\": 150").contains("\"sklearn\": \"0.23.2\"").containsPattern("\"accuracy\": 0\\.9[5-9]");
+        .contains("\"rows\": 150")
+        .contains("\"sklearn\": \"0.23.2\"")
+        .containsPattern("\"accuracy\": 0\\.9[5-9]");
     assertThat(Files.readString(job.model().resolve("environment.json")))
         .contains("\"hyperparameters\": {\"max-depth\": 3}")
         .contains("\"channel\": \"/opt/ml/input/data/train\"")
@@ -60,7 +63,8 @@ class SklearnImageIntegrationTest implements DlcLayoutContract {
 
   @Test
   void image_releaseTags_dlcSchemeAndSageMakersOwnAlias() {
-    assertThat(ImageTests.releaseTags()).containsExactly("1.2-1-cpu-py39-ubuntu20.04-sagemaker", "1.2-1-cpu-py3");
+    assertThat(ImageTests.releaseTags())
+        .containsExactly("1.2-1-cpu-py39-ubuntu20.04-sagemaker", "1.2-1-cpu-py3");
   }
 
   @Test
@@ -89,9 +93,12 @@ class SklearnImageIntegrationTest implements DlcLayoutContract {
 
   private static SageMakerJob job(Path dir) throws Exception {
     Path code = Files.createDirectories(dir.resolve("source"));
-    Files.copy(Path.of(SklearnImageIntegrationTest.class.getResource("/sklearn/code/train.py").toURI()),
+    Files.copy(
+        Path.of(SklearnImageIntegrationTest.class.getResource("/sklearn/code/train.py").toURI()),
         code.resolve("train.py"));
-    String iris = Files.readString(Path.of(SklearnImageIntegrationTest.class.getResource("/sklearn/iris.csv").toURI()));
+    String iris =
+        Files.readString(
+            Path.of(SklearnImageIntegrationTest.class.getResource("/sklearn/iris.csv").toURI()));
     return SageMakerJob.singleHost(Files.createDirectories(dir.resolve("opt-ml")))
         .channel("train", Map.of("iris.csv", iris))
         .submitFolder(code, "train.py");

@@ -3,8 +3,8 @@ package io.smtk.tensorflow;
 import io.smtk.images.testing.StandinFrameworkImageTest;
 
 /**
- * Tests for the TensorFlow image on its stand-in base (Debian 11, glibc 2.31, DLC layout), whose {@code tensorflow} package
- * records what it was given.
+ * Tests for the TensorFlow image on its stand-in base (Debian 11, glibc 2.31, DLC layout), whose
+ * {@code tensorflow} package records what it was given.
  */
 class TensorflowImageIntegrationTest extends StandinFrameworkImageTest {
 

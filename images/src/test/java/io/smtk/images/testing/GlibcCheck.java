@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the image build's glibc check ({@code images/src/main/build/glibc-check.sh}) as the build runs it, and
- * makes staged images for it to check.
+ * Runs the image build's glibc check ({@code images/src/main/build/glibc-check.sh}) as the build
+ * runs it, and makes staged images for it to check.
  */
 public final class GlibcCheck {
 
@@ -27,7 +27,8 @@ public final class GlibcCheck {
    * Prepares runs of the check from the given images module.
    *
    * @param imagesModule the {@code images} folder of the checkout
-   * @param environment variables added to the check's environment (e.g. {@code SMTK_CONTAINER_ENGINE})
+   * @param environment variables added to the check's environment (e.g. {@code
+   *     SMTK_CONTAINER_ENGINE})
    * @return the runner
    */
   public static GlibcCheck of(Path imagesModule, Map<String, String> environment) {
@@ -35,7 +36,8 @@ public final class GlibcCheck {
   }
 
   /**
-   * Returns what the images module staged for every image ({@code target/image}: {@code jre/}, {@code root/}).
+   * Returns what the images module staged for every image ({@code target/image}: {@code jre/},
+   * {@code root/}).
    *
    * @return the folder
    */
@@ -52,7 +54,9 @@ public final class GlibcCheck {
    * @throws InterruptedException when interrupted while waiting
    */
   public Result run(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("bash", imagesModule.resolve("src/main/build/glibc-check.sh").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of("bash", imagesModule.resolve("src/main/build/glibc-check.sh").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(environment);
@@ -66,21 +70,35 @@ public final class GlibcCheck {
   }
 
   /**
-   * Stages an image whose only native part is a library linked against {@code close_range@GLIBC_2.34}, built with
-   * this machine's gcc (which therefore needs glibc 2.34 or newer, as Debian 12's has).
+   * Stages an image whose only native part is a library linked against {@code
+   * close_range@GLIBC_2.34}, built with this machine's gcc (which therefore needs glibc 2.34 or
+   * newer, as Debian 12's has).
    *
    * @param dir an empty folder
-   * @return the staged image ({@code jre/} empty, the library at {@code root/opt/smtk/lib/libneeds234.so})
+   * @return the staged image ({@code jre/} empty, the library at {@code
+   *     root/opt/smtk/lib/libneeds234.so})
    * @throws IOException when gcc fails
    * @throws InterruptedException when interrupted while compiling
    */
   public static Path imageNeedingGlibc234(Path dir) throws IOException, InterruptedException {
     Files.createDirectories(dir.resolve("jre"));
     Path lib = Files.createDirectories(dir.resolve("root/opt/smtk/lib"));
-    Path source = Files.writeString(dir.resolve("needs234.c"),
-        "#define _GNU_SOURCE\n#include <unistd.h>\nint needs234(void) { return close_range(3, ~0U, 0); }\n");
-    Process gcc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-o", lib.resolve("libneeds234.so").toString(),
-        source.toString()).redirectErrorStream(true).start();
+    Path source =
+        Files.writeString(
+            dir.resolve("needs234.c"),
+            "#define _GNU_SOURCE\n"
+                + "#include <unistd.h>\n"
+                + "int needs234(void) { return close_range(3, ~0U, 0); }\n");
+    Process gcc =
+        new ProcessBuilder(
+                "gcc",
+                "-shared",
+                "-fPIC",
+                "-o",
+                lib.resolve("libneeds234.so").toString(),
+                source.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!gcc.waitFor(60, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
       throw new IOException("gcc failed (close_range needs glibc 2.34 headers): " + output);

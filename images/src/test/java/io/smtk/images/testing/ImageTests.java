@@ -14,15 +14,17 @@ import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * Decides whether the image tests run: they need the test image the {@code image-tests} profile pushed and
- * podman's Docker API; in CI ({@code CI=true}) a missing piece fails the test, elsewhere it skips it.
+ * Decides whether the image tests run: they need the test image the {@code image-tests} profile
+ * pushed and podman's Docker API; in CI ({@code CI=true}) a missing piece fails the test, elsewhere
+ * it skips it.
  */
 public final class ImageTests {
 
   private ImageTests() {}
 
   /**
-   * Returns the test image of the module under test, or stops the test when the image tests are off.
+   * Returns the test image of the module under test, or stops the test when the image tests are
+   * off.
    *
    * @return the image reference, e.g. {@code 127.0.0.1:5000/smtk-test/sklearn-training:cpu}
    */
@@ -31,11 +33,11 @@ public final class ImageTests {
   }
 
   /**
-   * Returns the test image of the module under test after pulling it from the test registry into podman,
-   * for a test that runs it other than through {@link TrainingContainer} (the {@code podman} command, an
-   * image inspection), or stops the test when the image tests are off. Nothing may come from an earlier
-   * run: without the pull a fresh podman store has no such image, and an old one has a stale copy under
-   * the same tag.
+   * Returns the test image of the module under test after pulling it from the test registry into
+   * podman, for a test that runs it other than through {@link TrainingContainer} (the {@code
+   * podman} command, an image inspection), or stops the test when the image tests are off. Nothing
+   * may come from an earlier run: without the pull a fresh podman store has no such image, and an
+   * old one has a stale copy under the same tag.
    *
    * @return the image reference, now in podman's store
    */
@@ -44,8 +46,8 @@ public final class ImageTests {
   }
 
   /**
-   * Pulls an image into podman's store through its Docker API (the store the {@code podman} command uses
-   * too), replacing any copy under the same name.
+   * Pulls an image into podman's store through its Docker API (the store the {@code podman} command
+   * uses too), replacing any copy under the same name.
    *
    * @param image the image reference
    * @return the same reference
@@ -61,8 +63,8 @@ public final class ImageTests {
   }
 
   /**
-   * Returns the base the module's test images were built on: the stand-in, pinned by the digest it was pushed
-   * with ({@code 127.0.0.1:5000/smtk-base-<name>@sha256:...}).
+   * Returns the base the module's test images were built on: the stand-in, pinned by the digest it
+   * was pushed with ({@code 127.0.0.1:5000/smtk-base-<name>@sha256:...}).
    *
    * @return the base reference
    */
@@ -71,8 +73,8 @@ public final class ImageTests {
   }
 
   /**
-   * Returns the release tags the CPU test image was pushed under besides its test tag: the DLC-style tag and
-   * its short alias ({@code images/CATALOG.md}).
+   * Returns the release tags the CPU test image was pushed under besides its test tag: the
+   * DLC-style tag and its short alias ({@code images/CATALOG.md}).
    *
    * @return for example {@code [2.5.1-cpu-py311-ubuntu22.04-sagemaker, 2.5.1-cpu-py311]}
    */
@@ -96,23 +98,39 @@ public final class ImageTests {
     if (slash < 0 || split < slash) {
       throw new IllegalArgumentException(reference + " names no tag or digest in a registry");
     }
-    URI uri = URI.create("http://" + reference.substring(0, slash) + "/v2/" + reference.substring(slash + 1, split)
-        + "/manifests/" + reference.substring(split + 1));
-    // Jib pushes Docker v2.2 manifests (format Docker); the stand-in bases come from skopeo, which may push OCI.
-    HttpRequest request = HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody())
-        .header("Accept", "application/vnd.docker.distribution.manifest.v2+json, "
-            + "application/vnd.oci.image.manifest.v1+json")
-        .build();
-    HttpResponse<Void> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding());
+    URI uri =
+        URI.create(
+            "http://"
+                + reference.substring(0, slash)
+                + "/v2/"
+                + reference.substring(slash + 1, split)
+                + "/manifests/"
+                + reference.substring(split + 1));
+    // Jib pushes Docker v2.2 manifests (format Docker); the stand-in bases come from skopeo, which
+    // may push OCI.
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+            .header(
+                "Accept",
+                "application/vnd.docker.distribution.manifest.v2+json, "
+                    + "application/vnd.oci.image.manifest.v1+json")
+            .build();
+    HttpResponse<Void> response =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding());
     if (response.statusCode() != 200) {
       throw new IOException(reference + ": registry answered " + response.statusCode());
     }
-    return response.headers().firstValue("Docker-Content-Digest")
-        .orElseThrow(() -> new IOException(reference + ": no Docker-Content-Digest from the registry"));
+    return response
+        .headers()
+        .firstValue("Docker-Content-Digest")
+        .orElseThrow(
+            () -> new IOException(reference + ": no Docker-Content-Digest from the registry"));
   }
 
   /**
-   * Returns a system property the failsafe configuration sets, after checking that the image tests are on.
+   * Returns a system property the failsafe configuration sets, after checking that the image tests
+   * are on.
    *
    * @param name the property
    * @return its value
@@ -120,18 +138,25 @@ public final class ImageTests {
   public static String requireProperty(String name) {
     boolean ci = "true".equals(System.getenv("CI"));
     if (!"false".equals(System.getProperty("smtk.test.imageTestsSkipped"))) {
-      unavailable(ci, "the image tests are off: run `mvn verify -Pimage-tests` (needs podman, "
-          + ".ci/install-system-packages.sh installs it)");
+      unavailable(
+          ci,
+          "the image tests are off: run `mvn verify -Pimage-tests` (needs podman, "
+              + ".ci/install-system-packages.sh installs it)");
     }
     String dockerHost = System.getenv("DOCKER_HOST");
-    if (dockerHost == null || !dockerHost.startsWith("unix://")
+    if (dockerHost == null
+        || !dockerHost.startsWith("unix://")
         || !Files.exists(Path.of(dockerHost.substring("unix://".length())))) {
-      unavailable(ci, "no podman API socket at DOCKER_HOST=" + dockerHost
-          + " (.ci/images-prepare.sh starts it)");
+      unavailable(
+          ci,
+          "no podman API socket at DOCKER_HOST="
+              + dockerHost
+              + " (.ci/images-prepare.sh starts it)");
     }
     String value = System.getProperty(name);
     if (value == null || value.isBlank()) {
-      unavailable(ci, "system property " + name + " is not set (failsafe configuration of the parent pom)");
+      unavailable(
+          ci, "system property " + name + " is not set (failsafe configuration of the parent pom)");
     }
     return value;
   }

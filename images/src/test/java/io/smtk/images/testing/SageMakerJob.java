@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A training job's {@code /opt/ml} on the host, laid out as SageMaker lays it out for one host: the three
- * config files, data channels, and the user's code as a {@code sourcedir.tar.gz} in the {@code code}
- * channel named by {@code sagemaker_submit_directory}.
+ * A training job's {@code /opt/ml} on the host, laid out as SageMaker lays it out for one host: the
+ * three config files, data channels, and the user's code as a {@code sourcedir.tar.gz} in the
+ * {@code code} channel named by {@code sagemaker_submit_directory}.
  */
 public final class SageMakerJob {
 
@@ -49,7 +49,8 @@ public final class SageMakerJob {
    * @return the job
    * @throws IOException when the tree cannot be created
    */
-  public static SageMakerJob create(Path root, String currentHost, List<String> hosts) throws IOException {
+  public static SageMakerJob create(Path root, String currentHost, List<String> hosts)
+      throws IOException {
     SageMakerJob job = new SageMakerJob(root, currentHost, hosts);
     for (String dir : List.of("input/config", "input/data", "model", "output/data")) {
       Files.createDirectories(root.resolve(dir));
@@ -94,8 +95,8 @@ public final class SageMakerJob {
 
   /**
    * Packs a source folder into {@code sourcedir.tar.gz} in the {@code code} channel and points
-   * {@code sagemaker_submit_directory} and {@code sagemaker_program} at it, as the SageMaker Python SDK does
-   * (with an {@code s3://} URI there).
+   * {@code sagemaker_submit_directory} and {@code sagemaker_program} at it, as the SageMaker Python
+   * SDK does (with an {@code s3://} URI there).
    *
    * @param sourceDir the user's code
    * @param program the entry point inside it
@@ -103,11 +104,20 @@ public final class SageMakerJob {
    * @throws IOException when packing fails
    * @throws InterruptedException when interrupted while packing
    */
-  public SageMakerJob submitDirectory(Path sourceDir, String program) throws IOException, InterruptedException {
+  public SageMakerJob submitDirectory(Path sourceDir, String program)
+      throws IOException, InterruptedException {
     Path channel = root.resolve("input/data/code");
     Files.createDirectories(channel);
-    Process tar = new ProcessBuilder("tar", "-czf", channel.resolve("sourcedir.tar.gz").toString(), "-C",
-        sourceDir.toString(), ".").inheritIO().start();
+    Process tar =
+        new ProcessBuilder(
+                "tar",
+                "-czf",
+                channel.resolve("sourcedir.tar.gz").toString(),
+                "-C",
+                sourceDir.toString(),
+                ".")
+            .inheritIO()
+            .start();
     if (!tar.waitFor(60, TimeUnit.SECONDS) || tar.exitValue() != 0) {
       throw new IOException("tar failed for " + sourceDir);
     }
@@ -115,8 +125,8 @@ public final class SageMakerJob {
   }
 
   /**
-   * Copies a source folder, unpacked, into the {@code code} channel and points
-   * {@code sagemaker_submit_directory} at that folder (the toolkit accepts a local folder too).
+   * Copies a source folder, unpacked, into the {@code code} channel and points {@code
+   * sagemaker_submit_directory} at that folder (the toolkit accepts a local folder too).
    *
    * @param sourceDir the user's code
    * @param program the entry point inside it
@@ -139,8 +149,8 @@ public final class SageMakerJob {
   }
 
   /**
-   * Writes a file into the mounted part of the job tree (outside the config files), e.g. a Python package under
-   * {@code input/} that the container's {@code PYTHONPATH} names.
+   * Writes a file into the mounted part of the job tree (outside the config files), e.g. a Python
+   * package under {@code input/} that the container's {@code PYTHONPATH} names.
    *
    * @param path the path relative to {@code /opt/ml}, e.g. {@code input/python/pkg/__init__.py}
    * @param content the text
@@ -149,10 +159,15 @@ public final class SageMakerJob {
    */
   public String file(String path, String content) throws IOException {
     Path target = root.resolve(path).normalize();
-    // Only input, model and output are mounted into the container; the config files are written by write().
-    boolean mounted = target.startsWith(root.resolve("input")) || target.startsWith(model()) || target.startsWith(output());
+    // Only input, model and output are mounted into the container; the config files are written by
+    // write().
+    boolean mounted =
+        target.startsWith(root.resolve("input"))
+            || target.startsWith(model())
+            || target.startsWith(output());
     if (!mounted || target.startsWith(root.resolve("input/config"))) {
-      throw new IllegalArgumentException(path + " is not a place in input/, model/ or output/ outside input/config");
+      throw new IllegalArgumentException(
+          path + " is not a place in input/, model/ or output/ outside input/config");
     }
     Files.createDirectories(target.getParent());
     Files.writeString(target, content, StandardCharsets.UTF_8);
@@ -233,24 +248,39 @@ public final class SageMakerJob {
   private void write() throws IOException {
     Path config = root.resolve("input/config");
     StringBuilder hps = new StringBuilder("{");
-    hyperparameters.forEach((k, v) -> hps.append(hps.length() > 1 ? ", " : "").append(quote(k)).append(": ")
-        .append(quote(v)));
-    Files.writeString(config.resolve("hyperparameters.json"), hps.append('}'), StandardCharsets.UTF_8);
+    hyperparameters.forEach(
+        (k, v) ->
+            hps.append(hps.length() > 1 ? ", " : "")
+                .append(quote(k))
+                .append(": ")
+                .append(quote(v)));
+    Files.writeString(
+        config.resolve("hyperparameters.json"), hps.append('}'), StandardCharsets.UTF_8);
 
     StringBuilder data = new StringBuilder("{");
     for (String channel : channels) {
-      data.append(data.length() > 1 ? ", " : "").append(quote(channel))
-          .append(": {\"TrainingInputMode\": \"File\", \"S3DistributionType\": \"FullyReplicated\", "
-              + "\"RecordWrapperType\": \"None\"}");
+      data.append(data.length() > 1 ? ", " : "")
+          .append(quote(channel))
+          .append(
+              ": {\"TrainingInputMode\": \"File\", \"S3DistributionType\": \"FullyReplicated\", "
+                  + "\"RecordWrapperType\": \"None\"}");
     }
-    Files.writeString(config.resolve("inputdataconfig.json"), data.append('}'), StandardCharsets.UTF_8);
+    Files.writeString(
+        config.resolve("inputdataconfig.json"), data.append('}'), StandardCharsets.UTF_8);
 
     String hostList = String.join(", ", hosts.stream().map(SageMakerJob::quote).toList());
-    Files.writeString(config.resolve("resourceconfig.json"),
-        "{\"current_host\": " + quote(currentHost) + ", \"current_instance_type\": \"ml.m5.xlarge\", "
-            + "\"current_group_name\": \"homogeneousCluster\", \"hosts\": [" + hostList + "], "
+    Files.writeString(
+        config.resolve("resourceconfig.json"),
+        "{\"current_host\": "
+            + quote(currentHost)
+            + ", \"current_instance_type\": \"ml.m5.xlarge\", "
+            + "\"current_group_name\": \"homogeneousCluster\", \"hosts\": ["
+            + hostList
+            + "], "
             + "\"instance_groups\": [{\"instance_group_name\": \"homogeneousCluster\", "
-            + "\"instance_type\": \"ml.m5.xlarge\", \"hosts\": [" + hostList + "]}], "
+            + "\"instance_type\": \"ml.m5.xlarge\", \"hosts\": ["
+            + hostList
+            + "]}], "
             + "\"network_interface_name\": \"eth0\"}",
         StandardCharsets.UTF_8);
   }

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The image tests of a framework that runs on a stand-in base (TensorFlow, MXNet): the image's own
- * framework entry runs the job, the stand-in package records what it was given, smtk's Python API tells the
- * script about its job, and a failing script's status and failure text come out of the container; plus the
- * tests of the DLC layout the stand-in base has.
+ * framework entry runs the job, the stand-in package records what it was given, smtk's Python API
+ * tells the script about its job, and a failing script's status and failure text come out of the
+ * container; plus the tests of the DLC layout the stand-in base has.
  */
 public abstract class StandinFrameworkImageTest implements DlcLayoutContract {
 
@@ -50,7 +50,8 @@ public abstract class StandinFrameworkImageTest implements DlcLayoutContract {
     assertThat(result.logs()).contains(decisionLine());
     assertThat(job.output().resolve("success")).exists();
     assertThat(Files.readString(job.model().resolve("1/saved_model.pb")))
-        .contains("\"framework\": \"" + framework() + "\"").contains("\"epochs\": 3");
+        .contains("\"framework\": \"" + framework() + "\"")
+        .contains("\"epochs\": 3");
     List<Path> records;
     try (Stream<Path> files = Files.list(job.output().resolve("data/standin"))) {
       records = files.toList();
@@ -85,7 +86,9 @@ public abstract class StandinFrameworkImageTest implements DlcLayoutContract {
 
   private SageMakerJob job(Path dir) throws Exception {
     Path code = Files.createDirectories(dir.resolve("source"));
-    Files.copy(Path.of(getClass().getResource("/" + framework() + "/code/train.py").toURI()), code.resolve("train.py"));
+    Files.copy(
+        Path.of(getClass().getResource("/" + framework() + "/code/train.py").toURI()),
+        code.resolve("train.py"));
     return SageMakerJob.singleHost(Files.createDirectories(dir.resolve("opt-ml")))
         .channel("training", Map.of("data.txt", "1 2 3\n"))
         .submitFolder(code, "train.py");

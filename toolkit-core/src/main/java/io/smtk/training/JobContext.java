@@ -249,7 +249,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
           }
 
           @Override
-          public void checkStopped() throws ToolkitException {
+          public void checkStopped() throws TrainingStoppedException {
             stopIfAsked();
           }
         };

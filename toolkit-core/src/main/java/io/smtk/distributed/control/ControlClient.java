@@ -129,7 +129,11 @@ public final class ControlClient implements AutoCloseable {
                 + " as the job's master within "
                 + timeout.toSeconds()
                 + " s (SMTK_STARTUP_TIMEOUT_SECONDS): "
-                + lastError);
+                + lastError
+                + (warned.isEmpty()
+                    ? ""
+                    : "; peers that answered for it were turned away: "
+                        + String.join("; ", warned)));
       }
       stop.stopCheck().sleep(RETRY_MILLIS, "");
     }

@@ -30,8 +30,9 @@ import java.util.List;
  * <p>Attacks against a master ({@code MODE MASTER PORT ...}): {@code wrong-key HOST}, {@code
  * old-protocol HOST}, {@code garbage-ready}, {@code oversized MEBIBYTES}, {@code slow HOST}, {@code
  * flood COUNT SECONDS}, {@code authenticated-malformed-ready HOST} (needs the job's key: it reads
- * the job tree {@code SAGEMAKER_BASE_DIR} names, as a host of the job would). As a master ({@code
- * MODE ADDRESS PORT SECONDS}): {@code fake-master-old}, {@code fake-master-forged}.
+ * the job tree {@code SAGEMAKER_BASE_DIR} names, as a host of the job would), and {@code battery
+ * HOST} (the first five, one after the other). As a master ({@code fake-master ADDRESS PORT
+ * SECONDS}): the old protocol's key and {@code END 0}, or a forged challenge.
  */
 public final class RoguePeer {
 
@@ -55,8 +56,17 @@ public final class RoguePeer {
     int port = Integer.parseInt(args[2]);
     List<String> rest = Arrays.asList(args).subList(3, args.length);
     switch (mode) {
-      case "fake-master-old", "fake-master-forged" ->
-          fakeMaster(address, port, mode.endsWith("old"), Integer.parseInt(rest.get(0)));
+      case "fake-master" -> fakeMaster(address, port, Integer.parseInt(rest.get(0)));
+      case "battery" -> {
+        // One after the other, as one peer: each gets its own rejection, none is turned away for
+        // crowding.
+        String host = rest.get(0);
+        attackMaster("wrong-key", address, port, List.of(host));
+        attackMaster("old-protocol", address, port, List.of(host));
+        attackMaster("garbage-ready", address, port, List.of());
+        attackMaster("oversized", address, port, List.of("64"));
+        attackMaster("slow", address, port, List.of(host));
+      }
       case "authenticated-malformed-ready" -> {
         ChannelKey key =
             DistributedRunners.channelKey(
@@ -172,9 +182,13 @@ public final class RoguePeer {
     }
   }
 
-  /** Listens where the master should, answering every worker as a fake master would. */
-  private static void fakeMaster(String address, int port, boolean oldProtocol, int seconds)
-      throws IOException {
+  /**
+   * Listens where the master should, answering every worker as a fake master would: the old
+   * protocol's {@code KEY} and {@code END 0}, and (every other connection) a forged {@code
+   * CHALLENGE} first.
+   */
+  private static void fakeMaster(String address, int port, int seconds) throws IOException {
+    int connections = 0;
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     try (ServerSocket server = new ServerSocket()) {
       server.setReuseAddress(true);
@@ -188,6 +202,7 @@ public final class RoguePeer {
         } catch (java.net.SocketTimeoutException e) {
           continue;
         }
+        boolean oldProtocol = connections++ % 2 == 0;
         try (socket) {
           LineReader in = new LineReader(socket);
           String hello = line(in);
@@ -196,7 +211,13 @@ public final class RoguePeer {
           }
           write(socket, "KEY " + ATTACKER_KEY);
           write(socket, "END 0 -1 " + "ZmFrZQ== ZmFrZQ== ZmFrZQ==");
-          print("fake master answered " + hello + "; then: " + outcome(in));
+          print(
+              "fake master answered ("
+                  + (oldProtocol ? "old protocol" : "forged challenge")
+                  + ") "
+                  + hello
+                  + "; then: "
+                  + outcome(in));
         } catch (IOException | ControlProtocolException e) {
           print("fake master: " + e.getMessage());
         }

@@ -4,6 +4,8 @@ import io.smtk.ToolkitException;
 import io.smtk.archive.ArchiveExtractionException;
 import io.smtk.archive.ExtractionResult;
 import io.smtk.archive.SafeTarExtractor;
+import io.smtk.process.StopCheck;
+import io.smtk.process.TrainingStoppedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -51,11 +55,20 @@ public final class S3CodeDownloader {
   private final S3Clients clients;
   private final Path tempDir;
   private final Consumer<String> log;
+  private final StopCheck stop;
+  private final SafeTarExtractor extractor;
 
-  private S3CodeDownloader(S3Clients clients, Path tempDir, Consumer<String> log) {
+  private S3CodeDownloader(
+      S3Clients clients,
+      Path tempDir,
+      Consumer<String> log,
+      StopCheck stop,
+      SafeTarExtractor extractor) {
     this.clients = clients;
     this.tempDir = tempDir;
     this.log = log;
+    this.stop = stop;
+    this.extractor = extractor;
   }
 
   /**
@@ -65,7 +78,8 @@ public final class S3CodeDownloader {
    * @return the downloader
    */
   public static S3CodeDownloader create(S3Clients clients) {
-    return new S3CodeDownloader(clients, null, LOG::info);
+    return new S3CodeDownloader(
+        clients, null, LOG::info, StopCheck.NEVER, SafeTarExtractor.create());
   }
 
   /**
@@ -78,7 +92,31 @@ public final class S3CodeDownloader {
    * @return the downloader
    */
   public static S3CodeDownloader create(S3Clients clients, Path tempDir, Consumer<String> log) {
-    return new S3CodeDownloader(clients, tempDir, log);
+    return new S3CodeDownloader(clients, tempDir, log, StopCheck.NEVER, SafeTarExtractor.create());
+  }
+
+  /**
+   * Returns this downloader, stopped by {@code stop}: it asks every {@link StopCheck#POLL} while
+   * downloading and extracting, and then cancels the transfer and deletes what it wrote.
+   *
+   * @param stop the job's stop check
+   * @return the downloader
+   */
+  public S3CodeDownloader stoppedBy(StopCheck stop) {
+    return new S3CodeDownloader(clients, tempDir, log, stop, extractor.stoppedBy(stop));
+  }
+
+  /**
+   * Returns this downloader, refusing an archive that unpacks to more than {@code
+   * maxUnpackedBytes}.
+   *
+   * @param maxUnpackedBytes the most bytes of file content
+   * @param setting what sets the limit, named in the refusal
+   * @return the downloader
+   */
+  public S3CodeDownloader withLimit(long maxUnpackedBytes, String setting) {
+    return new S3CodeDownloader(
+        clients, tempDir, log, stop, extractor.withLimit(maxUnpackedBytes, setting));
   }
 
   /**
@@ -107,7 +145,7 @@ public final class S3CodeDownloader {
       download(uri, archive);
       warnIfNotEmpty(uri, codeDir);
       long start = System.nanoTime();
-      ExtractionResult result = SafeTarExtractor.create().extract(archive, codeDir);
+      ExtractionResult result = extractor.extract(archive, codeDir);
       long nanos = System.nanoTime() - start;
       if (!result.replacedEntries().isEmpty()) {
         LOG.warn("{} replaced these entries of {}: {}", uri, codeDir, result.replacedEntries());
@@ -172,13 +210,14 @@ public final class S3CodeDownloader {
     long start = System.nanoTime();
     try {
       return fetch(uri, destination, start);
-    } catch (S3TransferException | RuntimeException e) {
+    } catch (ToolkitException | RuntimeException e) {
       deleteQuietly(destination);
       throw e;
     }
   }
 
-  private DownloadResult fetch(S3Uri uri, Path destination, long start) throws S3TransferException {
+  private DownloadResult fetch(S3Uri uri, Path destination, long start)
+      throws S3TransferException, TrainingStoppedException {
     S3AsyncClient client = clients.client();
     long partSize = clients.settings().partSizeBytes();
     GetObjectResponse first;
@@ -230,7 +269,13 @@ public final class S3CodeDownloader {
     progress.add(firstPart.bytes());
     RangedDownload download =
         new RangedDownload(client, uri, destination, first.eTag(), partSize, total, progress);
-    await(download.start(lanes), uri);
+    CompletableFuture<Void> all = download.start(lanes);
+    try {
+      await(all, uri);
+    } catch (TrainingStoppedException e) {
+      download.cancel();
+      throw e;
+    }
     return finish(uri, destination, total, ranges, start);
   }
 
@@ -249,6 +294,8 @@ public final class S3CodeDownloader {
     private final TransferProgress progress;
     private final AtomicInteger next = new AtomicInteger(1);
     private final AtomicBoolean failed = new AtomicBoolean();
+    private final List<CompletableFuture<GetObjectResponse>> requests =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RangedDownload(
         S3AsyncClient client,
@@ -266,6 +313,12 @@ public final class S3CodeDownloader {
       this.total = total;
       this.ranges = (int) ((total + partSize - 1) / partSize);
       this.progress = progress;
+    }
+
+    /** Takes no further range and cancels the requests in flight (a stop). */
+    void cancel() {
+      failed.set(true);
+      requests.forEach(request -> request.cancel(true));
     }
 
     CompletableFuture<Void> start(int lanes) {
@@ -294,8 +347,10 @@ public final class S3CodeDownloader {
                       .failureBehavior(FailureBehavior.LEAVE)
                       .build()),
               progress);
-      return client
-          .getObject(request(uri, offset, length, eTag), transformer)
+      CompletableFuture<GetObjectResponse> request =
+          client.getObject(request(uri, offset, length, eTag), transformer);
+      requests.add(request);
+      return request
           .whenComplete(
               (response, error) -> {
                 if (error != null) {
@@ -370,9 +425,23 @@ public final class S3CodeDownloader {
     return result;
   }
 
-  private static <T> T await(CompletableFuture<T> future, S3Uri uri) throws S3TransferException {
+  private <T> T await(CompletableFuture<T> future, S3Uri uri)
+      throws S3TransferException, TrainingStoppedException {
+    String detail = "while downloading " + uri;
     try {
-      return future.get();
+      while (true) {
+        try {
+          stop.checkStopped(detail);
+        } catch (TrainingStoppedException e) {
+          future.cancel(true);
+          throw e;
+        }
+        try {
+          return future.get(StopCheck.POLL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // Still running: ask again whether to stop.
+        }
+      }
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();

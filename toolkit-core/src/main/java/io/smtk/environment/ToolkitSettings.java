@@ -70,7 +70,11 @@ public final class ToolkitSettings {
           "SMTK_CONTROL_PORT",
           "SMTK_STARTUP_TIMEOUT_SECONDS",
           "SMTK_PEER_TIMEOUT_SECONDS",
-          "SMTK_TORCH_LAUNCHER");
+          "SMTK_TORCH_LAUNCHER",
+          JOB_SECRET_VARIABLE,
+          "SMTK_REQUIRE_JOB_SECRET",
+          MAX_UNPACKED_BYTES_VARIABLE,
+          REDACT_NAMES_VARIABLE);
 
   /** How torch distributed ranks are started: {@code torchrun} or {@code env}. */
   public enum TorchLauncher {

@@ -18,7 +18,7 @@ import org.testcontainers.DockerClientFactory;
  */
 public interface DlcLayoutContract {
 
-  /** A script that reports which interpreter, {@code train} and {@code sagemaker_training} it got. */
+  /** A script that reports which interpreter, {@code train}, {@code sagemaker_training} and glibc it got. */
   String PROBE = String.join("\n",
       "import json, os, shutil, sys",
       "import sagemaker_training",
@@ -27,7 +27,8 @@ public interface DlcLayoutContract {
       "with open(os.path.join(env.model_dir, 'probe.json'), 'w') as f:",
       "    json.dump({'executable': sys.executable, 'python3': shutil.which('python3'),",
       "               'train': shutil.which('train'), 'sagemaker_training': sagemaker_training.__file__,",
-      "               'current_host': env.current_host}, f, sort_keys=True)",
+      "               'current_host': env.current_host, 'glibc': os.confstr('CS_GNU_LIBC_VERSION')},",
+      "              f, sort_keys=True)",
       "");
 
   /** Where the stand-in Python toolkit records that it was imported or that its {@code train} ran. */
@@ -49,7 +50,7 @@ public interface DlcLayoutContract {
   String familyGlibc();
 
   @Test
-  default void train_pythonToolkitTrainFirstOnPath_runsSmtkTrainWithBasePython(@TempDir Path dir) throws Exception {
+  default void train_pythonToolkitTrainFirstOnPath_runsSmtkTrainWithBasePythonAndFamilyGlibc(@TempDir Path dir) throws Exception {
     Path code = Files.createDirectories(dir.resolve("source"));
     Files.writeString(code.resolve("probe.py"), PROBE);
     SageMakerJob job = SageMakerJob.singleHost(Files.createDirectories(dir.resolve("opt-ml")))
@@ -72,7 +73,9 @@ public interface DlcLayoutContract {
         .contains("\"python3\": \"" + condaPrefix() + "/bin/python3\"")
         .as("smtk's sagemaker_training wins over the pip-installed one")
         .contains("\"sagemaker_training\": \"/opt/smtk/python/sagemaker_training/__init__.py\"")
-        .contains("\"current_host\": \"algo-1\"");
+        .contains("\"current_host\": \"algo-1\"")
+        .as("the stand-in base has the glibc of the real base's family")
+        .contains("\"glibc\": \"glibc " + familyGlibc() + "\"");
   }
 
   @Test
@@ -86,15 +89,6 @@ public interface DlcLayoutContract {
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isEqualTo(86);
     assertThat(result.logs()).contains("python-toolkit stand-in: train");
     assertThat(job.output().resolve(PYTHON_TOOLKIT_RECORDS)).isDirectoryContaining("glob:**/train-*.json");
-  }
-
-  @Test
-  default void run_getconf_baseHasTheFamilyGlibc(@TempDir Path dir) throws Exception {
-    TrainingContainer.Result result = TrainingContainer.of(ImageTests.testImage(), SageMakerJob.singleHost(dir))
-        .command(List.of("getconf", "GNU_LIBC_VERSION")).run();
-
-    assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
-    assertThat(result.logs().strip()).isEqualTo("glibc " + familyGlibc());
   }
 
   @Test

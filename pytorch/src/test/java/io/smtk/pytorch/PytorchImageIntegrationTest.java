@@ -44,7 +44,7 @@ class PytorchImageIntegrationTest implements DlcLayoutContract {
   @Override
   public String familyGlibc() {
     return "2.36"; // the DLC base is Ubuntu 22.04 (2.35); the stand-in is Debian 12, the nearest
-                   // Debian
+    // Debian
   }
 
   @Test

@@ -105,7 +105,7 @@ check() {
   local needed file
   read -r needed file < <(newest_needed "$image_dir/jre" "$image_dir/root") || true
   if [ -z "${needed:-}" ]; then
-    echo "glibc check: the image's native parts need no versioned glibc symbol; any base will do"
+    [ "$builds_image" = true ] && echo "glibc check: the image's native parts need no versioned glibc symbol"
     return 0
   fi
   file=${file#"$image_dir/"}
@@ -145,7 +145,10 @@ check() {
       "base with glibc $needed or newer (images/CATALOG.md)."
     return
   fi
-  echo "glibc check: $base has glibc $glibc ($how); the image needs $needed ($file): ok"
+  # Quiet where no image is built: bin/smtk's first build (README command 1) should not talk about bases.
+  if [ "$builds_image" = true ]; then
+    echo "glibc check: $base has glibc $glibc ($how); the image needs $needed ($file): ok"
+  fi
 }
 
 case ${1:-} in

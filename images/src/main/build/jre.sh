@@ -26,4 +26,4 @@ fi
 rm -rf "$output"
 "$jdk/bin/jlink" --module-path "$jdk/jmods" --add-modules "$modules" --strip-debug --no-header-files \
   --no-man-pages --compress=0 --output "$output"
-echo "jre: $output cut from $jdk ($("$jdk/bin/java" -version 2>&1 | sed -n 2p))"
+# Silent on success, like the rest of a `mvn -q` build (bin/smtk); the runtime's `release` file has its version.

@@ -19,6 +19,7 @@ import org.testcontainers.DockerClientFactory;
  */
 public interface DlcLayoutContract {
 
+<<<<<<< HEAD
   /**
    * A script that reports which interpreter, {@code train} and {@code sagemaker_training} it got.
    */
@@ -35,6 +36,20 @@ public interface DlcLayoutContract {
               + " sagemaker_training.__file__,",
           "               'current_host': env.current_host}, f, sort_keys=True)",
           "");
+=======
+  /** A script that reports which interpreter, {@code train}, {@code sagemaker_training} and glibc it got. */
+  String PROBE = String.join("\n",
+      "import json, os, shutil, sys",
+      "import sagemaker_training",
+      "from sagemaker_training import environment",
+      "env = environment.Environment()",
+      "with open(os.path.join(env.model_dir, 'probe.json'), 'w') as f:",
+      "    json.dump({'executable': sys.executable, 'python3': shutil.which('python3'),",
+      "               'train': shutil.which('train'), 'sagemaker_training': sagemaker_training.__file__,",
+      "               'current_host': env.current_host, 'glibc': os.confstr('CS_GNU_LIBC_VERSION')},",
+      "              f, sort_keys=True)",
+      "");
+>>>>>>> images-work
 
   /**
    * Where the stand-in Python toolkit records that it was imported or that its {@code train} ran.
@@ -59,8 +74,12 @@ public interface DlcLayoutContract {
   String familyGlibc();
 
   @Test
+<<<<<<< HEAD
   default void train_pythonToolkitTrainFirstOnPath_runsSmtkTrainWithBasePython(@TempDir Path dir)
       throws Exception {
+=======
+  default void train_pythonToolkitTrainFirstOnPath_runsSmtkTrainWithBasePythonAndFamilyGlibc(@TempDir Path dir) throws Exception {
+>>>>>>> images-work
     Path code = Files.createDirectories(dir.resolve("source"));
     Files.writeString(code.resolve("probe.py"), PROBE);
     SageMakerJob job =
@@ -89,7 +108,9 @@ public interface DlcLayoutContract {
         .contains("\"python3\": \"" + condaPrefix() + "/bin/python3\"")
         .as("smtk's sagemaker_training wins over the pip-installed one")
         .contains("\"sagemaker_training\": \"/opt/smtk/python/sagemaker_training/__init__.py\"")
-        .contains("\"current_host\": \"algo-1\"");
+        .contains("\"current_host\": \"algo-1\"")
+        .as("the stand-in base has the glibc of the real base's family")
+        .contains("\"glibc\": \"glibc " + familyGlibc() + "\"");
   }
 
   @Test
@@ -111,6 +132,7 @@ public interface DlcLayoutContract {
   }
 
   @Test
+<<<<<<< HEAD
   default void run_getconf_baseHasTheFamilyGlibc(@TempDir Path dir) throws Exception {
     TrainingContainer.Result result =
         TrainingContainer.of(ImageTests.testImage(), SageMakerJob.singleHost(dir))
@@ -122,6 +144,8 @@ public interface DlcLayoutContract {
   }
 
   @Test
+=======
+>>>>>>> images-work
   default void image_config_pinnedBaseReleaseTagsAndTini() throws Exception {
     String image = ImageTests.pulledTestImage();
     String base = ImageTests.testBase();

@@ -19,9 +19,9 @@ import org.testcontainers.DockerClientFactory;
  */
 public interface DlcLayoutContract {
 
-<<<<<<< HEAD
   /**
-   * A script that reports which interpreter, {@code train} and {@code sagemaker_training} it got.
+   * A script that reports which interpreter, {@code train}, {@code sagemaker_training} and glibc it
+   * got.
    */
   String PROBE =
       String.join(
@@ -34,22 +34,10 @@ public interface DlcLayoutContract {
           "    json.dump({'executable': sys.executable, 'python3': shutil.which('python3'),",
           "               'train': shutil.which('train'), 'sagemaker_training':"
               + " sagemaker_training.__file__,",
-          "               'current_host': env.current_host}, f, sort_keys=True)",
+          "               'current_host': env.current_host, 'glibc':"
+              + " os.confstr('CS_GNU_LIBC_VERSION')},",
+          "              f, sort_keys=True)",
           "");
-=======
-  /** A script that reports which interpreter, {@code train}, {@code sagemaker_training} and glibc it got. */
-  String PROBE = String.join("\n",
-      "import json, os, shutil, sys",
-      "import sagemaker_training",
-      "from sagemaker_training import environment",
-      "env = environment.Environment()",
-      "with open(os.path.join(env.model_dir, 'probe.json'), 'w') as f:",
-      "    json.dump({'executable': sys.executable, 'python3': shutil.which('python3'),",
-      "               'train': shutil.which('train'), 'sagemaker_training': sagemaker_training.__file__,",
-      "               'current_host': env.current_host, 'glibc': os.confstr('CS_GNU_LIBC_VERSION')},",
-      "              f, sort_keys=True)",
-      "");
->>>>>>> images-work
 
   /**
    * Where the stand-in Python toolkit records that it was imported or that its {@code train} ran.
@@ -74,12 +62,8 @@ public interface DlcLayoutContract {
   String familyGlibc();
 
   @Test
-<<<<<<< HEAD
-  default void train_pythonToolkitTrainFirstOnPath_runsSmtkTrainWithBasePython(@TempDir Path dir)
-      throws Exception {
-=======
-  default void train_pythonToolkitTrainFirstOnPath_runsSmtkTrainWithBasePythonAndFamilyGlibc(@TempDir Path dir) throws Exception {
->>>>>>> images-work
+  default void train_pythonToolkitTrainFirstOnPath_runsSmtkTrainWithBasePythonAndFamilyGlibc(
+      @TempDir Path dir) throws Exception {
     Path code = Files.createDirectories(dir.resolve("source"));
     Files.writeString(code.resolve("probe.py"), PROBE);
     SageMakerJob job =
@@ -132,20 +116,6 @@ public interface DlcLayoutContract {
   }
 
   @Test
-<<<<<<< HEAD
-  default void run_getconf_baseHasTheFamilyGlibc(@TempDir Path dir) throws Exception {
-    TrainingContainer.Result result =
-        TrainingContainer.of(ImageTests.testImage(), SageMakerJob.singleHost(dir))
-            .command(List.of("getconf", "GNU_LIBC_VERSION"))
-            .run();
-
-    assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
-    assertThat(result.logs().strip()).isEqualTo("glibc " + familyGlibc());
-  }
-
-  @Test
-=======
->>>>>>> images-work
   default void image_config_pinnedBaseReleaseTagsAndTini() throws Exception {
     String image = ImageTests.pulledTestImage();
     String base = ImageTests.testBase();

@@ -28,7 +28,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * the same way, and a master that is sent it rejects the connection cleanly and goes on serving.
  * Never an unchecked exception.
  */
-class ControlProtocolProperties {
+class ControlProtocolPropertiesTest {
 
   private static final ChannelKey KEY = ChannelKey.fromSecret("fuzz", "job", "localhost");
   private static ControlServer server;

@@ -29,7 +29,7 @@ import net.jqwik.api.Provide;
  * environment whose every variable and argument a process can receive as is. Never an unchecked
  * exception.
  */
-class ConfigReadersProperties {
+class ConfigReadersPropertiesTest {
 
   private static final String RESOURCES =
       "{\"current_host\": \"algo-1\", \"hosts\": [\"algo-1\", \"algo-2\"]}";
@@ -116,7 +116,7 @@ class ConfigReadersProperties {
                 ""));
     Arbitrary<String> value =
         Arbitraries.oneOf(
-            text().map(ConfigReadersProperties::json),
+            text().map(ConfigReadersPropertiesTest::json),
             text().map(t -> json(json(t))),
             Arbitraries.integers().map(String::valueOf),
             Arbitraries.of(
@@ -155,11 +155,11 @@ class ConfigReadersProperties {
             .map(
                 list ->
                     list.stream()
-                        .map(ConfigReadersProperties::json)
+                        .map(ConfigReadersPropertiesTest::json)
                         .collect(Collectors.joining(", ", "[", "]")));
     Arbitrary<String> anything =
         Arbitraries.oneOf(
-            host.map(ConfigReadersProperties::json),
+            host.map(ConfigReadersPropertiesTest::json),
             hosts,
             Arbitraries.of("null", "1", "{}", "[{}]", "[{\"instance_group_name\": 1}]"));
     return Arbitraries.oneOf(

@@ -422,10 +422,8 @@ final class JobContext implements TrainingContext, AutoCloseable {
       throw new ToolkitException(
           "Cannot start "
               + (command.isEmpty() ? "a process" : command.get(0))
-              + " in "
-              + workingDirectory
               + ": "
-              + e.getMessage()
+              + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
               + shownCommand(command),
           e);
     } catch (InterruptedException e) {

@@ -186,6 +186,15 @@ public final class ControlServer implements AutoCloseable {
   }
 
   /**
+   * Returns how many connections are authenticating now.
+   *
+   * @return the count
+   */
+  synchronized int authenticating() {
+    return pending.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /**
    * Returns how many connections were rejected so far.
    *
    * @return the count

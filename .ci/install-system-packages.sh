@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  openjdk-17-jdk-headless maven gcc libc6-dev git
+  openjdk-17-jdk-headless maven gcc libc6-dev git tini
   python3 python3-pip python3-setuptools python3-numpy python3-sklearn python3-torch python3-mpi4py
   openmpi-bin openssh-server openssh-client iproute2 procps util-linux curl
   podman buildah skopeo runc debootstrap docker-registry

@@ -13,6 +13,7 @@ while [ $# -gt 0 ]; do
 done
 
 lines=$(cat "$SM_CHANNEL_TRAIN"/* | wc -l | tr -d ' ')
-echo "$greeting from $SM_CURRENT_HOST of $SM_HOSTS: $lines lines in channel train"
+# GREETING_NAME comes from the environment (smtk local --env GREETING_NAME=world).
+echo "$greeting${GREETING_NAME:+ $GREETING_NAME} from $SM_CURRENT_HOST of $SM_HOSTS: $lines lines in channel train"
 printf '{"lines": %s, "host": "%s"}\n' "$lines" "$SM_CURRENT_HOST" > "$SM_MODEL_DIR/model.json"
 echo "trained on $lines lines" > "$SM_OUTPUT_DATA_DIR/summary.txt"

@@ -2,26 +2,31 @@
 
 Replace it with your own code; everything in src/main/code lands in /opt/ml/code, and SAGEMAKER_PROGRAM
 (byoc-template/pom.xml) names the file SageMaker runs. Hyperparameters arrive as --name value arguments,
-channels as SM_CHANNEL_<NAME>, the model folder as SM_MODEL_DIR.
+channels as SM_CHANNEL_<NAME>, the model folder as SM_MODEL_DIR; or ask smtk's Python API, as below
+(`from sagemaker_training import environment`: the same package as the Python toolkit's, in every smtk image).
 """
-import argparse
-import csv
-import json
-import os
 import time
 
 STARTED = time.time()
 
+import argparse
+import csv
+import json
+import os
+
+from sagemaker_training import environment
+
 
 def main():
+    env = environment.Environment()
     parser = argparse.ArgumentParser()
     parser.add_argument("--fail-with", default=None, help="raise this error instead of training (tests)")
-    parser.add_argument("--model-dir", default=os.environ.get("SM_MODEL_DIR", "/opt/ml/model"))
-    parser.add_argument("--train", default=os.environ.get("SM_CHANNEL_TRAIN", "/opt/ml/input/data/train"))
+    parser.add_argument("--model-dir", default=env.model_dir)
+    parser.add_argument("--train", default=env.channel_input_dirs.get("train", "/opt/ml/input/data/train"))
     args, _ = parser.parse_known_args()
 
     # What this run saw (start time, environment), kept with the job's output data for diagnosis.
-    output_data = os.environ.get("SM_OUTPUT_DATA_DIR", "/opt/ml/output/data")
+    output_data = env.output_data_dir
     os.makedirs(output_data, exist_ok=True)
     with open(os.path.join(output_data, "run.json"), "w") as f:
         json.dump({"started": STARTED, "env": dict(os.environ)}, f, sort_keys=True)
@@ -39,7 +44,8 @@ def main():
     n = len(xs)
     mean_x, mean_y = sum(xs) / n, sum(ys) / n
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sum((x - mean_x) ** 2 for x in xs)
-    model = {"slope": slope, "intercept": mean_y - slope * mean_x, "rows": n}
+    model = {"slope": slope, "intercept": mean_y - slope * mean_x, "rows": n,
+             "host": env.current_host, "hyperparameters": env.hyperparameters}
     with open(os.path.join(args.model_dir, "model.json"), "w") as f:
         json.dump(model, f, sort_keys=True)
     print("trained on %d rows: %s" % (n, model))

@@ -9,8 +9,8 @@
  *  - the file is $SAGEMAKER_BASE_DIR/input/config/resourceconfig.json, or
  *    /opt/ml/input/config/resourceconfig.json when SAGEMAKER_BASE_DIR is unset or empty;
  *  - a missing, unreadable or invalid file, or one without a usable top-level "current_host" string,
- *    falls back to the real gethostname() (found with dlsym(RTLD_NEXT)) instead of crashing or
- *    returning 1;
+ *    falls back to the kernel's host name (uname(), which is what glibc's gethostname() returns)
+ *    instead of crashing or returning 1;
  *  - the file is streamed through a fixed buffer, so any size works (no token limit, no malloc);
  *  - only a key of the top-level object counts; "current_host" nested deeper or used as a value is
  *    ignored. As in Python's json and Jackson, the last duplicate key wins, and the whole document must
@@ -18,13 +18,17 @@
  *  - a name that does not fit follows glibc exactly: copy len bytes (no terminator), return -1 with
  *    errno ENAMETOOLONG. On success errno is left as the caller had it.
  * Nothing is cached: the file is read on every call, so the answer can never go stale.
+ *
+ * It must load on every base's glibc, down to 2.31 (Ubuntu 20.04, images/CATALOG.md): it calls only
+ * functions glibc has had since 2.2.5 and no dlsym() (which moved into libc as dlsym@GLIBC_2.34), so a
+ * build on a newer glibc still runs there; the image build checks it (images/src/main/build/glibc-check.sh).
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #define SMTK_DEFAULT_BASE_DIR "/opt/ml"
@@ -347,13 +351,24 @@ static int read_current_host(int fd, char host[SMTK_MAX_NAME + 1]) {
   return found;
 }
 
-static int real_gethostname(char *name, size_t len) {
-  int (*real)(char *, size_t) = (int (*)(char *, size_t))dlsym(RTLD_NEXT, "gethostname");
-  if (real == NULL) {
-    errno = ENOSYS;
+/* glibc semantics (misc/gethostname.c): copy min(len, size with NUL); too small is ENAMETOOLONG. */
+static int copy_name(char *name, size_t len, const char *host) {
+  size_t size = strlen(host) + 1;
+  memcpy(name, host, len < size ? len : size);
+  if (size > len) {
+    errno = ENAMETOOLONG;
     return -1;
   }
-  return real(name, len);
+  return 0;
+}
+
+/* What gethostname() returns without the shim: glibc's own gethostname() is uname()'s nodename. */
+static int kernel_hostname(char *name, size_t len) {
+  struct utsname names;
+  if (uname(&names) != 0) {
+    return -1;
+  }
+  return copy_name(name, len, names.nodename);
 }
 
 static int config_path(char *path, size_t size) {
@@ -387,18 +402,9 @@ int gethostname(char *name, size_t len) {
       close(fd);
     }
   }
-  if (!found) {
-    errno = saved_errno;
-    return real_gethostname(name, len);
-  }
-
-  /* glibc semantics (misc/gethostname.c): copy min(len, size with NUL); too small is ENAMETOOLONG. */
-  size_t size = strlen(host) + 1;
-  memcpy(name, host, len < size ? len : size);
-  if (size > len) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
   errno = saved_errno;
-  return 0;
+  if (!found) {
+    return kernel_hostname(name, len);
+  }
+  return copy_name(name, len, host);
 }

@@ -9,6 +9,8 @@ import os
 import sys
 
 import mxnet
+import sagemaker_training
+from sagemaker_training import environment
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--epochs", type=int, default=1)
@@ -20,6 +22,14 @@ with open(os.path.join(os.environ["SM_OUTPUT_DATA_DIR"], "run.json"), "w") as f:
 if args.exit_code:
     print("giving up with exit code %d" % args.exit_code, file=sys.stderr)
     sys.exit(args.exit_code)
+
+# What smtk's Python API (sagemaker_training, a view over the toolkit) says about this job; the image test
+# compares it with the job it set up.
+env = environment.Environment()
+with open(os.path.join(env.model_dir, "environment.json"), "w") as f:
+    json.dump({"hyperparameters": env.hyperparameters, "channel": env.channel_input_dirs["training"],
+               "cmd_args": env.to_cmd_args(), "current_host": env.current_host,
+               "package": sagemaker_training.__file__}, f, sort_keys=True)
 
 # A SavedModel-shaped folder (numeric version, saved_model.pb), as TensorFlow Serving expects.
 version_dir = os.path.join(os.environ["SM_MODEL_DIR"], "1")

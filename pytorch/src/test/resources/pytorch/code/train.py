@@ -7,7 +7,9 @@ import argparse
 import json
 import os
 
+import sagemaker_training
 import torch
+from sagemaker_training import environment
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--epochs", type=int, default=300)
@@ -16,6 +18,14 @@ args = parser.parse_args()
 
 with open(os.path.join(os.environ["SM_OUTPUT_DATA_DIR"], "run.json"), "w") as f:
     json.dump({"started": STARTED, "env": dict(os.environ)}, f, sort_keys=True)
+
+# What smtk's Python API (sagemaker_training, a view over the toolkit) says about this job; the image test
+# compares it with the job it set up.
+env = environment.Environment()
+with open(os.path.join(env.model_dir, "environment.json"), "w") as f:
+    json.dump({"hyperparameters": env.hyperparameters, "channel": env.channel_input_dirs["train"],
+               "cmd_args": env.to_cmd_args(), "current_host": env.current_host,
+               "package": sagemaker_training.__file__}, f, sort_keys=True)
 
 rows = [line.split(",") for line in open(os.path.join(os.environ["SM_CHANNEL_TRAIN"], "points.csv")) if line.strip()]
 x = torch.tensor([[float(r[0])] for r in rows])

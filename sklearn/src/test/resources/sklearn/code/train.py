@@ -9,7 +9,9 @@ import os
 
 import joblib
 import numpy as np
+import sagemaker_training
 import sklearn
+from sagemaker_training import environment
 from sklearn.tree import DecisionTreeClassifier
 
 parser = argparse.ArgumentParser()
@@ -20,6 +22,14 @@ args = parser.parse_args()
 
 with open(os.path.join(os.environ["SM_OUTPUT_DATA_DIR"], "run.json"), "w") as f:
     json.dump({"started": STARTED, "env": dict(os.environ)}, f, sort_keys=True)
+
+# What smtk's Python API (sagemaker_training, a view over the toolkit) says about this job; the image test
+# compares it with the job it set up.
+env = environment.Environment()
+with open(os.path.join(env.model_dir, "environment.json"), "w") as f:
+    json.dump({"hyperparameters": env.hyperparameters, "channel": env.channel_input_dirs["train"],
+               "cmd_args": env.to_cmd_args(), "current_host": env.current_host,
+               "package": sagemaker_training.__file__}, f, sort_keys=True)
 
 # sklearn's iris.csv: a header line "150,4,<class names>", then four features and the class per row.
 data = np.loadtxt(os.path.join(args.train, "iris.csv"), delimiter=",", skiprows=1)

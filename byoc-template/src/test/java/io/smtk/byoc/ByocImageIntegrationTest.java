@@ -34,16 +34,21 @@ class ByocImageIntegrationTest {
 
   @Test
   void train_scriptInImage_writesModelAndSuccess(@TempDir Path dir) throws Exception {
-    SageMakerJob job = SageMakerJob.singleHost(dir).channel("train", LINE);
+    SageMakerJob job =
+        SageMakerJob.singleHost(dir).channel("train", LINE).hyperparameter("epochs", "2");
 
     TrainingContainer.Result result = TrainingContainer.of(image, job).run();
 
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
     assertThat(job.output().resolve("success")).exists();
     assertThat(job.output().resolve("failure")).doesNotExist();
+    // host and hyperparameters come from smtk's Python API
+    // (sagemaker_training.environment.Environment()).
     assertThat(Files.readString(job.model().resolve("model.json")))
         .contains("\"slope\": 2.0")
-        .contains("\"intercept\": 1.0");
+        .contains("\"intercept\": 1.0")
+        .contains("\"host\": \"algo-1\"")
+        .contains("\"hyperparameters\": {\"epochs\": 2}");
     assertThat(result.logs()).contains("Reporting training SUCCESS");
     ImageFigures.report("byoc-template", job, result);
   }
@@ -80,8 +85,7 @@ class ByocImageIntegrationTest {
   void run_entrypointOverriddenWithTrain_trainsUnderInit(@TempDir Path dir) throws Exception {
     SageMakerJob job = SageMakerJob.singleHost(dir).channel("train", LINE);
 
-    // `train` as PID 1 re-runs itself under smtk-init; the user process then has smtk-init as an
-    // ancestor.
+    // `train` as PID 1 re-runs itself under tini; the user process then has tini as an ancestor.
     TrainingContainer.Result result =
         TrainingContainer.of(image, job)
             .command(List.of())
@@ -122,7 +126,10 @@ class ByocImageIntegrationTest {
         .containsKeys(
             "org.opencontainers.image.version",
             "org.opencontainers.image.revision",
-            "org.opencontainers.image.source");
+            "org.opencontainers.image.source")
+        .containsEntry(
+            "io.smtk.toolkit.version", ImageTests.requireProperty("smtk.test.toolkitVersion"))
+        .containsEntry("org.opencontainers.image.base.name", ImageTests.testBase());
     assertThat(inspected.getConfig().getLabels().get("org.opencontainers.image.revision"))
         .as("git commit")
         .matches("[0-9a-f]{40}");
@@ -130,7 +137,7 @@ class ByocImageIntegrationTest {
         .contains("PYTHONUNBUFFERED=1", "SAGEMAKER_PROGRAM=train.py")
         .noneMatch(e -> e.startsWith("SAGEMAKER_TRAINING_MODULE="));
     assertThat(inspected.getConfig().getEntrypoint())
-        .containsExactly("/opt/smtk/bin/smtk-init", "--");
+        .containsExactly("/opt/smtk/bin/tini", "-s", "--", "/opt/smtk/bin/entrypoint");
     assertThat(inspected.getConfig().getCmd()).containsExactly("train");
   }
 
@@ -144,8 +151,8 @@ class ByocImageIntegrationTest {
                 List.of(
                     "sh",
                     "-c",
-                    "find / -xdev \\( -name 'ssh_host_*_key' -o -name 'id_rsa' -o -name 'id_ed25519' "
-                        + "-o -name 'id_ecdsa' \\) -print; echo files-checked"))
+                    "find / -xdev \\( -name 'ssh_host_*_key' -o -name 'id_rsa' -o -name"
+                        + " 'id_ed25519' -o -name 'id_ecdsa' \\) -print; echo files-checked"))
             .run();
 
     assertThat(result.exitCode()).isZero();

@@ -22,9 +22,8 @@ class ByocLocalModeIntegrationTest {
 
   @Test
   void local_byocImageOnTwoHosts_eachContainerTrainsAndKeepsItsModel() throws Exception {
-    // smtk local runs only an image podman already has (it never pulls): put this build's image
-    // there
-    // rather than rely on an earlier run or another test class having done it.
+    // smtk local pulls an image only when podman has none under that name, so a stale copy from an
+    // earlier run would be used: pull this build's image first.
     String image = ImageTests.pulledTestImage();
     Path data = Files.createDirectories(dir.resolve("data"));
     Files.writeString(data.resolve("line.csv"), "1,3\n2,5\n3,7\n");

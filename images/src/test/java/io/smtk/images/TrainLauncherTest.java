@@ -15,13 +15,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tests for the images' {@code train} launcher script, with a fake {@code java} that reports what
- * it got.
+ * Tests for the images' {@code train} launcher ({@code /opt/smtk/bin/train}), the entrypoint that
+ * runs it ({@code /opt/smtk/bin/entrypoint}) and the {@code /usr/local/bin/train} pointer, with a
+ * fake {@code java} that reports what it got.
  */
 class TrainLauncherTest {
 
-  private static final Path TRAIN =
-      Path.of(System.getProperty("smtk.imageRoot", "target/image/root"), "usr/local/bin/train");
+  private static final Path ROOT =
+      Path.of(System.getProperty("smtk.imageRoot", "target/image/root"));
+  private static final Path TRAIN = ROOT.resolve("opt/smtk/bin/train");
+  private static final Path ENTRYPOINT = ROOT.resolve("opt/smtk/bin/entrypoint");
+  private static final Path TRAIN_ON_PATH = ROOT.resolve("usr/local/bin/train");
 
   @Test
   void train_anyArguments_runsToolkitTrainWithJvmFlags(@TempDir Path home) throws Exception {
@@ -112,8 +116,60 @@ class TrainLauncherTest {
     assertThat(seen).isEqualTo(expected);
   }
 
+  @Test
+  void entrypoint_trainWithAnotherTrainFirstOnPath_runsSmtkLauncher(@TempDir Path home)
+      throws Exception {
+    Path report = fakeJava(home);
+    // The DLC bases' PATH: the Python toolkit's console script `train` comes first.
+    Path conda = Files.createDirectories(home.resolve("conda/bin"));
+    Path marker = home.resolve("python-toolkit-ran");
+    executable(conda.resolve("train"), "#!/bin/sh\ntouch " + marker + "\nexit 86\n");
+
+    int status =
+        run(installed(home, ENTRYPOINT), home, Map.of("PATH", conda + ":/usr/bin:/bin"), "train");
+
+    assertThat(status).isZero();
+    assertThat(marker).doesNotExist();
+    assertThat(Files.readString(report)).contains("io.smtk.cli.Main\ntrain\n");
+  }
+
+  @Test
+  void entrypoint_otherCommand_runsItAsGivenWithItsStatus(@TempDir Path home) throws Exception {
+    Path out = home.resolve("out.txt");
+
+    int status =
+        run(
+            ENTRYPOINT,
+            home,
+            Map.of("PATH", "/usr/bin:/bin"),
+            "sh",
+            "-c",
+            "echo \"$0 $1\" > " + out + "; exit 5",
+            "train",
+            "x");
+
+    assertThat(status).isEqualTo(5);
+    assertThat(Files.readString(out)).isEqualTo("train x\n");
+  }
+
+  @Test
+  void trainOnPath_arguments_runsLauncherInSmtkHome(@TempDir Path home) throws Exception {
+    Path report = fakeJava(home);
+    installed(home, TRAIN);
+
+    int status = run(TRAIN_ON_PATH, home, Map.of("PATH", "/usr/bin:/bin"), "train");
+
+    assertThat(status).isZero();
+    assertThat(Files.readString(report)).contains("io.smtk.cli.Main\ntrain\n");
+  }
+
   private static int run(Path home, Map<String, String> env, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", TRAIN.toString()));
+    return run(TRAIN, home, env, args);
+  }
+
+  private static int run(Path script, Path home, Map<String, String> env, String... args)
+      throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", script.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().clear();
@@ -128,18 +184,30 @@ class TrainLauncherTest {
   private static Path fakeJava(Path home) throws Exception {
     Path bin = Files.createDirectories(home.resolve("jre/bin"));
     Path report = home.resolve("report.txt");
-    Path java = bin.resolve("java");
-    Files.writeString(
-        java,
+    executable(
+        bin.resolve("java"),
         "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > "
             + report
             + "\necho --env-- >> "
             + report
             + "\nenv >> "
             + report
-            + "\n",
-        StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+            + "\n");
     return report;
+  }
+
+  // The scripts as the image lays them out: beside each other in SMTK_HOME/bin, executable (Jib
+  // sets 755).
+  private static Path installed(Path home, Path script) throws Exception {
+    Path bin = Files.createDirectories(home.resolve("bin"));
+    for (Path file : List.of(TRAIN, ENTRYPOINT)) {
+      executable(bin.resolve(file.getFileName()), Files.readString(file));
+    }
+    return bin.resolve(script.getFileName());
+  }
+
+  private static void executable(Path file, String script) throws Exception {
+    Files.writeString(file, script, StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 }

@@ -3,6 +3,7 @@ package io.smtk.pytorch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.command.InspectImageResponse;
+import io.smtk.images.testing.DlcLayoutContract;
 import io.smtk.images.testing.ImageFigures;
 import io.smtk.images.testing.ImageTests;
 import io.smtk.images.testing.SageMakerJob;
@@ -10,6 +11,7 @@ import io.smtk.images.testing.TrainingContainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,9 +20,10 @@ import org.testcontainers.DockerClientFactory;
 
 /**
  * Tests for the PyTorch images (CPU and GPU variants): real PyTorch training, run as SageMaker runs
- * it.
+ * it, on the stand-in for the PyTorch DLC bases (Debian 12 with its PyTorch 1.13, in the DLC
+ * layout), and a Python framework module selected with {@code SAGEMAKER_TRAINING_MODULE}.
  */
-class PytorchImageIntegrationTest {
+class PytorchImageIntegrationTest implements DlcLayoutContract {
 
   private static final Map<String, String> LINE = Map.of("points.csv", "0,1\n1,3\n2,5\n3,7\n4,9\n");
 
@@ -33,9 +36,20 @@ class PytorchImageIntegrationTest {
     gpuImage = ImageTests.requireProperty("smtk.test.gpuImage");
   }
 
+  @Override
+  public String condaPrefix() {
+    return "/opt/conda";
+  }
+
+  @Override
+  public String familyGlibc() {
+    return "2.36"; // the DLC base is Ubuntu 22.04 (2.35); the stand-in is Debian 12, the nearest
+    // Debian
+  }
+
   @Test
   void train_linearRegression_writesModelAndSuccess(@TempDir Path dir) throws Exception {
-    SageMakerJob job = job(dir);
+    SageMakerJob job = job(dir).hyperparameter("epochs", "300");
 
     TrainingContainer.Result result = run(image, job);
 
@@ -48,6 +62,11 @@ class PytorchImageIntegrationTest {
         .contains("\"torch\": \"1.13")
         .contains("\"num_gpus\": \"0\"")
         .containsPattern("\"weight\": 1\\.9[0-9]*|\"weight\": 2\\.0[0-9]*");
+    assertThat(Files.readString(job.model().resolve("environment.json")))
+        .contains("\"hyperparameters\": {\"epochs\": 300}")
+        .contains("\"channel\": \"/opt/ml/input/data/train\"")
+        .contains("\"cmd_args\": [\"--epochs\", \"300\"]")
+        .contains("\"package\": \"/opt/smtk/python/sagemaker_training/__init__.py\"");
     ImageFigures.report("pytorch", job, result);
   }
 
@@ -62,6 +81,51 @@ class PytorchImageIntegrationTest {
     assertThat(Files.readString(job.output().resolve("failure")))
         .startsWith("ExecuteUserScriptError:")
         .contains("RuntimeError: mat1 and mat2 shapes cannot be multiplied");
+  }
+
+  @Test
+  void train_pythonFrameworkModuleOnPythonPath_runsEntryPointThroughToolkit(@TempDir Path dir)
+      throws Exception {
+    SageMakerJob job = job(dir);
+
+    TrainingContainer.Result result =
+        TrainingContainer.of(image, job)
+            .env("SAGEMAKER_TRAINING_MODULE", "my_framework.training:main")
+            .env("PYTHONPATH", frameworkPackage(job))
+            .run();
+
+    assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
+    assertThat(job.output().resolve("success")).exists();
+    assertThat(Files.readString(job.model().resolve("framework.json")))
+        .contains("\"framework_module\": \"my_framework.training:main\"")
+        .contains("\"user_entry_point\": \"train.py\"")
+        .contains("\"module_dir\": \"/opt/ml/input/data/code\"")
+        .contains("\"hosts\": [\"algo-1\"]");
+    assertThat(job.model().resolve("model.pt"))
+        .as("the entry point entry_point.run started")
+        .isNotEmptyFile();
+    assertThat(Files.readString(job.output().resolve("data/run.json")))
+        .contains("\"MY_FRAMEWORK\": \"1\"");
+  }
+
+  @Test
+  void train_pythonFrameworkModuleRaisesClientError_failureCarriesItsText(@TempDir Path dir)
+      throws Exception {
+    SageMakerJob job = job(dir);
+
+    TrainingContainer.Result result =
+        TrainingContainer.of(image, job)
+            .env("SAGEMAKER_TRAINING_MODULE", "my_framework.training:main")
+            .env("PYTHONPATH", frameworkPackage(job))
+            .env("MY_FRAMEWORK_REFUSE", "no GPUs for job 42")
+            .run();
+
+    assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isEqualTo(1);
+    assertThat(job.output().resolve("success")).doesNotExist();
+    assertThat(Files.readString(job.output().resolve("failure")))
+        .contains("my_framework refuses to train: no GPUs for job 42");
+    assertThat(job.model().resolve("framework.json")).as("the module ran").exists();
+    assertThat(job.model().resolve("model.pt")).as("the entry point never ran").doesNotExist();
   }
 
   @Test
@@ -81,7 +145,7 @@ class PytorchImageIntegrationTest {
   }
 
   @Test
-  void gpuImage_config_hasNvidiaRuntimeVariables() {
+  void gpuImage_config_hasNvidiaRuntimeVariablesAndGpuReleaseTags() throws Exception {
     InspectImageResponse inspected =
         DockerClientFactory.instance().client().inspectImageCmd(ImageTests.pull(gpuImage)).exec();
 
@@ -91,6 +155,24 @@ class PytorchImageIntegrationTest {
             "NVIDIA_DRIVER_CAPABILITIES=compute,utility",
             "PYTHONUNBUFFERED=1",
             "SAGEMAKER_TRAINING_MODULE=sagemaker_pytorch_container.training:main");
+    List<String> tags =
+        Arrays.asList(ImageTests.requireProperty("smtk.test.gpuReleaseTags").split(","));
+    assertThat(tags)
+        .containsExactly("2.5.1-gpu-py311-cu124-ubuntu22.04-sagemaker", "2.5.1-gpu-py311");
+    assertThat(inspected.getConfig().getLabels())
+        .containsEntry("org.opencontainers.image.version", tags.get(0));
+    String repository = gpuImage.substring(0, gpuImage.lastIndexOf(':'));
+    for (String tag : tags) {
+      assertThat(ImageTests.registryDigest(repository + ":" + tag))
+          .as("tag %s", tag)
+          .isEqualTo(ImageTests.registryDigest(gpuImage));
+    }
+  }
+
+  @Test
+  void image_releaseTags_followTheDlcScheme() {
+    assertThat(ImageTests.releaseTags())
+        .containsExactly("2.5.1-cpu-py311-ubuntu22.04-sagemaker", "2.5.1-cpu-py311");
   }
 
   private static SageMakerJob job(Path dir) throws Exception {
@@ -101,6 +183,21 @@ class PytorchImageIntegrationTest {
     return SageMakerJob.singleHost(Files.createDirectories(dir.resolve("opt-ml")))
         .channel("train", LINE)
         .submitFolder(code, "train.py");
+  }
+
+  // The package sits in the job tree, outside the code, and PYTHONPATH (the container's
+  // environment) names it.
+  private static String frameworkPackage(SageMakerJob job) throws Exception {
+    for (String file : List.of("__init__.py", "training.py")) {
+      job.file(
+          "input/python/my_framework/" + file,
+          Files.readString(
+              Path.of(
+                  PytorchImageIntegrationTest.class
+                      .getResource("/pytorch/framework/my_framework/" + file)
+                      .toURI())));
+    }
+    return "/opt/ml/input/python";
   }
 
   private static TrainingContainer.Result run(String image, SageMakerJob job) {

@@ -34,11 +34,15 @@ class ReadmeCommandIntegrationTest {
     assertThat(Files.readString(root.resolve("examples/README.md"))).contains(README_COMMAND_1);
     deleteTree(Path.of("/tmp/smtk-example"));
 
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder("/bin/sh", "-c", README_COMMAND_1)
             .directory(root.toFile())
-            .redirectErrorStream(true)
-            .start();
+            .redirectErrorStream(true);
+    // The README's machine, a fresh Debian 12: python3 on PATH is /usr/bin/python3 (smtk local uses
+    // python3
+    // from PATH; a developer's PATH may start with a pyenv or virtualenv that has no scikit-learn).
+    builder.environment().put("PATH", "/usr/bin:/bin");
+    Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
 

@@ -2,6 +2,7 @@ package io.smtk.sklearn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smtk.images.testing.DlcLayoutContract;
 import io.smtk.images.testing.ImageFigures;
 import io.smtk.images.testing.ImageTests;
 import io.smtk.images.testing.SageMakerJob;
@@ -15,9 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tests for the scikit-learn image: real training with scikit-learn on iris, run as SageMaker runs
- * it.
+ * it, on the stand-in for SageMaker's scikit-learn base (Debian 11 with its scikit-learn 0.23,
+ * glibc 2.31 as Ubuntu 20.04; Python and the stand-in Python toolkit in /miniconda3, first on
+ * PATH).
  */
-class SklearnImageIntegrationTest {
+class SklearnImageIntegrationTest implements DlcLayoutContract {
 
   private static String image;
 
@@ -26,9 +29,19 @@ class SklearnImageIntegrationTest {
     image = ImageTests.testImage();
   }
 
+  @Override
+  public String condaPrefix() {
+    return "/miniconda3";
+  }
+
+  @Override
+  public String familyGlibc() {
+    return "2.31";
+  }
+
   @Test
   void train_irisDecisionTree_writesModelAndSuccess(@TempDir Path dir) throws Exception {
-    SageMakerJob job = job(dir);
+    SageMakerJob job = job(dir).hyperparameter("max-depth", "3");
 
     TrainingContainer.Result result = run(job);
 
@@ -38,9 +51,20 @@ class SklearnImageIntegrationTest {
     assertThat(job.model().resolve("model.joblib")).isNotEmptyFile();
     assertThat(Files.readString(job.model().resolve("metrics.json")))
         .contains("\"rows\": 150")
-        .contains("\"sklearn\": \"1.2.1\"")
+        .contains("\"sklearn\": \"0.23.2\"")
         .containsPattern("\"accuracy\": 0\\.9[5-9]");
+    assertThat(Files.readString(job.model().resolve("environment.json")))
+        .contains("\"hyperparameters\": {\"max-depth\": 3}")
+        .contains("\"channel\": \"/opt/ml/input/data/train\"")
+        .contains("\"cmd_args\": [\"--max-depth\", \"3\"]")
+        .contains("\"package\": \"/opt/smtk/python/sagemaker_training/__init__.py\"");
     ImageFigures.report("sklearn", job, result);
+  }
+
+  @Test
+  void image_releaseTags_dlcSchemeAndSageMakersOwnAlias() {
+    assertThat(ImageTests.releaseTags())
+        .containsExactly("1.2-1-cpu-py39-ubuntu20.04-sagemaker", "1.2-1-cpu-py3");
   }
 
   @Test
@@ -53,8 +77,7 @@ class SklearnImageIntegrationTest {
     assertThat(job.output().resolve("success")).doesNotExist();
     assertThat(Files.readString(job.output().resolve("failure")))
         .startsWith("ExecuteUserScriptError:")
-        .contains("InvalidParameterError")
-        .contains("max_depth");
+        .contains("ValueError: max_depth must be greater than zero");
   }
 
   @Test

@@ -43,6 +43,7 @@ public final class TensorFlowTraining implements FrameworkEntry {
           "server.join()");
 
   private static final Duration MASTER_POLL = Duration.ofSeconds(1);
+  private static final long STOP_POLL_MILLIS = 100;
 
   @Override
   public List<String> names() {
@@ -173,6 +174,7 @@ public final class TensorFlowTraining implements FrameworkEntry {
         .log()
         .info("Waiting for master " + master + " to finish before stopping the parameter server");
     while (true) {
+      context.checkStopped();
       try (Socket socket = new Socket()) {
         socket.connect(
             new InetSocketAddress(master, TfConfig.PS_WORKER_PORT), (int) MASTER_POLL.toMillis());
@@ -180,11 +182,15 @@ public final class TensorFlowTraining implements FrameworkEntry {
         context.log().info("master " + master + " is down, stopping parameter server");
         return;
       }
-      try {
-        Thread.sleep(MASTER_POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ToolkitException("Interrupted while waiting for master " + master, e);
+      // In slices, so that a stop is seen at once rather than after the poll interval.
+      for (long slept = 0; slept < MASTER_POLL.toMillis(); slept += STOP_POLL_MILLIS) {
+        context.checkStopped();
+        try {
+          Thread.sleep(STOP_POLL_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ToolkitException("Interrupted while waiting for master " + master, e);
+        }
       }
     }
   }

@@ -76,4 +76,14 @@ public final class FileTrees {
           }
         });
   }
+
+  /**
+   * Deletes a file, a symbolic link (not what it points to) or a folder with everything in it.
+   *
+   * @param path what to delete; nothing happens when it does not exist
+   * @throws IOException when something cannot be deleted
+   */
+  public static void delete(Path path) throws IOException {
+    SafeTarExtractor.deleteRecursively(path);
+  }
 }

@@ -1,5 +1,7 @@
 package io.smtk.archive;
 
+import io.smtk.process.StopCheck;
+import io.smtk.process.TrainingStoppedException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,15 +84,60 @@ public final class SafeTarExtractor {
     TAR
   }
 
-  private SafeTarExtractor() {}
+  private final long maxUnpackedBytes;
+  private final String limitSetting;
+  private final StopCheck stop;
+
+  private SafeTarExtractor(long maxUnpackedBytes, String limitSetting, StopCheck stop) {
+    this.maxUnpackedBytes = maxUnpackedBytes;
+    this.limitSetting = limitSetting;
+    this.stop = stop;
+  }
 
   /**
-   * Returns an extractor; it holds no state and may be shared.
+   * Returns an extractor without a size limit that is never stopped; it holds no state and may be
+   * shared.
    *
    * @return an extractor
    */
   public static SafeTarExtractor create() {
-    return new SafeTarExtractor();
+    return new SafeTarExtractor(Long.MAX_VALUE, "", StopCheck.NEVER);
+  }
+
+  /**
+   * Returns an extractor that refuses an archive whose regular files hold more than {@code
+   * maxUnpackedBytes} in all (a tar bomb), before writing the entry that passes the limit.
+   *
+   * @param maxUnpackedBytes the most bytes of file content, at least 0
+   * @param setting what sets the limit, named in the refusal (e.g. an environment variable)
+   * @return an extractor
+   * @throws IllegalArgumentException if the limit is negative
+   */
+  public SafeTarExtractor withLimit(long maxUnpackedBytes, String setting) {
+    if (maxUnpackedBytes < 0) {
+      throw new IllegalArgumentException("negative unpacked-size limit: " + maxUnpackedBytes);
+    }
+    return new SafeTarExtractor(maxUnpackedBytes, setting, stop);
+  }
+
+  /**
+   * Returns an extractor that asks {@code stop} before each entry and each 64 KiB written, and
+   * leaves nothing behind when told to stop.
+   *
+   * @param stop the job's stop check
+   * @return an extractor
+   */
+  public SafeTarExtractor stoppedBy(StopCheck stop) {
+    return new SafeTarExtractor(maxUnpackedBytes, limitSetting, stop);
+  }
+
+  /**
+   * Returns the most bytes of file content this extractor writes.
+   *
+   * @return the limit, {@link Long#MAX_VALUE} for none
+   */
+  public long maxUnpackedBytes() {
+    return maxUnpackedBytes;
   }
 
   /**
@@ -102,9 +149,12 @@ public final class SafeTarExtractor {
    * @throws UnsafeArchiveEntryException if an entry would be written outside {@code targetDir};
    *     nothing is extracted then
    * @throws ArchiveExtractionException if the file is not a tar or gzip archive, is truncated or
-   *     corrupt, or the tree cannot be written; nothing is extracted then
+   *     corrupt, unpacks to more than the limit, or the tree cannot be written; nothing is
+   *     extracted then
+   * @throws TrainingStoppedException when the job was told to stop; nothing is extracted then
    */
-  public ExtractionResult extract(Path archive, Path targetDir) throws ArchiveExtractionException {
+  public ExtractionResult extract(Path archive, Path targetDir)
+      throws ArchiveExtractionException, TrainingStoppedException {
     Path target = targetDir.toAbsolutePath().normalize();
     Format format = detectFormat(archive);
     Path staging = createStaging(archive, target);
@@ -179,15 +229,17 @@ public final class SafeTarExtractor {
     }
   }
 
-  private static Counts extractInto(Path archive, Format format, Path staging)
-      throws ArchiveExtractionException {
+  private Counts extractInto(Path archive, Format format, Path staging)
+      throws ArchiveExtractionException, TrainingStoppedException {
     Counts counts = new Counts();
+    String detail = "while extracting " + archive;
     try (InputStream file = new BufferedInputStream(Files.newInputStream(archive), BUFFER_SIZE);
         InputStream decompressed = openDecompressed(file, format)) {
-      try (Writer writer = new Writer(archive, staging.toRealPath(), counts)) {
+      try (Writer writer = new Writer(archive, staging.toRealPath(), counts, this, detail)) {
         TarArchiveInputStream tar = new TarArchiveInputStream(decompressed);
         TarArchiveEntry entry;
         while ((entry = nextEntry(tar)) != null) {
+          stop.checkStopped(detail);
           writer.write(entry, tar);
         }
         extractTail(decompressed);
@@ -196,6 +248,8 @@ public final class SafeTarExtractor {
       return counts;
     } catch (ArchiveExtractionException e) {
       throw e;
+    } catch (StoppedWhileWriting e) {
+      throw e.stopped;
     } catch (ArchiveReadException e) {
       throw new ArchiveExtractionException(
           archive, "Archive " + archive + " is truncated or corrupt: " + describe(e.getCause()), e);
@@ -242,6 +296,19 @@ public final class SafeTarExtractor {
       return content.read(buffer);
     } catch (IOException | RuntimeException e) {
       throw new ArchiveReadException(e);
+    }
+  }
+
+  /** Carries a stop out of the write loop, whose callers only declare IOException. */
+  private static final class StoppedWhileWriting extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("serial") // never serialized: caught within this class
+    final TrainingStoppedException stopped;
+
+    StoppedWhileWriting(TrainingStoppedException stopped) {
+      super(stopped.getMessage(), stopped);
+      this.stopped = stopped;
     }
   }
 
@@ -369,6 +436,7 @@ public final class SafeTarExtractor {
 
   /** Running totals of one extraction. */
   private static final class Counts {
+    long declaredBytes;
     int files;
     int directories;
     int symlinks;
@@ -389,6 +457,8 @@ public final class SafeTarExtractor {
     private final Path archive;
     private final Path root;
     private final Counts counts;
+    private final SafeTarExtractor limits;
+    private final String detail;
     private final byte[] buffer = new byte[BUFFER_SIZE];
     private final int umask;
     private final ExecutorService pool;
@@ -400,10 +470,13 @@ public final class SafeTarExtractor {
     private final Set<Path> checkedParents = new HashSet<>();
     private final Map<Path, TarArchiveEntry> directories = new HashMap<>();
 
-    Writer(Path archive, Path root, Counts counts) throws IOException {
+    Writer(Path archive, Path root, Counts counts, SafeTarExtractor limits, String detail)
+        throws IOException {
       this.archive = archive;
       this.root = root;
       this.counts = counts;
+      this.limits = limits;
+      this.detail = detail;
       this.umask = probeUmask(root);
       int threads = Math.min(MAX_WRITER_THREADS, Runtime.getRuntime().availableProcessors());
       AtomicInteger created = new AtomicInteger();
@@ -644,12 +717,18 @@ public final class SafeTarExtractor {
 
     private void writeFile(
         String name, Path destination, TarArchiveEntry entry, InputStream content)
-        throws IOException, UnsafeArchiveEntryException {
+        throws IOException, ArchiveExtractionException {
+      long size = entry.getSize();
+      // The declared size is all an entry can hold: a bomb is refused before its bytes are written.
+      if (size > limits.maxUnpackedBytes - counts.declaredBytes) {
+        throw new ArchiveTooLargeException(
+            archive, name, limits.maxUnpackedBytes, limits.limitSetting);
+      }
+      counts.declaredBytes += size;
       prepareDestination(name, destination);
       int bits = entry.getMode() & PERMISSION_MASK;
       int mode = bits == 0 ? DEFAULT_FILE_MODE : bits;
       FileTime time = entry.getLastModifiedTime();
-      long size = entry.getSize();
       if (pool != null && size <= SMALL_FILE_LIMIT) {
         byte[] data = readFully(content, (int) size);
         try {
@@ -717,6 +796,7 @@ public final class SafeTarExtractor {
         } else {
           int n;
           while ((n = readContent(stream, buffer)) != -1) {
+            checkStopped();
             ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
             while (chunk.hasRemaining()) {
               channel.write(chunk);
@@ -736,6 +816,14 @@ public final class SafeTarExtractor {
             .setTimes(time, null, null);
       }
       return written;
+    }
+
+    private void checkStopped() throws StoppedWhileWriting {
+      try {
+        limits.stop.checkStopped(detail);
+      } catch (TrainingStoppedException e) {
+        throw new StoppedWhileWriting(e);
+      }
     }
 
     /**

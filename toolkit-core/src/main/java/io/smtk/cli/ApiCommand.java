@@ -14,9 +14,11 @@ import picocli.CommandLine.Option;
     name = "api",
     hidden = true,
     mixinStandardHelpOptions = true,
+    usageHelpWidth = Cli.WIDTH,
     description = {
-      "Answers one request of smtk's Python package (sagemaker_training) outside a running job,",
-      "for example Environment() in a script started by hand in a container."
+      "Answers one request of smtk's Python package (sagemaker_training) outside a running job.",
+      "",
+      "For example Environment() in a script started by hand in a container."
     })
 final class ApiCommand implements Callable<Integer> {
 

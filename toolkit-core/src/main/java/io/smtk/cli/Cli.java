@@ -7,6 +7,12 @@ import picocli.CommandLine;
  */
 final class Cli {
 
+  /**
+   * The width help is laid out for: 80 columns reads well in any terminal, and fixed text keeps the
+   * help the same wherever it is shown (tests pin it).
+   */
+  static final int WIDTH = 80;
+
   private Cli() {}
 
   /**

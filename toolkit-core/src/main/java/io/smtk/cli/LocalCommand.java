@@ -10,7 +10,6 @@ import io.smtk.local.LocalJob;
 import io.smtk.local.LocalJobException;
 import io.smtk.local.LocalRunner;
 import io.smtk.process.SignalForwarder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -30,31 +29,41 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "local",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     sortOptions = false,
+    usageHelpWidth = Cli.WIDTH,
     description = {
-      "Runs a SageMaker training job on this machine: no AWS account, no network, and without",
-      "--image no container engine either. Lays out a fresh job tree per host (the three config",
-      "files as SageMaker writes them, hosts algo-1..N, the channels and the code), runs the hosts,",
-      "streams their logs prefixed 'algo-N | ', and writes model.tar.gz and output.tar.gz (plus",
-      "model-algo-N.tar.gz and output-algo-N.tar.gz for the other hosts, and 'failure' when the job",
-      "failed) into --output. Ctrl-C or SIGTERM stops every host as StopTrainingJob does (SIGTERM,",
-      "then SIGKILL after the grace period) and still packs what the hosts wrote.",
+      "Runs a SageMaker training job on this machine, with no AWS account and no network.",
       "",
-      "Process mode (no --image) runs the toolkit once per host as a plain process; it needs no",
-      "root. Every host sees its own current_host, but the names algo-N do not resolve, so",
-      "--distribution with --instance-count > 1 (MPI, torchrun, parameter servers) is refused: it",
-      "needs hosts that reach each other by name (containers, or network namespaces as root).",
-      "With --framework, process mode first checks that the interpreter (--python) imports the",
-      "framework's module (sklearn, torch, tensorflow, mxnet), as the framework's images do, and",
-      "says what to install when it does not.",
-      "Container mode (--image) runs 'podman run' (or docker) per host on a job network.",
+      "It lays out a fresh job tree per host (hosts algo-1 to algo-N, the three config files as"
+          + " SageMaker writes them, the channels and the code), runs the hosts and streams their"
+          + " logs prefixed 'algo-N | '. Then it packs what algo-1 wrote into model.tar.gz and"
+          + " output.tar.gz in --output, what other hosts wrote into model-algo-N.tar.gz and"
+          + " output-algo-N.tar.gz, and writes a file named failure when the job failed. Ctrl-C or"
+          + " SIGTERM stops every host as StopTrainingJob does and still packs what the hosts wrote.",
       "",
-      "Hyperparameter values are JSON when they parse as JSON (lr=0.1, flag=true, ids=[1,2]) and",
-      "strings otherwise (name=resnet); each is JSON-encoded into hyperparameters.json as the SDK",
-      "does. Quote a string that looks like JSON: tag='\"123\"'.",
+      "Process mode (no --image) runs the toolkit once per host as a plain process; it needs"
+          + " neither root nor a container engine. Every host sees its own current_host, but the"
+          + " names algo-N do not resolve, so --distribution needs one host there (MPI then runs"
+          + " mpirun on this machine without ssh). With --framework it first checks that the"
+          + " interpreter imports the framework's module and says what to install when it does not.",
       "",
-      "Exit status: 0 on success; the first failed host's exit status; 128+N when stopped by",
-      "signal N; 2 for bad input."
+      "Container mode (--image) runs 'podman run' (else docker) per host on a job network. An"
+          + " image missing from the engine is pulled. The containers get AWS credentials from the"
+          + " environment or from the AWS_PROFILE profile of ~/.aws, passed by name, never shown.",
+      "",
+      "Python: --python, else SMTK_PYTHON, else python3 on PATH, where the toolkit runs: on this"
+          + " machine in process mode (an active virtualenv's python3 comes first), in the image in"
+          + " container mode. smtk train uses the same rule.",
+      "",
+      "Hyperparameters: --hyperparameter K=V takes V as JSON only when the value reads back as"
+          + " exactly what was typed (lr=0.1, epochs=10, flag=true, ids=[1,2]); anything else is"
+          + " the string as typed (name=resnet, version=1.10 stays 1.10). A value in double quotes"
+          + " is a JSON string: tag='\"123\"'. Each value is JSON-encoded into"
+          + " hyperparameters.json, as the SDK does.",
+      "",
+      "Exit status: 0 on success; the first failed host's exit status; 128+N when stopped by"
+          + " signal N; 2 for bad input."
     })
 final class LocalCommand implements Callable<Integer> {
 
@@ -82,20 +91,32 @@ final class LocalCommand implements Callable<Integer> {
   @Option(
       names = "--hyperparameter",
       paramLabel = "KEY=VALUE",
-      description = "A hyperparameter; repeatable; wins over --hyperparameters.")
+      description =
+          "A hyperparameter; repeatable; wins over --hyperparameters. VALUE is JSON only"
+              + " when it reads back as typed (see above), else the string typed.")
   private List<String> hyperparameters = new ArrayList<>();
 
   @Option(
       names = "--hyperparameters",
-      paramLabel = "FILE.json",
+      paramLabel = "FILE",
       description = "A JSON object of hyperparameters with natural values, as the SDK takes them.")
   private Path hyperparameterFile;
+
+  @Option(
+      names = "--env",
+      paramLabel = "NAME=VALUE",
+      description =
+          "A variable for every host's toolkit and the training process, as the SDK's"
+              + " environment=; repeatable. Example: --env NCCL_DEBUG=INFO.")
+  private List<String> environment = new ArrayList<>();
 
   @Option(
       names = "--instance-count",
       paramLabel = "N",
       defaultValue = "1",
-      description = "The number of hosts (default: ${DEFAULT-VALUE}).")
+      description =
+          "The number of hosts (default: ${DEFAULT-VALUE}). Without --distribution each"
+              + " host runs the entry point on its own.")
   private int instanceCount;
 
   @Option(
@@ -111,7 +132,12 @@ final class LocalCommand implements Callable<Integer> {
       defaultValue = "none",
       description =
           "mpi, torch_distributed, pytorchddp, parameter_server, multi_worker_mirrored,"
-              + " smddp or none (default): sets the sagemaker_* flags the SDK sets.")
+              + " smddp or none (the default): sets the sagemaker_* hyperparameters the SDK sets, unless"
+              + " given with --hyperparameter (sagemaker_mpi_num_of_processes_per_host=2,"
+              + " sagemaker_mpi_custom_mpi_options=...). Only mpi runs without --framework; the"
+              + " others are launched by a framework's entry. torch_distributed in process mode starts"
+              + " the ranks without torchrun where torchrun is known to fail (torch 1.x on Python"
+              + " 3.11); elsewhere --env SMTK_TORCH_LAUNCHER=env does that.")
   private String distribution;
 
   @Option(
@@ -119,8 +145,8 @@ final class LocalCommand implements Callable<Integer> {
       paramLabel = "NAME",
       defaultValue = "none",
       description =
-          "pytorch, tensorflow, mxnet, sklearn: sets SAGEMAKER_TRAINING_MODULE as the"
-              + " framework images do; none (default) is BYOC script mode.")
+          "pytorch, tensorflow, mxnet or sklearn: sets SAGEMAKER_TRAINING_MODULE as the"
+              + " framework images do; none (the default) is BYOC script mode.")
   private String framework;
 
   @Option(
@@ -133,8 +159,18 @@ final class LocalCommand implements Callable<Integer> {
   @Option(
       names = "--image",
       paramLabel = "IMAGE",
-      description = "Run each host in a container of this local image (podman, else docker).")
+      description =
+          "Run each host in a container of this image (podman, else docker); pulled when"
+              + " the engine does not have it.")
   private String image;
+
+  @Option(
+      names = "--gpus",
+      paramLabel = "all|N",
+      description =
+          "GPUs for each container: all, or a count (podman: the CDI devices"
+              + " nvidia.com/gpu; docker: --gpus). Container mode only.")
+  private String gpus;
 
   @Option(
       names = "--job-name",
@@ -153,9 +189,18 @@ final class LocalCommand implements Callable<Integer> {
       names = "--python",
       paramLabel = "PYTHON",
       description =
-          "The interpreter for the user's code in process mode (default: SMTK_PYTHON,"
-              + " else /usr/bin/python3 if present, else python3 on PATH).")
+          "The interpreter for the user's code (default: SMTK_PYTHON, else python3 on"
+              + " PATH where the toolkit runs).")
   private String python;
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      description =
+          "The toolkit's log level: DEBUG, INFO (the default), WARNING, ERROR, CRITICAL"
+              + " or Python's number for one; sets sagemaker_container_log_level, which"
+              + " --hyperparameter may set too.")
+  private String logLevel;
 
   @Override
   public Integer call() {
@@ -199,7 +244,9 @@ final class LocalCommand implements Callable<Integer> {
             .image(image)
             .region(
                 region != null ? region : settings.defaultRegion().orElse(LocalJob.DEFAULT_REGION))
-            .python(python(settings))
+            .python(python)
+            .gpus(gpus)
+            .logLevel(logLevel)
             // The host's toolkit needs its own grace period to stop the user's code, then time to
             // write
             // the failure file.
@@ -211,20 +258,10 @@ final class LocalCommand implements Callable<Integer> {
     for (String channel : channels) {
       builder.channel(channel);
     }
+    for (String variable : environment) {
+      builder.environment(variable);
+    }
     return builder.build();
-  }
-
-  private String python(ToolkitSettings settings) {
-    if (python != null) {
-      return python;
-    }
-    if (settings.python().isPresent()) {
-      return settings.python().get();
-    }
-    if (Files.isExecutable(Path.of("/usr/bin/python3"))) {
-      return "/usr/bin/python3";
-    }
-    return settings.which("python3").map(Path::toString).orElse("python3");
   }
 
   private static <E extends Enum<E>> E choice(Class<E> type, E[] values, String option, String text)

@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
     name = "smtk",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
+    usageHelpWidth = Cli.WIDTH,
     description = "A SageMaker training toolkit: runs training jobs as SageMaker runs them.",
     subcommands = {TrainCommand.class, LocalCommand.class, ApiCommand.class})
 final class SmtkCommand implements Runnable {

@@ -11,14 +11,20 @@ import picocli.CommandLine.Command;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    usageHelpWidth = Cli.WIDTH,
     description = {
-      "Runs the training job under SAGEMAKER_BASE_DIR (default /opt/ml): the framework entry named by",
-      "SAGEMAKER_TRAINING_MODULE, or else the user's entry point (SAGEMAKER_PROGRAM or",
-      "sagemaker_program) from the code directory or sagemaker_submit_directory.",
+      "Runs the training job under SAGEMAKER_BASE_DIR (default /opt/ml), as SageMaker's"
+          + " 'docker run IMAGE train' does.",
       "",
-      "Exit status: 0 on success (output/success written); on failure output/failure is written and",
-      "the status is the user script's own exit status, 128+N when stopped by signal N, 2 for bad",
-      "configuration, or 1 for other toolkit errors."
+      "It runs the framework entry named by SAGEMAKER_TRAINING_MODULE, or else the user's entry"
+          + " point (SAGEMAKER_PROGRAM or sagemaker_program) from the code directory or"
+          + " sagemaker_submit_directory. The interpreter is SMTK_PYTHON, else python3 on PATH."
+          + " docs/ENVIRONMENT.md lists every variable the job gets and every SMTK_* setting.",
+      "",
+      "Exit status: 0 on success (output/success written); on failure output/failure is written"
+          + " and the status is the user script's own exit status, 128+N when stopped by signal N,"
+          + " 2 for bad configuration, or 1 for other toolkit errors."
     })
 final class TrainCommand implements Callable<Integer> {
 

@@ -1,6 +1,7 @@
 package io.smtk.code;
 
 import io.smtk.ToolkitException;
+import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.launch.EntryPoint;
 import io.smtk.launch.Executables;
 import io.smtk.logging.ToolkitLog;
@@ -92,12 +93,37 @@ public final class CodeInstaller {
     }
   }
 
-  private static Path requireFile(EntryPoint entryPoint, Path codeDir)
-      throws EntryPointNotFoundException {
-    Path file = codeDir.resolve(entryPoint.name()).normalize();
-    if (!Files.isRegularFile(file)) {
+  /**
+   * Returns the entry point's file, which must be inside the code directory once every symbolic
+   * link is resolved: a {@code ../} name, an absolute name or a link out of the folder is refused,
+   * so the toolkit neither runs nor changes the mode of a file elsewhere.
+   */
+  private static Path requireFile(EntryPoint entryPoint, Path codeDir) throws ToolkitException {
+    Path file = codeDir.resolve(entryPoint.name());
+    if (!Files.exists(file)) {
       throw new EntryPointNotFoundException(entryPoint.name(), codeDir);
     }
-    return file;
+    Path real;
+    Path realCodeDir;
+    try {
+      real = file.toRealPath();
+      realCodeDir = codeDir.toRealPath();
+    } catch (IOException e) {
+      throw new EntryPointNotFoundException(entryPoint.name(), codeDir);
+    }
+    if (!real.startsWith(realCodeDir) || real.equals(realCodeDir)) {
+      throw new InvalidTrainingConfigException(
+          "Entry point '"
+              + entryPoint.name()
+              + "' (from SAGEMAKER_PROGRAM or sagemaker_program) resolves to "
+              + real
+              + ", outside the code directory "
+              + codeDir
+              + "; refusing to run it (the entry point must be a file inside the code directory)");
+    }
+    if (!Files.isRegularFile(real)) {
+      throw new EntryPointNotFoundException(entryPoint.name(), codeDir);
+    }
+    return real;
   }
 }

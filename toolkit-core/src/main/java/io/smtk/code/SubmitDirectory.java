@@ -4,6 +4,8 @@ import io.smtk.ToolkitException;
 import io.smtk.archive.FileTrees;
 import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.logging.ToolkitLog;
+import io.smtk.process.StopCheck;
+import io.smtk.process.TrainingStoppedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,23 +26,28 @@ public final class SubmitDirectory {
   private final CodeFetcher remote;
   private final ArchiveExtractor extractor;
   private final ToolkitLog log;
+  private final StopCheck stop;
 
-  private SubmitDirectory(CodeFetcher remote, ArchiveExtractor extractor, ToolkitLog log) {
+  private SubmitDirectory(
+      CodeFetcher remote, ArchiveExtractor extractor, ToolkitLog log, StopCheck stop) {
     this.remote = remote;
     this.extractor = extractor;
     this.log = log;
+    this.stop = stop;
   }
 
   /**
    * Creates a provisioner.
    *
-   * @param remote fetches {@code s3://} archives
-   * @param extractor extracts local archives
+   * @param remote fetches {@code s3://} archives (and stops when the job is told to)
+   * @param extractor extracts local archives (and stops when the job is told to)
    * @param log the toolkit's log
+   * @param stop asked before each file of a copied directory
    * @return the provisioner
    */
-  public static SubmitDirectory of(CodeFetcher remote, ArchiveExtractor extractor, ToolkitLog log) {
-    return new SubmitDirectory(remote, extractor, log);
+  public static SubmitDirectory of(
+      CodeFetcher remote, ArchiveExtractor extractor, ToolkitLog log, StopCheck stop) {
+    return new SubmitDirectory(remote, extractor, log, stop);
   }
 
   /**
@@ -133,12 +140,56 @@ public final class SubmitDirectory {
     }
   }
 
-  private static void copyTree(Path source, Path target) throws ToolkitException {
+  /** Copies into the empty code directory; whatever stops the copy leaves it empty again. */
+  private void copyTree(Path source, Path target) throws ToolkitException {
+    String detail = "while copying the user's code from " + source;
+    boolean copied = false;
     try {
-      FileTrees.copy(source, target);
+      FileTrees.copy(
+          source,
+          target,
+          (file, to) -> {
+            try {
+              stop.checkStopped(detail);
+            } catch (TrainingStoppedException e) {
+              throw new StoppedCopy(e);
+            }
+            Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES);
+          });
+      stop.checkStopped(detail);
+      copied = true;
+    } catch (StoppedCopy e) {
+      throw e.stopped;
     } catch (IOException e) {
       throw new ToolkitException(
           "Cannot copy the user's code from " + source + " to " + target + ": " + e, e);
+    } finally {
+      if (!copied) {
+        emptyQuietly(target);
+      }
+    }
+  }
+
+  private static void emptyQuietly(Path dir) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path entry : (Iterable<Path>) entries::iterator) {
+        FileTrees.delete(entry);
+      }
+    } catch (IOException | RuntimeException e) {
+      // The original failure matters more; what is left is named in the log by the next step.
+    }
+  }
+
+  /** Carries a stop through the copier, which may only throw IOException. */
+  private static final class StoppedCopy extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("serial") // never serialized: caught in copyTree
+    final TrainingStoppedException stopped;
+
+    StoppedCopy(TrainingStoppedException stopped) {
+      super(stopped.getMessage(), stopped);
+      this.stopped = stopped;
     }
   }
 

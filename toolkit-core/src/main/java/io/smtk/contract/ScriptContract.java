@@ -229,7 +229,7 @@ public final class ScriptContract {
     return PythonJson.dumps(value);
   }
 
-  private static String argumentValue(JsonNode value) {
+  static String argumentValue(JsonNode value) {
     if (value == null || value.isNull()) {
       return "";
     }

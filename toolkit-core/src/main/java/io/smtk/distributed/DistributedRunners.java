@@ -4,6 +4,7 @@ import io.smtk.ToolkitException;
 import io.smtk.distributed.cluster.JobProcesses;
 import io.smtk.distributed.cluster.LaunchConfigurationException;
 import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.distributed.control.ChannelKey;
 import io.smtk.distributed.mpi.MpiRunner;
 import io.smtk.distributed.torch.PyTorchXlaRunner;
 import io.smtk.distributed.torch.TorchRunner;
@@ -15,14 +16,11 @@ import io.smtk.environment.TrainingEnvironment;
 import io.smtk.framework.RunnerType;
 import io.smtk.launch.UserLaunch;
 import io.smtk.logging.ToolkitLog;
+import io.smtk.python.PythonJson;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -65,7 +63,7 @@ public final class DistributedRunners {
                 log,
                 launch,
                 processes,
-                jobId(environment))
+                channelKey(environment, settings))
             .run();
         return;
       case SMDDP:
@@ -76,7 +74,7 @@ public final class DistributedRunners {
                 log,
                 launch,
                 processes,
-                jobId(environment))
+                channelKey(environment, settings))
             .run();
         return;
       case TORCH_DISTRIBUTED:
@@ -206,26 +204,39 @@ public final class DistributedRunners {
   }
 
   /**
-   * Returns the identity every host of a job computes alike (the job name and the hosts), which
-   * keeps a host of another job off this job's control channel.
+   * Returns the key of the job's control channel, which every host computes alike: from {@code
+   * SMTK_JOB_SECRET} when set, else from what SageMaker gives every host of a job alike (the job
+   * name, the hosts, the hyperparameters and the input data configuration), which keeps out a host
+   * of another job or a peer that does not know this job's configuration (docs/DECISIONS.md).
    *
    * @param environment the training environment
-   * @return 16 hex digits
+   * @param settings the toolkit's settings
+   * @return the key
+   * @throws InvalidTrainingConfigException when {@code SMTK_REQUIRE_JOB_SECRET} is set without
+   *     {@code SMTK_JOB_SECRET} on a job of several hosts
    */
-  static String jobId(TrainingEnvironment environment) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(environment.sagemakerJobName().getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(environment.jobName().orElse("").getBytes(StandardCharsets.UTF_8));
-      for (String host : environment.hosts()) {
-        sha.update((byte) 0);
-        sha.update(host.getBytes(StandardCharsets.UTF_8));
-      }
-      return HexFormat.of().formatHex(sha.digest(), 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+  public static ChannelKey channelKey(TrainingEnvironment environment, ToolkitSettings settings)
+      throws InvalidTrainingConfigException {
+    String[] identity = {
+      environment.sagemakerJobName(),
+      environment.jobName().orElse(""),
+      String.join("\n", environment.hosts())
+    };
+    Optional<String> secret = settings.jobSecret();
+    if (secret.isPresent()) {
+      return ChannelKey.fromSecret(secret.get(), identity);
     }
+    if (settings.requireJobSecret() && environment.hosts().size() > 1) {
+      throw new InvalidTrainingConfigException(
+          "SMTK_REQUIRE_JOB_SECRET is set, but SMTK_JOB_SECRET is not: a job of several hosts"
+              + " needs the same secret on every host (the training job's environment)");
+    }
+    return ChannelKey.derived(
+        identity[0],
+        identity[1],
+        identity[2],
+        PythonJson.dumps(environment.hyperparameters()),
+        PythonJson.dumps(environment.inputDataConfig()));
   }
 
   private static Path codeSource() {

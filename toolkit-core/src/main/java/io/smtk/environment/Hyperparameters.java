@@ -30,17 +30,49 @@ public record Hyperparameters(ObjectNode user, FrameworkParameters framework) {
    * @param decoded every hyperparameter, decoded (see {@link #decode})
    * @param source where they come from, for messages
    * @return the split
+   * @throws InvalidTrainingConfigException when a name holds {@code =}, or a name or value holds
+   *     what no process can receive (NUL, a lone surrogate); the message names the key
    */
-  static Hyperparameters split(ObjectNode decoded, String source) {
+  static Hyperparameters split(ObjectNode decoded, String source)
+      throws InvalidTrainingConfigException {
     ObjectNode user = NODES.objectNode();
     ObjectNode framework = NODES.objectNode();
     for (Iterator<Map.Entry<String, JsonNode>> it = decoded.properties().iterator();
         it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
+      check(entry.getKey(), entry.getValue(), source);
       (FrameworkParameters.isFrameworkKey(entry.getKey()) ? framework : user)
           .set(entry.getKey(), entry.getValue());
     }
     return new Hyperparameters(user, FrameworkParameters.of(framework, source));
+  }
+
+  /**
+   * Refuses a hyperparameter that cannot reach the user's process: its name becomes an environment
+   * variable's ({@code SM_HP_NAME}), which cannot hold {@code =}, and its value an argument and a
+   * variable's value, which cannot hold NUL. The decoded value is checked, since a value's own JSON
+   * can spell NUL or a lone surrogate as an escape.
+   */
+  private static void check(String name, JsonNode value, String source)
+      throws InvalidTrainingConfigException {
+    String where = "Hyperparameter " + ConfigFiles.quoted(name) + " in " + source;
+    String nameProblem = ConfigFiles.textProblem(name);
+    if (nameProblem != null) {
+      throw new InvalidTrainingConfigException(where + ": its name holds " + nameProblem);
+    }
+    if (name.indexOf('=') >= 0) {
+      throw new InvalidTrainingConfigException(
+          where + ": its name holds '=', which no environment variable name (SM_HP_*) can carry");
+    }
+    ConfigFiles.TextProblem problem = ConfigFiles.findTextProblem(value, "");
+    if (problem != null) {
+      throw new InvalidTrainingConfigException(
+          where
+              + ": its value"
+              + (problem.path().equals("the file") ? "" : " (at " + problem.path() + ")")
+              + " holds "
+              + problem.what());
+    }
   }
 
   /**

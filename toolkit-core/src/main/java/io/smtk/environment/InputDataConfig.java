@@ -41,12 +41,20 @@ public record InputDataConfig(ObjectNode json, Map<String, Path> channelInputDir
           || channel.contains("/")
           || channel.indexOf('\0') >= 0) {
         throw new InvalidTrainingConfigException(
-            "Channel name \""
-                + channel
-                + "\" in "
+            "Channel name "
+                + ConfigFiles.quoted(channel)
+                + " in "
                 + file
                 + " cannot be a folder name under "
                 + dataDir);
+      }
+      if (channel.indexOf('=') >= 0) {
+        throw new InvalidTrainingConfigException(
+            "Channel name "
+                + ConfigFiles.quoted(channel)
+                + " in "
+                + file
+                + " holds '=', which no environment variable name (SM_CHANNEL_*) can carry");
       }
       channels.put(channel, dataDir.resolve(channel));
     }

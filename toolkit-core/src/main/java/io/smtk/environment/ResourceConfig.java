@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code resourceconfig.json}, validated where it is read: the hosts, this host, the instance
@@ -59,6 +61,19 @@ public record ResourceConfig(
     List<String> hosts = ConfigFiles.stringList(json.get("hosts"), "hosts", file, true);
     if (hosts.isEmpty()) {
       throw new InvalidTrainingConfigException("'hosts' in " + file + " is an empty list");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String host : hosts) {
+      if (!seen.add(host)) {
+        // A host listed twice would wait for itself (the MPI master for its own worker).
+        throw new InvalidTrainingConfigException(
+            "'hosts' in "
+                + file
+                + " lists "
+                + ConfigFiles.quoted(host)
+                + " more than once: "
+                + hosts);
+      }
     }
     if (!hosts.contains(currentHost)) {
       throw new InvalidTrainingConfigException(

@@ -3,8 +3,11 @@ package io.smtk.environment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,8 +38,43 @@ public final class ToolkitSettings {
   /** The TCP port of the MPI master's job control channel (outside Linux's ephemeral range). */
   public static final int DEFAULT_CONTROL_PORT = 7591;
 
+  /**
+   * The most bytes an archive of user code may unpack to: far above any real source tree (models
+   * shipped with the code included), far below what fills an instance's volume with a tar bomb.
+   */
+  public static final long DEFAULT_MAX_UNPACKED_BYTES = 20L << 30;
+
+  /** The variable that holds a multi-host job's shared secret (see docs/DECISIONS.md). */
+  public static final String JOB_SECRET_VARIABLE = "SMTK_JOB_SECRET";
+
+  /** The variable that sets the unpacked-size limit of code archives. */
+  public static final String MAX_UNPACKED_BYTES_VARIABLE = "SMTK_MAX_UNPACKED_BYTES";
+
+  /** The variable that adds name fragments to those whose hyperparameters are redacted. */
+  public static final String REDACT_NAMES_VARIABLE = "SMTK_REDACT_NAMES";
+
   /** Where images install the hostname shim. */
   public static final Path DEFAULT_HOSTNAME_SHIM = Path.of("/opt/smtk/lib/libsmtkhostname.so");
+
+  /**
+   * Every {@code SMTK_*} variable read here, in the order docs/ENVIRONMENT.md lists them (a test
+   * there fails when a variable is read without its entry).
+   */
+  private static final List<String> VARIABLE_NAMES =
+      List.of(
+          "SMTK_PYTHON",
+          "SMTK_STOP_GRACE_SECONDS",
+          "SMTK_DNS_TIMEOUT_SECONDS",
+          "SMTK_HOSTNAME_SHIM",
+          "SMTK_SSH_CONFIG",
+          "SMTK_CONTROL_PORT",
+          "SMTK_STARTUP_TIMEOUT_SECONDS",
+          "SMTK_PEER_TIMEOUT_SECONDS",
+          "SMTK_TORCH_LAUNCHER",
+          JOB_SECRET_VARIABLE,
+          "SMTK_REQUIRE_JOB_SECRET",
+          MAX_UNPACKED_BYTES_VARIABLE,
+          REDACT_NAMES_VARIABLE);
 
   /** How torch distributed ranks are started: {@code torchrun} or {@code env}. */
   public enum TorchLauncher {
@@ -59,6 +97,8 @@ public final class ToolkitSettings {
   private final Duration peerTimeout;
   private final int controlPort;
   private final TorchLauncher torchLauncher;
+  private final long maxUnpackedBytes;
+  private final boolean requireJobSecret;
 
   private ToolkitSettings(Map<String, String> variables) throws InvalidTrainingConfigException {
     // LinkedHashMap keeps the order the process saw, which keeps logs and child environments
@@ -70,6 +110,8 @@ public final class ToolkitSettings {
     this.peerTimeout = seconds("SMTK_PEER_TIMEOUT_SECONDS", DEFAULT_PEER_TIMEOUT);
     this.controlPort = port("SMTK_CONTROL_PORT", DEFAULT_CONTROL_PORT);
     this.torchLauncher = torchLauncher("SMTK_TORCH_LAUNCHER");
+    this.maxUnpackedBytes = bytes(MAX_UNPACKED_BYTES_VARIABLE, DEFAULT_MAX_UNPACKED_BYTES);
+    this.requireJobSecret = flag("SMTK_REQUIRE_JOB_SECRET");
   }
 
   /**
@@ -82,6 +124,15 @@ public final class ToolkitSettings {
   public static ToolkitSettings from(Map<String, String> environment)
       throws InvalidTrainingConfigException {
     return new ToolkitSettings(environment);
+  }
+
+  /**
+   * Returns the names of the toolkit's own settings, the {@code SMTK_*} variables it reads.
+   *
+   * @return the names, e.g. {@code SMTK_PYTHON}
+   */
+  public static List<String> variableNames() {
+    return VARIABLE_NAMES;
   }
 
   /**
@@ -297,6 +348,52 @@ public final class ToolkitSettings {
   }
 
   /**
+   * Returns {@code SMTK_JOB_SECRET}: the secret every host of a multi-host job shares, from which
+   * the control channel's key is derived (docs/DECISIONS.md, "The job control channel").
+   *
+   * @return the secret, or empty when unset or blank
+   */
+  public Optional<String> jobSecret() {
+    return get(JOB_SECRET_VARIABLE).filter(value -> !value.isBlank());
+  }
+
+  /**
+   * Returns {@code SMTK_REQUIRE_JOB_SECRET}: whether a multi-host job refuses to start without
+   * {@code SMTK_JOB_SECRET}.
+   *
+   * @return true when set to true, 1 or yes
+   */
+  public boolean requireJobSecret() {
+    return requireJobSecret;
+  }
+
+  /**
+   * Returns {@code SMTK_MAX_UNPACKED_BYTES}: the most bytes the user's code archive may unpack to
+   * (a number of bytes, or with a K, M, G or T suffix for binary multiples).
+   *
+   * @return the limit, {@link #DEFAULT_MAX_UNPACKED_BYTES} by default
+   */
+  public long maxUnpackedBytes() {
+    return maxUnpackedBytes;
+  }
+
+  /**
+   * Returns {@code SMTK_REDACT_NAMES}: comma-separated fragments of hyperparameter names whose
+   * values are shown as {@code ****}, on top of the built-in ones.
+   *
+   * @return the fragments, lower case, possibly empty
+   */
+  public List<String> redactNames() {
+    List<String> names = new ArrayList<>();
+    for (String name : get(REDACT_NAMES_VARIABLE).orElse("").split(",")) {
+      if (!name.isBlank()) {
+        names.add(name.strip().toLowerCase(Locale.ROOT));
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  /**
    * Finds an executable file by name on {@code PATH}, as {@code which} does.
    *
    * @param name the program's name
@@ -335,6 +432,52 @@ public final class ToolkitSettings {
     } catch (NumberFormatException e) {
       throw new InvalidTrainingConfigException(
           "Environment variable " + name + "='" + value + "' is not a TCP port (1-65535)");
+    }
+  }
+
+  private boolean flag(String name) throws InvalidTrainingConfigException {
+    String value = variables.get(name);
+    if (value == null || value.isBlank()) {
+      return false;
+    }
+    switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes" -> {
+        return true;
+      }
+      case "false", "0", "no" -> {
+        return false;
+      }
+      default ->
+          throw new InvalidTrainingConfigException(
+              "Environment variable " + name + "='" + value + "' must be true or false");
+    }
+  }
+
+  private long bytes(String name, long fallback) throws InvalidTrainingConfigException {
+    String value = variables.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    String text = value.strip().toUpperCase(Locale.ROOT);
+    int shift = 0;
+    char unit = text.charAt(text.length() - 1);
+    if ("KMGT".indexOf(unit) >= 0) {
+      shift = 10 * ("KMGT".indexOf(unit) + 1);
+      text = text.substring(0, text.length() - 1).strip();
+    }
+    try {
+      long number = Long.parseLong(text);
+      if (number < 0 || number > (Long.MAX_VALUE >> shift)) {
+        throw new NumberFormatException();
+      }
+      return number << shift;
+    } catch (NumberFormatException e) {
+      throw new InvalidTrainingConfigException(
+          "Environment variable "
+              + name
+              + "='"
+              + value
+              + "' is not a number of bytes (e.g. 1048576, 512M or 20G)");
     }
   }
 

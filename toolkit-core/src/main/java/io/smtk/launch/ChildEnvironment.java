@@ -1,6 +1,7 @@
 package io.smtk.launch;
 
 import io.smtk.contract.ScriptContract.Contract;
+import io.smtk.environment.ToolkitSettings;
 import io.smtk.pythonapi.PythonApi;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -119,6 +120,8 @@ public record ChildEnvironment(Map<String, String> added, Map<String, String> en
      */
     public ChildEnvironment build() {
       Map<String, String> environment = new LinkedHashMap<>(base);
+      // Only the toolkits of the job's hosts use the job secret; no process they start needs it.
+      environment.remove(ToolkitSettings.JOB_SECRET_VARIABLE);
       if (forUser) {
         environment.remove(PythonApi.SOCKET_VARIABLE);
       }

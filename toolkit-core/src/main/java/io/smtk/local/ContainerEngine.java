@@ -3,10 +3,12 @@ package io.smtk.local;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A container engine ({@code podman} or {@code docker}) and the command lines {@code smtk local}
@@ -39,7 +41,10 @@ public record ContainerEngine(String name, Path executable) {
    * @param network the job's network, or null for a single host on the engine's default network
    * @param addresses every host's address on the network, or empty when the engine's DNS resolves
    *     the network aliases
-   * @param environment variables for the container, in order
+   * @param environment variables for the container, in order, passed as {@code -e NAME=VALUE}
+   * @param inherited variables passed as {@code -e NAME} alone: the engine takes each value from
+   *     its own environment, so secrets (AWS credentials) never show on a command line or in {@code
+   *     ps}
    * @return the command line
    */
   public List<String> runCommand(
@@ -48,7 +53,8 @@ public record ContainerEngine(String name, Path executable) {
       Path hostTree,
       String network,
       Map<String, String> addresses,
-      Map<String, String> environment) {
+      Map<String, String> environment,
+      Collection<String> inherited) {
     List<String> command = new ArrayList<>();
     command.add(executable.toString());
     command.add("run");
@@ -87,9 +93,107 @@ public record ContainerEngine(String name, Path executable) {
           command.add("-e");
           command.add(key + "=" + value);
         });
+    for (String name : inherited) {
+      command.add("-e");
+      command.add(name);
+    }
+    job.gpus().ifPresent(gpus -> command.addAll(gpuOptions(gpus)));
     command.add(job.image().orElseThrow());
     command.add("train");
     return List.copyOf(command);
+  }
+
+  /**
+   * Returns the options that give a container GPUs: for podman the NVIDIA devices of the Container
+   * Device Interface ({@code nvidia-ctk cdi generate} writes their spec), for Docker its {@code
+   * --gpus}.
+   *
+   * @param gpus {@code all} or a count
+   * @return e.g. {@code [--device, nvidia.com/gpu=all]} or {@code [--gpus, 2]}
+   */
+  List<String> gpuOptions(String gpus) {
+    if (!name.equals("podman")) {
+      return List.of("--gpus", gpus);
+    }
+    if (gpus.equals("all")) {
+      return List.of("--device", "nvidia.com/gpu=all");
+    }
+    List<String> options = new ArrayList<>();
+    for (int index = 0; index < Integer.parseInt(gpus); index++) {
+      options.add("--device");
+      options.add("nvidia.com/gpu=" + index);
+    }
+    return List.copyOf(options);
+  }
+
+  /**
+   * Returns the command that pulls an image that is not in the engine's store yet.
+   *
+   * @param image the image
+   * @return {@code [engine, pull, image]}
+   */
+  public List<String> pullCommand(String image) {
+    return List.of(executable.toString(), "pull", image);
+  }
+
+  /**
+   * Runs an engine command whose output people watch (a pull), passing each line of its merged
+   * output on as it comes.
+   *
+   * @param command the command
+   * @param environment the command's whole environment
+   * @param lines receives each output line
+   * @return the exit status
+   * @throws IOException when it cannot be started
+   * @throws InterruptedException when interrupted
+   */
+  static int stream(List<String> command, Map<String, String> environment, Consumer<String> lines)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().clear();
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    try (java.io.Reader reader =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      // Progress bars redraw a line after a carriage return: only the last drawing of each line is
+      // passed on.
+      StringBuilder line = new StringBuilder();
+      boolean redraw = false;
+      int c;
+      while ((c = reader.read()) != -1) {
+        if (c == '\n') {
+          emit(line, lines);
+          redraw = false;
+        } else if (c == '\r') {
+          redraw = true;
+        } else {
+          if (redraw) {
+            line.setLength(0);
+            redraw = false;
+          }
+          line.append((char) c);
+        }
+      }
+      emit(line, lines);
+    } finally {
+      if (process.isAlive() && Thread.currentThread().isInterrupted()) {
+        process.destroyForcibly();
+      }
+    }
+    return process.waitFor();
+  }
+
+  private static void emit(StringBuilder line, Consumer<String> lines) {
+    String shown = line.toString().strip();
+    line.setLength(0);
+    if (!shown.isEmpty()) {
+      lines.accept(shown);
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package io.smtk.local;
 
 import io.smtk.environment.FrameworkParameters;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -57,6 +58,23 @@ public enum Distribution {
       }
     }
     return flags;
+  }
+
+  /**
+   * Returns the frameworks whose entries carry this distribution out. BYOC script mode runs only
+   * MPI itself (the Python toolkit's trainer does the same): the other distributions are launched
+   * by the framework images' entries.
+   *
+   * @return the frameworks; empty for {@link #NONE} and {@link #MPI}, which need none
+   */
+  public List<Framework> frameworks() {
+    return switch (this) {
+      case NONE, MPI -> List.of();
+      case TORCH_DISTRIBUTED, PYTORCHDDP -> List.of(Framework.PYTORCH);
+      case PARAMETER_SERVER -> List.of(Framework.TENSORFLOW, Framework.MXNET);
+      case MULTI_WORKER_MIRRORED -> List.of(Framework.TENSORFLOW);
+      case SMDDP -> List.of(Framework.PYTORCH, Framework.TENSORFLOW);
+    };
   }
 
   /**

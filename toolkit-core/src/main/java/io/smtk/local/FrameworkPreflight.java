@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Checks, before a process-mode job starts, that the job's interpreter can import the framework the
- * job imitates ({@code sklearn} for {@code --framework sklearn}). The framework's images always
- * have it; without it the job would build its trees, start the hosts and fail only inside the
- * user's script, with an import error that does not say what to install.
+ * job imitates ({@code sklearn} for {@code --framework sklearn}), and whether its torch has a
+ * torchrun known to be broken. The framework's images always have it; without it the job would
+ * build its trees, start the hosts and fail only inside the user's script, with an import error
+ * that does not say what to install.
  */
 final class FrameworkPreflight {
 
@@ -60,6 +61,98 @@ final class FrameworkPreflight {
               + "); install it: "
               + framework.installHint()
               + "; or name an interpreter that has it with --python");
+    }
+  }
+
+  /**
+   * Tells whether the interpreter's torch has a {@code torchrun} known to fail at start: torch 1.x
+   * on Python 3.11 or later (Debian 12's {@code python3-torch} 1.13, where {@code torchrun} stops
+   * in {@code torch.distributed.elastic} with {@code AttributeError: 'NoneType' object has no
+   * attribute 'get'}). Reads torch's package metadata, which costs milliseconds where importing
+   * torch costs seconds.
+   *
+   * @param python the interpreter the job runs the user's code with
+   * @param environment the environment the hosts inherit
+   * @return e.g. {@code torch 1.13.0a0 on Python 3.11}, or empty when torchrun should work (or
+   *     torch is missing, which the job's own error then says)
+   * @throws LocalJobException when the check cannot be run at all
+   */
+  static Optional<String> brokenTorchrun(String python, Map<String, String> environment)
+      throws LocalJobException {
+    String script =
+        "import sys\n"
+            + "from importlib.metadata import version\n"
+            + "print(version('torch'), '%d.%d' % sys.version_info[:2])\n";
+    Optional<String> output = run(python, script, environment);
+    if (output.isEmpty()) {
+      return Optional.empty();
+    }
+    String[] parts = output.get().strip().split(" ");
+    if (parts.length != 2) {
+      return Optional.empty();
+    }
+    String[] pythonVersion = parts[1].split("\\.");
+    try {
+      int torchMajor = Integer.parseInt(parts[0].replaceAll("^(\\d+).*", "$1"));
+      int major = Integer.parseInt(pythonVersion[0]);
+      int minor = Integer.parseInt(pythonVersion[1]);
+      boolean broken = torchMajor < 2 && (major > 3 || (major == 3 && minor >= 11));
+      return broken
+          ? Optional.of("torch " + parts[0] + " on Python " + parts[1])
+          : Optional.empty();
+    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Runs a short Python script with the interpreter.
+   *
+   * @return its standard output when it exited 0 within {@link #TIMEOUT}, else empty
+   */
+  private static Optional<String> run(String python, String script, Map<String, String> environment)
+      throws LocalJobException {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("smtk-preflight-");
+      Path out = dir.resolve("out.log");
+      ProcessBuilder builder =
+          new ProcessBuilder(List.of(python, "-c", script))
+              .directory(Files.createDirectory(dir.resolve("cwd")).toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .redirectOutput(out.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      builder.environment().clear();
+      builder.environment().putAll(environment);
+      builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+      Process process;
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+      if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        process.waitFor();
+        return Optional.empty();
+      }
+      return process.exitValue() == 0
+          ? Optional.of(Files.readString(out, StandardCharsets.UTF_8))
+          : Optional.empty();
+    } catch (IOException e) {
+      throw LocalJobException.failed(
+          "cannot check the interpreter " + python + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw LocalJobException.failed("interrupted", e);
+    } finally {
+      if (dir != null) {
+        try {
+          LocalFiles.delete(dir);
+        } catch (IOException e) {
+          // A leftover temporary folder is harmless.
+        }
+      }
     }
   }
 

@@ -19,10 +19,14 @@ import java.util.Set;
  * hyperparameters.json}: every value JSON-encoded into a string, as the SDK's framework estimators
  * do ({@code lr=0.1} becomes {@code "0.1"}, {@code name=resnet} becomes {@code "\"resnet\""}).
  *
- * <p>A {@code VALUE} on the command line is read as JSON when it parses as JSON ({@code 0.1},
- * {@code true}, {@code [1,2]}, {@code "quoted"}) and as a plain string otherwise ({@code resnet},
- * {@code a b}). To pass a string that looks like JSON, quote it: {@code --hyperparameter
- * 'tag="123"'}.
+ * <p>A {@code VALUE} on the command line never changes on its way to the script: it is read as JSON
+ * only when it parses as JSON <em>and</em> writing the parsed value back as JSON gives exactly the
+ * typed text ({@code 0.1}, {@code 10}, {@code true}, {@code null}, {@code [1,2]}, {@code [1, 2]},
+ * {@code {"a": 1}}, {@code "quoted"}); otherwise it is the string as typed ({@code resnet}, {@code
+ * 1.10}, {@code 1e3}, {@code 007}, {@code a b}). Written back means compactly or with Python's
+ * default {@code ", "} and {@code ": "} separators, keys in the typed order, non-ASCII characters
+ * as they are. So {@code version=1.10} reaches the script as {@code --version 1.10}, not {@code
+ * 1.1}. To pass a string that reads back as JSON, quote it: {@code --hyperparameter 'tag="123"'}.
  */
 public final class Hyperparameters {
 
@@ -32,8 +36,12 @@ public final class Hyperparameters {
           "sagemaker_program",
           "sagemaker_submit_directory",
           "sagemaker_job_name",
-          "sagemaker_region",
-          "sagemaker_container_log_level");
+          "sagemaker_region");
+
+  /**
+   * The hyperparameter that sets the toolkit's log level, as the SDK's {@code container_log_level}.
+   */
+  public static final String LOG_LEVEL = "sagemaker_container_log_level";
 
   private Hyperparameters() {}
 
@@ -97,17 +105,69 @@ public final class Hyperparameters {
   }
 
   /**
-   * Reads one command-line value: as JSON when it parses, else as a string.
+   * Reads one command-line value: as JSON when it parses and reads back as exactly {@code text},
+   * else as the string {@code text} (see the class description).
    *
    * @param text the text after {@code =}
    * @return the value
    */
   public static JsonNode value(String text) {
+    JsonNode parsed;
     try {
-      return PythonJson.loads(text);
+      parsed = PythonJson.loads(text);
     } catch (PythonJsonException e) {
       return JsonNodeFactory.instance.textNode(text);
     }
+    // A JSON string the user quoted on purpose keeps its escapes' meaning ("caf\u00e9" is café).
+    if (parsed.isTextual() && text.startsWith("\"") && text.endsWith("\"")) {
+      return parsed;
+    }
+    if (text.equals(written(parsed, ",", ":")) || text.equals(written(parsed, ", ", ": "))) {
+      return parsed;
+    }
+    return JsonNodeFactory.instance.textNode(text);
+  }
+
+  /**
+   * Writes a value back as JSON with the given separators, keys in their order, non-ASCII
+   * characters unescaped, floats as Python's {@code repr}: what {@code json.dumps(value,
+   * ensure_ascii=False, separators=(item, key))} prints.
+   */
+  private static String written(JsonNode value, String item, String key) {
+    if (value.isArray()) {
+      StringBuilder out = new StringBuilder("[");
+      for (int i = 0; i < value.size(); i++) {
+        out.append(i > 0 ? item : "").append(written(value.get(i), item, key));
+      }
+      return out.append(']').toString();
+    }
+    if (value.isObject()) {
+      StringBuilder out = new StringBuilder("{");
+      boolean first = true;
+      for (Map.Entry<String, JsonNode> field : value.properties()) {
+        out.append(first ? "" : item)
+            .append(written(JsonNodeFactory.instance.textNode(field.getKey()), item, key))
+            .append(key)
+            .append(written(field.getValue(), item, key));
+        first = false;
+      }
+      return out.append('}').toString();
+    }
+    if (value.isTextual()) {
+      StringBuilder out = new StringBuilder("\"");
+      for (char c : value.textValue().toCharArray()) {
+        switch (c) {
+          case '"' -> out.append("\\\"");
+          case '\\' -> out.append("\\\\");
+          case '\n' -> out.append("\\n");
+          case '\r' -> out.append("\\r");
+          case '\t' -> out.append("\\t");
+          default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+      }
+      return out.append('"').toString();
+    }
+    return PythonJson.dumps(value);
   }
 
   /**

@@ -29,6 +29,21 @@ public final class LocalJob {
 
   private static final Pattern CHANNEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9](-*[A-Za-z0-9])*");
+  private static final Pattern VARIABLE_NAME = Pattern.compile("[^=\\s]+");
+  private static final Pattern GPU_COUNT = Pattern.compile("[1-9][0-9]{0,3}");
+
+  /** The log level SageMaker's SDK writes when none is given: Python's {@code logging.INFO}. */
+  public static final int DEFAULT_LOG_LEVEL = 20;
+
+  /**
+   * Variables {@code --env} may not set, with the option that sets each: {@code smtk local} owns
+   * them, and a second value would make the job tree or its name disagree with what the hosts see.
+   */
+  static final Map<String, String> RESERVED_VARIABLES =
+      Map.of(
+          "SAGEMAKER_BASE_DIR", "smtk local lays out each host's job tree itself",
+          "TRAINING_JOB_NAME", "use --job-name",
+          "AWS_REGION", "use --region");
 
   private final Path sourceDir;
   private final String entryPoint;
@@ -45,14 +60,19 @@ public final class LocalJob {
   private final String region;
   private final String python;
   private final Duration stopGrace;
+  private final Map<String, String> environment;
+  private final String gpus;
+  private final int logLevel;
 
-  private LocalJob(Builder builder, Path sourceDir, String entryPoint) {
+  private LocalJob(Builder builder, Path sourceDir, String entryPoint, int logLevel) {
     this.sourceDir = sourceDir;
     this.entryPoint = entryPoint;
     this.channels = Collections.unmodifiableMap(new LinkedHashMap<>(builder.channels));
     this.s3Channels = Collections.unmodifiableMap(new LinkedHashMap<>(builder.s3Channels));
-    this.hyperparameters =
-        Collections.unmodifiableMap(new LinkedHashMap<>(builder.hyperparameters));
+    Map<String, JsonNode> values = new LinkedHashMap<>(builder.hyperparameters);
+    // The log level has its own field: it is written once, with SageMaker's reserved names.
+    values.remove(Hyperparameters.LOG_LEVEL);
+    this.hyperparameters = Collections.unmodifiableMap(values);
     this.instanceCount = builder.instanceCount;
     this.instanceType = builder.instanceType;
     this.distribution = builder.distribution;
@@ -63,6 +83,9 @@ public final class LocalJob {
     this.region = builder.region;
     this.python = builder.python;
     this.stopGrace = builder.stopGrace;
+    this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(builder.environment));
+    this.gpus = builder.gpus;
+    this.logLevel = logLevel;
   }
 
   /**
@@ -177,10 +200,43 @@ public final class LocalJob {
   }
 
   /**
-   * @return the interpreter for the user's code in process mode
+   * Returns the interpreter given with {@code --python}; without it the host's toolkit chooses by
+   * its own rule ({@code SMTK_PYTHON}, else {@code python3} on {@code PATH}), on this machine in
+   * process mode and in the image in container mode.
+   *
+   * @return the interpreter, or empty
    */
-  public String python() {
-    return python;
+  public Optional<String> python() {
+    return Optional.ofNullable(python);
+  }
+
+  /**
+   * Returns the variables given with {@code --env}, which reach every host's toolkit and the user's
+   * processes (in container mode through {@code -e}).
+   *
+   * @return name to value, in the order given
+   */
+  public Map<String, String> environment() {
+    return environment;
+  }
+
+  /**
+   * Returns the GPUs each container gets: {@code all} or a count.
+   *
+   * @return the value of {@code --gpus}, or empty for none
+   */
+  public Optional<String> gpus() {
+    return Optional.ofNullable(gpus);
+  }
+
+  /**
+   * Returns the toolkit's log level as a Python level number, written to {@code
+   * sagemaker_container_log_level}.
+   *
+   * @return e.g. 20 for INFO
+   */
+  public int logLevel() {
+    return logLevel;
   }
 
   /**
@@ -219,8 +275,11 @@ public final class LocalJob {
     private Framework framework = Framework.NONE;
     private String image;
     private String region = DEFAULT_REGION;
-    private String python = "python3";
+    private String python;
     private Duration stopGrace = Duration.ofSeconds(60);
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private String gpus;
+    private String logLevel;
 
     private Builder(Path output, String jobName) {
       this.output = Objects.requireNonNull(output, "output");
@@ -357,13 +416,67 @@ public final class LocalJob {
     }
 
     /**
-     * Sets the interpreter for the user's code in process mode; default {@code python3}.
+     * Sets the interpreter for the user's code ({@code SMTK_PYTHON} of every host); default none:
+     * the host's toolkit uses {@code SMTK_PYTHON}, else {@code python3} on its {@code PATH}.
      *
-     * @param python a path or a name looked up on PATH
+     * @param python a path or a name looked up on PATH, or null
      * @return this
      */
     public Builder python(String python) {
-      this.python = Objects.requireNonNull(python, "python");
+      this.python = python;
+      return this;
+    }
+
+    /**
+     * Adds a variable from a {@code NAME=VALUE} item; a later item for the same name wins.
+     *
+     * @param item the option value
+     * @return this
+     * @throws LocalJobException when the item is malformed or names a variable smtk local sets
+     *     itself
+     */
+    public Builder environment(String item) throws LocalJobException {
+      int equals = item.indexOf('=');
+      String name = equals < 0 ? item : item.substring(0, equals);
+      if (equals <= 0 || !VARIABLE_NAME.matcher(name).matches()) {
+        throw LocalJobException.usage(
+            "malformed --env '" + item + "': expected NAME=VALUE, e.g. NCCL_DEBUG=INFO");
+      }
+      if (RESERVED_VARIABLES.containsKey(name)) {
+        throw LocalJobException.usage(
+            "--env '"
+                + item
+                + "' sets "
+                + name
+                + ", which smtk local sets itself ("
+                + RESERVED_VARIABLES.get(name)
+                + ")");
+      }
+      environment.put(name, item.substring(equals + 1));
+      return this;
+    }
+
+    /**
+     * Sets the GPUs each container gets: {@code all} or a count; default none.
+     *
+     * @param gpus {@code all}, a count such as {@code 2}, or null
+     * @return this
+     */
+    public Builder gpus(String gpus) {
+      this.gpus = gpus;
+      return this;
+    }
+
+    /**
+     * Sets the toolkit's log level: a Python level name ({@code DEBUG}, {@code INFO}, {@code
+     * WARNING}, {@code ERROR}, {@code CRITICAL}, any case) or number; default the {@code
+     * sagemaker_container_log_level} hyperparameter if given, else {@value #DEFAULT_LOG_LEVEL}.
+     *
+     * @param logLevel the level, or null
+     * @return this
+     */
+    public Builder logLevel(String logLevel) {
+      this.logLevel = logLevel;
       return this;
     }
 
@@ -457,7 +570,50 @@ public final class LocalJob {
                 + " needs hosts that resolve and reach each other (containers with --image, or"
                 + " network namespaces); process mode runs the hosts as plain processes here");
       }
-      return new LocalJob(this, source, entry);
+      if (gpus != null) {
+        if (!gpus.equals("all") && !GPU_COUNT.matcher(gpus).matches()) {
+          throw LocalJobException.usage(
+              "--gpus " + gpus + " must be 'all' or a number of GPUs, e.g. 2");
+        }
+        if (image == null) {
+          throw LocalJobException.usage(
+              "--gpus "
+                  + gpus
+                  + " applies to containers (--image); in process mode"
+                  + " the hosts use this machine's GPUs (limit them with --env CUDA_VISIBLE_DEVICES=0,1)");
+        }
+      }
+      return new LocalJob(this, source, entry, logLevel());
+    }
+
+    /**
+     * Returns the log level: {@code --log-level}, else the {@code sagemaker_container_log_level}
+     * hyperparameter (taken out of the user's values, as the SDK's {@code container_log_level=}),
+     * else INFO.
+     */
+    private int logLevel() throws LocalJobException {
+      JsonNode fromHyperparameter = hyperparameters.get(Hyperparameters.LOG_LEVEL);
+      Integer option =
+          logLevel == null ? null : LogLevels.parse(logLevel, "--log-level " + logLevel);
+      Integer hyperparameter =
+          fromHyperparameter == null
+              ? null
+              : LogLevels.parse(
+                  fromHyperparameter.isTextual()
+                      ? fromHyperparameter.textValue()
+                      : Hyperparameters.encode(fromHyperparameter),
+                  Hyperparameters.LOG_LEVEL + "=" + Hyperparameters.encode(fromHyperparameter));
+      if (option != null && hyperparameter != null && !option.equals(hyperparameter)) {
+        throw LocalJobException.usage(
+            "--log-level "
+                + logLevel
+                + " and the hyperparameter "
+                + Hyperparameters.LOG_LEVEL
+                + "="
+                + Hyperparameters.encode(fromHyperparameter)
+                + " disagree; give one");
+      }
+      return option != null ? option : hyperparameter != null ? hyperparameter : DEFAULT_LOG_LEVEL;
     }
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtk.ToolkitException;
+import io.smtk.code.PythonInterpreter;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.process.ProcessResult;
 import io.smtk.process.ProcessRunner;
@@ -53,6 +54,9 @@ public final class LocalRunner {
   static final String GROUP = "homogeneousCluster";
 
   private static final String TOOLKIT_MAIN = "io.smtk.cli.Main";
+
+  /** The toolkit setting that picks torchrun or the toolkit's own rank launcher. */
+  static final String TORCH_LAUNCHER = "SMTK_TORCH_LAUNCHER";
 
   private final ToolkitSettings settings;
   private final PrintWriter out;
@@ -102,10 +106,17 @@ public final class LocalRunner {
    *     job tree or the archives cannot be written (exit status 1)
    */
   public int run(LocalJob job) throws LocalJobException {
+    Map<String, String> hostAdditions = new LinkedHashMap<>();
+    AwsCredentials credentials = null;
     if (job.image().isPresent()) {
       checkImage(job);
+      credentials = AwsCredentials.find(settings, log).orElse(null);
+      log.accept(
+          credentials == null
+              ? "AWS credentials: none found (environment, AWS_PROFILE, ~/.aws); the containers get none"
+              : "AWS credentials for the containers: from " + credentials.source());
     } else {
-      FrameworkPreflight.check(job.framework(), job.python(), settings.variables());
+      hostAdditions.putAll(checkProcessMode(job));
     }
     Path output = job.output();
     boolean createdOutput = !Files.exists(output);
@@ -142,6 +153,7 @@ public final class LocalRunner {
               + job.framework().cliName()
               + ", distribution "
               + job.distribution().cliName());
+      warnings(job).forEach(warning -> log.accept("Warning: " + warning));
       Map<String, Path> channelSources = new LinkedHashMap<>(job.channels());
       channelSources.putAll(downloadS3Channels(job, root));
       Map<String, Path> trees = new LinkedHashMap<>();
@@ -163,7 +175,7 @@ public final class LocalRunner {
               "cannot create the " + engine.name() + " network " + network, null);
         }
       }
-      Map<String, HostResult> results = runHosts(job, trees, network);
+      Map<String, HostResult> results = runHosts(job, trees, network, hostAdditions, credentials);
       if (job.image().isPresent()) {
         reclaim(job, trees);
       }
@@ -194,6 +206,10 @@ public final class LocalRunner {
     }
   }
 
+  /**
+   * Makes sure the image is in the engine's store, pulling it when it is not (as SageMaker's SDK
+   * does), with the engine's progress lines shown.
+   */
   private void checkImage(LocalJob job) throws LocalJobException {
     String image = job.image().orElseThrow();
     if (engine == null) {
@@ -201,14 +217,47 @@ public final class LocalRunner {
           "--image " + image + " needs podman or docker, and neither is on PATH");
     }
     try {
-      if (!ContainerEngine.succeeds(engine.imageExistsCommand(image))) {
+      if (ContainerEngine.succeeds(engine.imageExistsCommand(image))) {
+        return;
+      }
+      log.accept(
+          "Image "
+              + image
+              + " is not in "
+              + engine.name()
+              + ": pulling it ("
+              + String.join(" ", engine.pullCommand(image))
+              + ")");
+      List<String> lines = new ArrayList<>();
+      int status =
+          ContainerEngine.stream(
+              engine.pullCommand(image),
+              settings.variables(),
+              line -> {
+                lines.add(line);
+                log.accept("  " + line);
+              });
+      if (status != 0) {
+        String last = lines.isEmpty() ? "no output" : lines.get(lines.size() - 1);
         throw LocalJobException.usage(
             "--image "
                 + image
-                + " does not exist in "
+                + " is not in "
                 + engine.name()
-                + " (build or pull it first)");
+                + " and '"
+                + String.join(" ", engine.pullCommand(image))
+                + "' failed (exit status "
+                + status
+                + "): "
+                + last
+                + (image.contains(".dkr.ecr.")
+                    ? "; log in to ECR first: aws ecr get-login-password | "
+                        + engine.name()
+                        + " login --username AWS --password-stdin "
+                        + image.substring(0, image.indexOf('/'))
+                    : "; build it, or check the name and your registry login"));
       }
+      log.accept("Pulled " + image);
     } catch (IOException e) {
       throw LocalJobException.usage(
           "--image " + image + ": cannot run " + engine.executable() + ": " + e.getMessage());
@@ -274,9 +323,16 @@ public final class LocalRunner {
   static ObjectNode hyperparameters(LocalJob job, Path tree) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     job.hyperparameters().forEach((key, value) -> node.put(key, Hyperparameters.encode(value)));
+    // The distribution's flags are defaults: a user's own sagemaker_mpi_custom_mpi_options (or
+    // processes per host) is what the job runs with, as with the SDK's distribution={...} dict.
     job.distribution()
         .hyperparameters(0)
-        .forEach((key, value) -> node.put(key, Hyperparameters.encode(value)));
+        .forEach(
+            (key, value) -> {
+              if (!node.has(key)) {
+                node.put(key, Hyperparameters.encode(value));
+              }
+            });
     job.entryPoint()
         .ifPresent(entry -> node.put("sagemaker_program", Hyperparameters.encode((Object) entry)));
     if (job.sourceDir().isPresent()) {
@@ -285,7 +341,7 @@ public final class LocalRunner {
           job.image().isPresent() ? ContainerEngine.ML + "/code" : tree.resolve("code").toString();
       node.put("sagemaker_submit_directory", Hyperparameters.encode((Object) code));
     }
-    node.put("sagemaker_container_log_level", Hyperparameters.encode((Object) 20));
+    node.put(Hyperparameters.LOG_LEVEL, Hyperparameters.encode((Object) job.logLevel()));
     node.put("sagemaker_job_name", Hyperparameters.encode((Object) job.jobName()));
     node.put("sagemaker_region", Hyperparameters.encode((Object) job.region()));
     return node;
@@ -326,7 +382,7 @@ public final class LocalRunner {
    * Returns the environment of a host's toolkit process: the invoking environment without the
    * SageMaker variables of another job, plus this job's.
    */
-  Map<String, String> processEnvironment(LocalJob job, Path tree) {
+  Map<String, String> processEnvironment(LocalJob job, Path tree, Map<String, String> additions) {
     Map<String, String> env = new LinkedHashMap<>();
     settings
         .variables()
@@ -344,13 +400,111 @@ public final class LocalRunner {
     env.put("SM_STUDIO_LOCAL_MODE", "true");
     env.put("TRAINING_JOB_NAME", job.jobName());
     env.put("AWS_REGION", job.region());
-    env.put("SMTK_PYTHON", job.python());
     // The framework images set this, and prefixed logs should arrive as they are written.
     env.putIfAbsent("PYTHONUNBUFFERED", "TRUE");
     job.framework()
         .trainingModule()
         .ifPresent(module -> env.put("SAGEMAKER_TRAINING_MODULE", module));
+    env.putAll(additions);
+    env.putAll(job.environment());
+    // The one rule for the interpreter, in both modes: --python, else SMTK_PYTHON, else python3 on
+    // the
+    // PATH of where the toolkit runs; the host's own toolkit applies the last two.
+    job.python().ifPresent(python -> env.put("SMTK_PYTHON", python));
     return env;
+  }
+
+  /**
+   * Checks a process-mode job before anything is written: the interpreter the hosts will use
+   * imports the framework's module, and torch distributed jobs avoid a torchrun known to be broken.
+   *
+   * @return variables to add to every host's environment
+   */
+  private Map<String, String> checkProcessMode(LocalJob job) throws LocalJobException {
+    // What every host's toolkit will see (the job tree is not laid out yet and plays no part here);
+    // a bad
+    // SMTK_* value from --env fails now, with exit status 2, rather than on every host.
+    Map<String, String> hostEnvironment = processEnvironment(job, Path.of("/"), Map.of());
+    ToolkitSettings hostSettings;
+    try {
+      hostSettings = ToolkitSettings.from(hostEnvironment);
+    } catch (ToolkitException e) {
+      throw LocalJobException.usage(e.getMessage());
+    }
+    if (job.framework() == Framework.NONE) {
+      return Map.of();
+    }
+    // torchrun is started by the PyTorch entry only; script mode never runs it.
+    boolean torchrun =
+        job.framework() == Framework.PYTORCH
+            && job.distribution() == Distribution.TORCH_DISTRIBUTED
+            && !hostEnvironment.containsKey(TORCH_LAUNCHER);
+    String python;
+    try {
+      python = PythonInterpreter.find(hostSettings);
+    } catch (ToolkitException e) {
+      throw LocalJobException.usage(e.getMessage() + " (or name one with --python)");
+    }
+    FrameworkPreflight.check(job.framework(), python, hostEnvironment);
+    if (torchrun) {
+      Optional<String> broken = FrameworkPreflight.brokenTorchrun(python, hostEnvironment);
+      if (broken.isPresent()) {
+        log.accept(
+            "torchrun of "
+                + broken.get()
+                + " fails at start (AttributeError in"
+                + " torch.distributed.elastic): the hosts start the ranks themselves with RANK, WORLD_SIZE and"
+                + " MASTER_ADDR ("
+                + TORCH_LAUNCHER
+                + "=env); --env "
+                + TORCH_LAUNCHER
+                + "=torchrun uses torchrun anyway");
+        return Map.of(TORCH_LAUNCHER, "env");
+      }
+    }
+    return Map.of();
+  }
+
+  /**
+   * Returns what {@code smtk local} warns about before the job starts.
+   *
+   * @param job the job
+   * @return one sentence per warning; empty when there is nothing to say
+   */
+  static List<String> warnings(LocalJob job) {
+    List<String> warnings = new ArrayList<>();
+    if (job.instanceCount() > 1 && job.distribution() == Distribution.NONE) {
+      warnings.add(
+          "--instance-count "
+              + job.instanceCount()
+              + " without --distribution: every host runs "
+              + job.entryPoint().orElse("the entry point")
+              + " on its own, as SageMaker does; a script that"
+              + " waits for its peers (torch.distributed env://, Horovod, MPI) without setting up the group itself"
+              + " waits forever, so pick a --distribution (mpi, torch_distributed, parameter_server, ...)");
+    }
+    List<Framework> frameworks = job.distribution().frameworks();
+    if (!frameworks.isEmpty()
+        && !frameworks.contains(job.framework())
+        && (job.framework() != Framework.NONE || job.image().isEmpty())) {
+      warnings.add(
+          "--distribution "
+              + job.distribution().cliName()
+              + " is launched by the "
+              + frameworks.stream()
+                  .map(Framework::cliName)
+                  .collect(java.util.stream.Collectors.joining(" or "))
+              + " framework entry (--framework "
+              + frameworks.get(0).cliName()
+              + "), not by "
+              + (job.framework() == Framework.NONE
+                  ? "BYOC script mode, which runs only MPI itself"
+                  : "--framework " + job.framework().cliName())
+              + ": every host runs "
+              + job.entryPoint().orElse("the entry point")
+              + " once");
+    }
+    return warnings;
   }
 
   /** Returns the variables passed into a host's container with {@code -e}. */
@@ -361,13 +515,36 @@ public final class LocalRunner {
     job.framework()
         .trainingModule()
         .ifPresent(module -> env.put("SAGEMAKER_TRAINING_MODULE", module));
+    env.putAll(job.environment());
+    job.python().ifPresent(python -> env.put("SMTK_PYTHON", python));
+    return env;
+  }
+
+  /**
+   * Returns the environment of the engine's {@code run} command: the invoking environment and the
+   * AWS credentials, which the command line names without their values ({@code -e
+   * AWS_ACCESS_KEY_ID}).
+   *
+   * @param credentials the credentials, or null for none
+   * @return the variables
+   */
+  Map<String, String> engineEnvironment(AwsCredentials credentials) {
+    Map<String, String> env = new LinkedHashMap<>(settings.variables());
+    if (credentials != null) {
+      env.putAll(credentials.variables());
+    }
     return env;
   }
 
   /** How one host ended. */
   private record HostResult(int exitCode, String error) {}
 
-  private Map<String, HostResult> runHosts(LocalJob job, Map<String, Path> trees, String network)
+  private Map<String, HostResult> runHosts(
+      LocalJob job,
+      Map<String, Path> trees,
+      String network,
+      Map<String, String> hostAdditions,
+      AwsCredentials credentials)
       throws InterruptedException, IOException {
     Map<String, String> addresses = Map.of();
     if (network != null && !engine.subnetCommand(network).isEmpty()) {
@@ -386,10 +563,21 @@ public final class LocalRunner {
       Path tree = entry.getValue();
       List<String> command =
           job.image().isPresent()
-              ? engine.runCommand(job, host, tree, network, addresses, containerEnvironment(job))
+              ? engine.runCommand(
+                  job,
+                  host,
+                  tree,
+                  network,
+                  addresses,
+                  containerEnvironment(job),
+                  credentials == null
+                      ? List.of()
+                      : credentials.variables().keySet().stream().sorted().toList())
               : toolkitCommand;
       Map<String, String> env =
-          job.image().isPresent() ? settings.variables() : processEnvironment(job, tree);
+          job.image().isPresent()
+              ? engineEnvironment(credentials)
+              : processEnvironment(job, tree, hostAdditions);
       ProcessSpec spec =
           ProcessSpec.builder(command, env)
               .workingDirectory(tree)

@@ -2,6 +2,7 @@ package io.smtk.logging;
 
 import java.io.PrintStream;
 import java.util.TimeZone;
+import java.util.function.UnaryOperator;
 
 /**
  * The toolkit's log, written to one stream in the Python toolkit's format ({@code 2026-11-27
@@ -42,6 +43,7 @@ public final class ToolkitLog implements io.smtk.framework.Log {
 
   private final PrintStream out;
   private volatile int threshold;
+  private volatile UnaryOperator<String> redaction; // null: nothing to hide
 
   private ToolkitLog(PrintStream out, int threshold) {
     this.out = out;
@@ -65,6 +67,16 @@ public final class ToolkitLog implements io.smtk.framework.Log {
    */
   public void setThreshold(int level) {
     this.threshold = level;
+  }
+
+  /**
+   * Sets what every message passes through before it is written: the job's redaction of secret
+   * hyperparameter values, known once the configuration has been read.
+   *
+   * @param redaction returns the text to show for a message
+   */
+  public void redactWith(UnaryOperator<String> redaction) {
+    this.redaction = redaction;
   }
 
   /**
@@ -105,6 +117,7 @@ public final class ToolkitLog implements io.smtk.framework.Log {
     if (!isEnabled(level)) {
       return;
     }
+    UnaryOperator<String> hide = redaction;
     String line =
         timestamp(System.currentTimeMillis(), LocalZone.ZONE)
             + " "
@@ -112,7 +125,7 @@ public final class ToolkitLog implements io.smtk.framework.Log {
             + " "
             + pad(level.name())
             + " "
-            + message;
+            + (hide == null ? message : hide.apply(message));
     synchronized (out) {
       out.println(line);
       out.flush();

@@ -17,6 +17,8 @@ public final class FailureReport {
 
   private static final int COMMAND_LIMIT = 240;
 
+  private static final String HEX = "0123456789abcdef";
+
   private FailureReport() {}
 
   /**
@@ -58,6 +60,59 @@ public final class FailureReport {
    */
   public static String toolkitError(String reason) {
     return abbreviate(reason, SUMMARY_LIMIT * 64);
+  }
+
+  /**
+   * Returns the text with what a text viewer would not show as text escaped, as Python's {@code
+   * repr} spells it: control characters other than newline and tab ({@code \x00}, {@code \x1b},
+   * {@code \r}), DEL and the C1 controls, and lone surrogates (shown as backslash, u and four hex
+   * digits), which UTF-8 cannot encode.
+   *
+   * @param text the text
+   * @return the printable text; the same instance when nothing needed escaping
+   */
+  public static String printable(String text) {
+    int i = 0;
+    while (i < text.length() && !needsEscape(text, i)) {
+      i++;
+    }
+    if (i == text.length()) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length() + 16).append(text, 0, i);
+    for (; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!needsEscape(text, i)) {
+        out.append(c);
+        if (Character.isHighSurrogate(c)) {
+          out.append(text.charAt(++i)); // the pair's low half
+        }
+      } else if (c == '\r') {
+        out.append("\\r");
+      } else if (c < 0x100) {
+        out.append("\\x").append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 0xf));
+      } else {
+        out.append("\\u");
+        for (int shift = 12; shift >= 0; shift -= 4) {
+          out.append(HEX.charAt((c >> shift) & 0xf));
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean needsEscape(String text, int index) {
+    char c = text.charAt(index);
+    if (c < 0x20) {
+      return c != '\n' && c != '\t';
+    }
+    if (c >= 0x7f && c < 0xa0) {
+      return true;
+    }
+    if (Character.isHighSurrogate(c)) {
+      return index + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(index + 1));
+    }
+    return Character.isLowSurrogate(c); // a low half reached here has no high half before it
   }
 
   /**

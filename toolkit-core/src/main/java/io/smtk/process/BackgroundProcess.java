@@ -52,7 +52,7 @@ public final class BackgroundProcess implements AutoCloseable {
     try {
       return new BackgroundProcess(command, builder.start(), log);
     } catch (IOException e) {
-      throw new IOException("could not start " + command + ": " + e.getMessage(), e);
+      throw new IOException("could not start " + command.get(0) + ": " + e.getMessage(), e);
     }
   }
 

@@ -183,14 +183,8 @@ public final class ProcessRunner {
     try {
       return builder.start();
     } catch (IOException e) {
-      throw new IOException(
-          "could not start "
-              + spec.command()
-              + " in "
-              + spec.workingDirectory()
-              + ": "
-              + e.getMessage(),
-          e);
+      // The cause first: the whole command can be long enough (E2BIG) to bury it.
+      throw new IOException("could not start " + spec.command().get(0) + ": " + e.getMessage(), e);
     }
   }
 

@@ -27,7 +27,7 @@ import java.util.Set;
  * request is remembered: a run asked for afterwards does not start its process. A second signal
  * kills the running processes at once (SIGKILL), like a second Ctrl-C.
  */
-public final class SignalForwarder {
+public final class SignalForwarder implements StopCheck {
 
   /** SIGINT on Linux. */
   public static final int SIGINT = Signal.INT.number();
@@ -226,6 +226,7 @@ public final class SignalForwarder {
    * @param detail what was going on, for the failure reason, or ""
    * @throws TrainingStoppedException when a stop signal arrived
    */
+  @Override
   public void checkStopped(String detail) throws TrainingStoppedException {
     OptionalInt signal = receivedSignal();
     if (signal.isPresent()) {

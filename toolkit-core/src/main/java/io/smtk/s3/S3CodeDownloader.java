@@ -4,6 +4,8 @@ import io.smtk.ToolkitException;
 import io.smtk.archive.ArchiveExtractionException;
 import io.smtk.archive.ExtractionResult;
 import io.smtk.archive.SafeTarExtractor;
+import io.smtk.process.StopCheck;
+import io.smtk.process.TrainingStoppedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,6 +19,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -58,11 +62,20 @@ public final class S3CodeDownloader {
   private final S3Clients clients;
   private final Path tempDir;
   private final Consumer<String> log;
+  private final StopCheck stop;
+  private final SafeTarExtractor extractor;
 
-  private S3CodeDownloader(S3Clients clients, Path tempDir, Consumer<String> log) {
+  private S3CodeDownloader(
+      S3Clients clients,
+      Path tempDir,
+      Consumer<String> log,
+      StopCheck stop,
+      SafeTarExtractor extractor) {
     this.clients = clients;
     this.tempDir = tempDir;
     this.log = log;
+    this.stop = stop;
+    this.extractor = extractor;
   }
 
   /**
@@ -72,7 +85,8 @@ public final class S3CodeDownloader {
    * @return the downloader
    */
   public static S3CodeDownloader create(S3Clients clients) {
-    return new S3CodeDownloader(clients, null, LOG::info);
+    return new S3CodeDownloader(
+        clients, null, LOG::info, StopCheck.NEVER, SafeTarExtractor.create());
   }
 
   /**
@@ -85,7 +99,31 @@ public final class S3CodeDownloader {
    * @return the downloader
    */
   public static S3CodeDownloader create(S3Clients clients, Path tempDir, Consumer<String> log) {
-    return new S3CodeDownloader(clients, tempDir, log);
+    return new S3CodeDownloader(clients, tempDir, log, StopCheck.NEVER, SafeTarExtractor.create());
+  }
+
+  /**
+   * Returns this downloader, stopped by {@code stop}: it asks every {@link StopCheck#POLL} while
+   * downloading and extracting, and then cancels the transfer and deletes what it wrote.
+   *
+   * @param stop the job's stop check
+   * @return the downloader
+   */
+  public S3CodeDownloader stoppedBy(StopCheck stop) {
+    return new S3CodeDownloader(clients, tempDir, log, stop, extractor.stoppedBy(stop));
+  }
+
+  /**
+   * Returns this downloader, refusing an archive that unpacks to more than {@code
+   * maxUnpackedBytes}.
+   *
+   * @param maxUnpackedBytes the most bytes of file content
+   * @param setting what sets the limit, named in the refusal
+   * @return the downloader
+   */
+  public S3CodeDownloader withLimit(long maxUnpackedBytes, String setting) {
+    return new S3CodeDownloader(
+        clients, tempDir, log, stop, extractor.withLimit(maxUnpackedBytes, setting));
   }
 
   /**
@@ -114,7 +152,7 @@ public final class S3CodeDownloader {
       download(uri, archive);
       warnIfNotEmpty(uri, codeDir);
       long start = System.nanoTime();
-      ExtractionResult result = SafeTarExtractor.create().extract(archive, codeDir);
+      ExtractionResult result = extractor.extract(archive, codeDir);
       long nanos = System.nanoTime() - start;
       if (!result.replacedEntries().isEmpty()) {
         LOG.warn("{} replaced these entries of {}: {}", uri, codeDir, result.replacedEntries());
@@ -179,15 +217,26 @@ public final class S3CodeDownloader {
     long start = System.nanoTime();
     try {
       return fetch(uri, destination, start);
-    } catch (S3TransferException | RuntimeException e) {
+    } catch (ToolkitException | RuntimeException e) {
       deleteQuietly(destination);
       throw e;
     }
   }
 
-  private DownloadResult fetch(S3Uri uri, Path destination, long start) throws S3TransferException {
+  private DownloadResult fetch(S3Uri uri, Path destination, long start)
+      throws S3TransferException, TrainingStoppedException {
     S3Client client = clients.syncClient();
     long partSize = clients.settings().partSizeBytes();
+    // Every GET runs on a daemon thread while this one asks for a stop: a blocking GET cannot be
+    // interrupted, and nothing of a download may hold the JVM up at the end of the job.
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newCachedThreadPool(
+            task -> {
+              Thread thread = new Thread(task, "smtk-s3-download-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     try (FileChannel file =
         FileChannel.open(
             destination,
@@ -197,19 +246,20 @@ public final class S3CodeDownloader {
       RangeWriter firstPart = new RangeWriter(file, 0, null);
       GetObjectResponse first;
       try {
-        first = get(client, request(uri, 0, partSize, null), firstPart, uri);
+        first =
+            await(
+                pool.submit(() -> get(client, request(uri, 0, partSize, null), firstPart, uri)),
+                uri);
       } catch (S3TransferException e) {
         if (!"InvalidRange".equals(e.errorCode().orElse(null))) {
           throw e;
         }
         // S3 answers 416 to a range over an empty object; fetch it whole.
-        GetObjectResponse whole =
-            get(
-                client,
-                GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build(),
-                new RangeWriter(file, 0, null),
-                uri);
-        return finish(uri, destination, whole.contentLength(), 1, start);
+        GetObjectRequest whole =
+            GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build();
+        GetObjectResponse response =
+            await(pool.submit(() -> get(client, whole, new RangeWriter(file, 0, null), uri)), uri);
+        return finish(uri, destination, response.contentLength(), 1, start);
       }
       long total = totalSize(first);
       if (total <= partSize || first.contentRange() == null) {
@@ -232,7 +282,31 @@ public final class S3CodeDownloader {
               + lanes
               + " at a time");
       progress.add(firstPart.bytes());
-      new RangedDownload(client, uri, file, first.eTag(), partSize, total, progress).run(lanes);
+      RangedDownload download =
+          new RangedDownload(client, uri, file, first.eTag(), partSize, total, progress);
+      List<Future<Void>> running = new ArrayList<>();
+      for (int i = 0; i < lanes; i++) {
+        running.add(pool.submit(download::lane));
+      }
+      // On a failure every lane is waited for, so that no write is still running when the caller
+      // deletes the file; on a stop none is (the file is closed under them, which ends them).
+      S3TransferException firstFailure = null;
+      for (Future<Void> lane : running) {
+        try {
+          await(lane, uri);
+        } catch (S3TransferException e) {
+          download.fail();
+          if (firstFailure == null) {
+            firstFailure = e;
+          }
+        } catch (TrainingStoppedException e) {
+          download.fail();
+          throw e;
+        }
+      }
+      if (firstFailure != null) {
+        throw firstFailure;
+      }
       return finish(uri, destination, total, ranges, start);
     } catch (IOException e) {
       throw new S3TransferException(
@@ -241,13 +315,47 @@ public final class S3CodeDownloader {
           null,
           0,
           e);
+    } finally {
+      pool.shutdownNow();
     }
   }
 
   /**
-   * The ranges after the first: several lanes, each a daemon thread with a blocking GET at a time,
-   * fetch the next free range until none is left, and stop taking new ranges once one has failed.
-   * Daemon threads, so that nothing of a download can hold the JVM up at the end of the job.
+   * Waits for one GET, asking every {@link StopCheck#POLL} whether the job was stopped; a failed
+   * GET ends as the {@link S3TransferException} it threw.
+   */
+  private <T> T await(Future<T> future, S3Uri uri)
+      throws S3TransferException, TrainingStoppedException {
+    String detail = "while downloading " + uri;
+    try {
+      while (true) {
+        try {
+          stop.checkStopped(detail);
+        } catch (TrainingStoppedException e) {
+          future.cancel(true);
+          throw e;
+        }
+        try {
+          return future.get(StopCheck.POLL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // Still running: ask again whether to stop.
+        }
+      }
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new S3TransferException(
+          "Download of " + uri + " was interrupted", uri.toString(), null, 0, e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof S3TransferException transfer
+          ? transfer
+          : failure(uri, e.getCause());
+    }
+  }
+
+  /**
+   * The ranges after the first: several lanes, each with a blocking GET at a time, fetch the next
+   * free range until none is left, and stop taking new ranges once one has failed.
    */
   private static final class RangedDownload {
     private final S3Client client;
@@ -279,50 +387,12 @@ public final class S3CodeDownloader {
       this.progress = progress;
     }
 
-    /** Runs the lanes and returns when every one has stopped, so that no write is still running. */
-    void run(int lanes) throws S3TransferException {
-      AtomicInteger threads = new AtomicInteger();
-      ExecutorService pool =
-          Executors.newFixedThreadPool(
-              lanes,
-              task -> {
-                Thread thread = new Thread(task, "smtk-s3-download-" + threads.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-              });
-      try {
-        List<Future<?>> running = new ArrayList<>();
-        for (int i = 0; i < lanes; i++) {
-          running.add(pool.submit(this::lane));
-        }
-        S3TransferException firstFailure = null;
-        for (Future<?> lane : running) {
-          try {
-            lane.get();
-          } catch (ExecutionException e) {
-            if (firstFailure == null) {
-              firstFailure =
-                  e.getCause() instanceof S3TransferException transfer
-                      ? transfer
-                      : failure(uri, e.getCause());
-            }
-          }
-        }
-        if (firstFailure != null) {
-          throw firstFailure;
-        }
-      } catch (InterruptedException e) {
-        failed.set(true);
-        pool.shutdownNow();
-        Thread.currentThread().interrupt();
-        throw new S3TransferException(
-            "Download of " + uri + " was interrupted", uri.toString(), null, 0, e);
-      } finally {
-        pool.shutdown();
-      }
+    /** Takes no further range (a failure elsewhere, or a stop). */
+    void fail() {
+      failed.set(true);
     }
 
-    private Void lane() throws S3TransferException {
+    Void lane() throws S3TransferException {
       int index;
       while ((index = next.getAndIncrement()) < ranges && !failed.get()) {
         long offset = index * partSize;

@@ -7,6 +7,7 @@ import io.smtk.code.CodeFetcher;
 import io.smtk.code.CodeInstaller;
 import io.smtk.code.PythonInterpreter;
 import io.smtk.code.SubmitDirectory;
+import io.smtk.contract.Redaction;
 import io.smtk.contract.ScriptContract;
 import io.smtk.contract.ScriptContract.Contract;
 import io.smtk.distributed.DistributedRunners;
@@ -46,6 +47,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class JobContext implements TrainingContext, AutoCloseable {
 
+  /**
+   * How much of a command a launch failure shows: enough to recognise it, not to bury the cause.
+   */
+  private static final int SHOWN_COMMAND_LIMIT = 2000;
+
   private final TrainingEnvironment environment;
   private final ToolkitSettings settings;
   private final ToolkitLog log;
@@ -56,6 +62,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
   private final SignalForwarder signals;
   private final ProcessRunner runner;
   private final List<ServiceProcess> services;
+  private final Redaction redaction;
   private Contract contract;
 
   JobContext(
@@ -66,7 +73,8 @@ final class JobContext implements TrainingContext, AutoCloseable {
       PrintStream err,
       CodeFetcher remoteCode,
       ArchiveExtractor extractor,
-      SignalForwarder signals) {
+      SignalForwarder signals,
+      Redaction redaction) {
     this.environment = environment;
     this.settings = settings;
     this.log = log;
@@ -77,6 +85,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
     this.signals = signals;
     this.runner = ProcessRunner.create(signals);
     this.services = new CopyOnWriteArrayList<>();
+    this.redaction = redaction;
   }
 
   private JobContext(JobContext job, TrainingEnvironment changed) {
@@ -90,6 +99,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
     this.signals = job.signals;
     this.runner = job.runner;
     this.services = job.services;
+    this.redaction = job.redaction;
   }
 
   @Override
@@ -106,12 +116,18 @@ final class JobContext implements TrainingContext, AutoCloseable {
 
   @Override
   public String resolve(String host) throws ToolkitException {
-    return HostNames.resolve(host, settings.dnsTimeout(), log);
+    return HostNames.resolve(host, settings.dnsTimeout(), log, signals);
+  }
+
+  @Override
+  public void checkStopped() throws ToolkitException {
+    stopIfAsked();
   }
 
   @Override
   public Service startService(String name, List<String> command, Map<String, String> extraVariables)
       throws ToolkitException {
+    signals.checkStopped("before starting the " + name);
     Map<String, String> variables =
         ChildEnvironment.on(settings.variables())
             .toolkitVariables(contract())
@@ -123,8 +139,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
       service = ServiceProcess.start(name, command, variables, environment.codeDir(), signals);
     } catch (IOException e) {
       throw new ToolkitException(
-          "Cannot start the " + name + " " + CommandLine.render(command) + ": " + e.getMessage(),
-          e);
+          "Cannot start the " + name + ": " + e.getMessage() + shownCommand(command), e);
     }
     services.add(service);
     log.info("Started " + name + " (pid " + service.pid() + "): " + CommandLine.render(command));
@@ -180,6 +195,15 @@ final class JobContext implements TrainingContext, AutoCloseable {
     return settings;
   }
 
+  /**
+   * Returns how secret hyperparameter values are hidden in what the toolkit shows.
+   *
+   * @return the redaction
+   */
+  Redaction redaction() {
+    return redaction;
+  }
+
   @Override
   public ToolkitLog log() {
     return log;
@@ -225,7 +249,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
           }
 
           @Override
-          public void checkStopped() throws ToolkitException {
+          public void checkStopped() throws TrainingStoppedException {
             stopIfAsked();
           }
         };
@@ -242,7 +266,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
    */
   void install(String name, String uri) throws ToolkitException {
     Path codeDir = environment.codeDir();
-    SubmitDirectory.of(remoteCode, extractor, log)
+    SubmitDirectory.of(remoteCode, extractor, log, signals)
         .provision(uri == null ? environment.moduleDir() : uri, codeDir);
     stopIfAsked();
     EntryPoint entryPoint = EntryPoint.of(name, codeDir);
@@ -308,7 +332,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
                             + "sagemaker_program hyperparameter in "
                             + jobEnvironment.inputConfigDir().resolve("hyperparameters.json")));
     Path codeDir = jobEnvironment.codeDir();
-    SubmitDirectory.of(remoteCode, extractor, log)
+    SubmitDirectory.of(remoteCode, extractor, log, signals)
         .provision(request.uri().orElse(jobEnvironment.moduleDir()), codeDir);
     stopIfAsked();
 
@@ -321,7 +345,7 @@ final class JobContext implements TrainingContext, AutoCloseable {
     if (settings.studioLocalMode()) {
       log.info("Bypass DNS check in case of Studio Local Mode execution.");
     } else {
-      HostNames.await(jobEnvironment.hosts(), settings.dnsTimeout(), log);
+      HostNames.await(jobEnvironment.hosts(), settings.dnsTimeout(), log, signals);
     }
     ChildEnvironment child =
         ChildEnvironment.on(request.baseEnvironment().orElse(settings.variables()))
@@ -394,18 +418,32 @@ final class JobContext implements TrainingContext, AutoCloseable {
     try {
       return runner.run(spec);
     } catch (IOException e) {
+      // The cause first: a command line can be long enough (E2BIG) to push it out of sight.
       throw new ToolkitException(
           "Cannot start "
-              + CommandLine.render(command)
-              + " in "
-              + workingDirectory
+              + (command.isEmpty() ? "a process" : command.get(0))
               + ": "
-              + e.getMessage(),
+              + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
+              + shownCommand(command),
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ToolkitException("Interrupted while running " + CommandLine.render(command), e);
     }
+  }
+
+  /** The command for a launch failure's message, after its cause and cut short. */
+  private static String shownCommand(List<String> command) {
+    String line = CommandLine.render(command);
+    return "; command: "
+        + (line.length() <= SHOWN_COMMAND_LIMIT
+            ? line
+            : line.substring(0, SHOWN_COMMAND_LIMIT)
+                + "… ("
+                + line.length()
+                + " characters in "
+                + command.size()
+                + " arguments)");
   }
 
   private void logInvocation(

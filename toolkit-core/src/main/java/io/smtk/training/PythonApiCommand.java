@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtk.ToolkitException;
 import io.smtk.archive.SafeTarExtractor;
+import io.smtk.contract.Redaction;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.environment.TrainingEnvironmentReader;
@@ -86,7 +87,13 @@ public final class PythonApiCommand {
                 object(request, "hyperparameters")));
       }
       TrainingEnvironment environment = reader.read(settings);
-      try (S3Access s3 = new S3Access(processEnvironment, environment, log);
+      Redaction redaction = Redaction.of(environment.hyperparameters(), settings.redactNames());
+      if (redaction.hidesAnything()) {
+        log.redactWith(redaction);
+      }
+      try (S3Access s3 =
+              new S3Access(
+                  processEnvironment, environment, log, signals, settings.maxUnpackedBytes());
           JobContext job =
               new JobContext(
                   environment,
@@ -95,8 +102,15 @@ public final class PythonApiCommand {
                   out,
                   err,
                   s3,
-                  (archive, dir) -> SafeTarExtractor.create().extract(archive, dir),
-                  signals)) {
+                  (archive, dir) ->
+                      SafeTarExtractor.create()
+                          .withLimit(
+                              settings.maxUnpackedBytes(),
+                              ToolkitSettings.MAX_UNPACKED_BYTES_VARIABLE)
+                          .stoppedBy(signals)
+                          .extract(archive, dir),
+                  signals,
+                  redaction)) {
         return new PythonApiRequests(job, reader, settings).handle(request);
       }
     } catch (ToolkitException e) {

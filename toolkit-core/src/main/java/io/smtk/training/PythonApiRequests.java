@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtk.ToolkitException;
+import io.smtk.contract.Redaction;
 import io.smtk.contract.ScriptContract;
 import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.environment.ToolkitSettings;
@@ -161,19 +162,21 @@ final class PythonApiRequests implements ApiServer.Handler {
     String id = String.valueOf(nextFailure.incrementAndGet());
     failures.put(id, e);
     ObjectNode reply = NODES.objectNode();
+    // The module prints these (a traceback in the job's log): secret values stay hidden there too.
+    Redaction hide = job.redaction();
     if (e instanceof CalledProcessException called) {
       reply.put("status", "failed");
       reply.put("error_class", called.errorName());
       reply.put("exit_code", called.processExitCode());
-      reply.put("cmd", CommandLine.render(called.command()));
-      reply.put("output", called.errorText());
+      reply.put("cmd", hide.apply(CommandLine.render(called.command())));
+      reply.put("output", hide.apply(called.errorText()));
       reply.put("info", called.extraInfo().orElse(null));
     } else if (e instanceof TrainingStoppedException) {
       reply.put("status", "stopped");
-      reply.put("message", e.getMessage());
+      reply.put("message", hide.apply(e.getMessage()));
     } else {
       reply.put("status", "error");
-      reply.put("message", e.failureReason());
+      reply.put("message", hide.apply(e.failureReason()));
     }
     reply.put("failure_id", id);
     return reply;

@@ -4,8 +4,10 @@ import io.smtk.ToolkitException;
 import io.smtk.code.CodeFetcher;
 import io.smtk.contract.ScriptContract;
 import io.smtk.environment.InvalidTrainingConfigException;
+import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.logging.ToolkitLog;
+import io.smtk.process.StopCheck;
 import io.smtk.s3.IntermediateOutputSync;
 import io.smtk.s3.S3Clients;
 import io.smtk.s3.S3CodeDownloader;
@@ -31,10 +33,17 @@ final class S3Access implements CodeFetcher, AutoCloseable {
 
   private final Map<String, String> environment;
   private final ToolkitLog log;
+  private final StopCheck stop;
+  private final long maxUnpackedBytes;
   private S3Clients clients;
   private IntermediateOutputSync sync;
 
-  S3Access(Map<String, String> processEnvironment, TrainingEnvironment job, ToolkitLog log) {
+  S3Access(
+      Map<String, String> processEnvironment,
+      TrainingEnvironment job,
+      ToolkitLog log,
+      StopCheck stop,
+      long maxUnpackedBytes) {
     // The region the Python toolkit uses: AWS_REGION, else SAGEMAKER_REGION as the job sets it.
     this.environment = new LinkedHashMap<>(processEnvironment);
     ScriptContract.toolkitVariables(job).forEach(environment::putIfAbsent);
@@ -42,11 +51,15 @@ final class S3Access implements CodeFetcher, AutoCloseable {
       environment.put("SAGEMAKER_REGION", job.sagemakerRegion());
     }
     this.log = log;
+    this.stop = stop;
+    this.maxUnpackedBytes = maxUnpackedBytes;
   }
 
   @Override
   public void fetch(String uri, Path codeDir) throws ToolkitException {
     S3CodeDownloader.create(clients(), null, log::info)
+        .stoppedBy(stop)
+        .withLimit(maxUnpackedBytes, ToolkitSettings.MAX_UNPACKED_BYTES_VARIABLE)
         .downloadAndExtract(S3Uri.parse(uri), codeDir);
   }
 

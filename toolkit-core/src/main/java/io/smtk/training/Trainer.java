@@ -4,6 +4,7 @@ import io.smtk.ToolkitException;
 import io.smtk.archive.SafeTarExtractor;
 import io.smtk.code.ArchiveExtractor;
 import io.smtk.code.CodeFetcher;
+import io.smtk.contract.Redaction;
 import io.smtk.distributed.RunnerSelection;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
@@ -71,14 +72,29 @@ public final class Trainer {
   public int train() {
     ToolkitLog log = ToolkitLog.to(err);
     Path outputDir = fallbackOutputDir();
+    Redaction redaction = Redaction.none();
     JobContext job = null;
     S3Access s3 = null;
     try {
       ToolkitSettings settings = ToolkitSettings.from(processEnvironment);
       TrainingEnvironment environment = reader.read(settings);
       outputDir = environment.outputDir();
+      OutcomeFiles.in(outputDir).reserveFailureSpace();
+      redaction = Redaction.of(environment.hyperparameters(), settings.redactNames());
+      if (redaction.hidesAnything()) {
+        log.redactWith(redaction);
+      }
       log.setThreshold(logLevel(environment));
-      s3 = new S3Access(processEnvironment, environment, log);
+      ArchiveExtractor archives =
+          extractor != null
+              ? extractor
+              : (archive, dir) ->
+                  SafeTarExtractor.create()
+                      .withLimit(
+                          settings.maxUnpackedBytes(), ToolkitSettings.MAX_UNPACKED_BYTES_VARIABLE)
+                      .stoppedBy(signals)
+                      .extract(archive, dir);
+      s3 = new S3Access(processEnvironment, environment, log, signals, settings.maxUnpackedBytes());
       job =
           new JobContext(
               environment,
@@ -87,8 +103,9 @@ public final class Trainer {
               out,
               err,
               remoteCode == null ? s3 : remoteCode,
-              extractor,
-              signals);
+              archives,
+              signals,
+              redaction);
       job.stopIfAsked();
       s3.startIntermediateSync(environment);
       if (settings.trainingModule().isPresent()) {
@@ -133,14 +150,19 @@ public final class Trainer {
       log.info("Reporting training SUCCESS");
       return 0;
     } catch (ToolkitException e) {
-      return fail(log, outputDir, e.failureReason(), e.exitCode());
+      return fail(log, outputDir, redaction.apply(e.failureReason()), e.exitCode());
     } catch (IOException e) {
       return fail(log, outputDir, "Cannot write the outcome files in " + outputDir + ": " + e, 1);
     } catch (RuntimeException | Error e) {
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
-      return fail(log, outputDir, "Framework Error: \n" + trace + "\n" + e.getMessage(), 1);
+      return fail(
+          log,
+          outputDir,
+          redaction.apply("Framework Error: \n" + trace + "\n" + e.getMessage()),
+          1);
     } finally {
+      OutcomeFiles.in(outputDir).releaseFailureSpace();
       if (job != null) {
         job.close();
       }
@@ -152,7 +174,7 @@ public final class Trainer {
   }
 
   private int fail(ToolkitLog log, Path outputDir, String reason, int exitCode) {
-    String report = FailureReport.toolkitError(reason);
+    String report = FailureReport.printable(FailureReport.toolkitError(reason));
     try {
       if (outputDir != null && Files.isDirectory(outputDir.getParent())) {
         if (!OutcomeFiles.in(outputDir).writeFailure(report)) {
@@ -198,8 +220,7 @@ public final class Trainer {
     private TrainingEnvironmentReader reader = TrainingEnvironmentReader.create();
     private FrameworkEntries frameworks;
     private CodeFetcher remoteCode;
-    private ArchiveExtractor extractor =
-        (archive, dir) -> SafeTarExtractor.create().extract(archive, dir);
+    private ArchiveExtractor extractor;
     private SignalForwarder signals;
 
     private Builder(Map<String, String> processEnvironment, PrintStream out, PrintStream err) {
@@ -244,7 +265,8 @@ public final class Trainer {
     }
 
     /**
-     * Sets how local archives are extracted.
+     * Sets how local archives are extracted; defaults to {@link SafeTarExtractor} with the job's
+     * unpacked-size limit, stopped by the job's stop signals.
      *
      * @param extractor the extractor
      * @return this builder

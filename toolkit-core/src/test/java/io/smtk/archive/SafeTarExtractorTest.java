@@ -3,6 +3,8 @@ package io.smtk.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smtk.process.StopCheck;
+import io.smtk.process.TrainingStoppedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -417,5 +419,50 @@ class SafeTarExtractorTest {
       }
     }
     return archive;
+  }
+
+  @Test
+  void extract_pastTheUnpackedLimit_refusedByNameBeforeWritingIt() throws Exception {
+    Path archive = ZeroArchive.write(tmp.resolve("bomb.tar.gz"), "zeros.bin", 2048);
+    Path code = tmp.resolve("code");
+
+    assertThatThrownBy(
+            () -> extractor.withLimit(1 << 20, "SMTK_MAX_UNPACKED_BYTES").extract(archive, code))
+        .isInstanceOf(ArchiveTooLargeException.class)
+        .hasMessageContaining("Refusing to extract " + archive)
+        .hasMessageContaining("more than 1048576 bytes (SMTK_MAX_UNPACKED_BYTES)")
+        .hasMessageContaining("entry 'zeros.bin'");
+    assertThat(code).doesNotExist();
+    assertThat(leftovers()).isEmpty();
+  }
+
+  @Test
+  void extract_atTheUnpackedLimit_extracted() throws Exception {
+    Path archive = ZeroArchive.write(tmp.resolve("exact.tar.gz"), "zeros.bin", 2);
+
+    extractor.withLimit(2 << 20, "SMTK_MAX_UNPACKED_BYTES").extract(archive, tmp.resolve("code"));
+
+    assertThat(tmp.resolve("code/zeros.bin")).hasSize(2 << 20);
+  }
+
+  @Test
+  void extract_stopRequestedMidEntry_stopsAndLeavesNothing() throws Exception {
+    Path archive = ZeroArchive.write(tmp.resolve("long.tar.gz"), "zeros.bin", 64);
+    Path code = tmp.resolve("code");
+    int[] asked = {0};
+    // Stops at the tenth question: inside the one 64 MiB entry, which is asked about per 64 KiB.
+    StopCheck stopAfterTen =
+        detail -> {
+          if (++asked[0] >= 10) {
+            throw new TrainingStoppedException(15, detail);
+          }
+        };
+
+    assertThatThrownBy(() -> extractor.stoppedBy(stopAfterTen).extract(archive, code))
+        .isInstanceOf(TrainingStoppedException.class)
+        .hasMessageContaining("while extracting " + archive);
+    assertThat(asked[0]).isEqualTo(10);
+    assertThat(code).doesNotExist();
+    assertThat(leftovers()).isEmpty();
   }
 }

@@ -1,11 +1,14 @@
 package io.smtk.distributed;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.distributed.control.ChannelKey;
 import io.smtk.distributed.mpi.MpiCommand;
 import io.smtk.distributed.mpi.MpiRunner;
 import io.smtk.environment.Hardware;
+import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.environment.TrainingEnvironment;
 import io.smtk.environment.TrainingEnvironmentReader;
@@ -164,18 +167,52 @@ class DistributedRunnersTest {
   }
 
   @Test
-  void jobId_sameJobOnEveryHost_isEqualAndOtherJobsDiffer() throws Exception {
-    String worker = DistributedRunners.jobId(environment(new Hardware(1, 0, 0), Map.of()));
+  void channelKey_sameJobOnEveryHost_isEqualAndOtherJobsOrConfigurationsDiffer() throws Exception {
+    String worker = fingerprint(Map.of());
     write(
         "resourceconfig.json",
         RESOURCES.replace("\"current_host\": \"algo-2\"", "\"current_host\": \"algo-1\""));
-    String master = DistributedRunners.jobId(environment(new Hardware(1, 0, 0), Map.of()));
-    String other =
-        DistributedRunners.jobId(
-            environment(new Hardware(1, 0, 0), Map.of("TRAINING_JOB_NAME", "other")));
+    String master = fingerprint(Map.of());
+    String otherJob = fingerprint(Map.of("TRAINING_JOB_NAME", "other"));
+    hyperparameters("{\"lr\": \"0.1\"}");
+    String otherHyperparameters = fingerprint(Map.of());
 
-    assertThat(worker).isEqualTo(master).hasSize(16);
-    assertThat(other).isNotEqualTo(master);
+    assertThat(worker).isEqualTo(master).hasSize(8);
+    assertThat(otherJob).isNotEqualTo(master);
+    assertThat(otherHyperparameters).isNotEqualTo(master);
+  }
+
+  @Test
+  void channelKey_jobSecret_usedOnEveryHostAndDiffersFromTheDerivedKey() throws Exception {
+    Map<String, String> secret = Map.of("SMTK_JOB_SECRET", "correct horse battery staple");
+    ChannelKey worker =
+        DistributedRunners.channelKey(environment(new Hardware(1, 0, 0), secret), settings(secret));
+    hyperparameters("{\"lr\": \"0.1\"}");
+    ChannelKey afterChange =
+        DistributedRunners.channelKey(environment(new Hardware(1, 0, 0), secret), settings(secret));
+
+    assertThat(worker.fromSecret()).isTrue();
+    assertThat(worker.fingerprint())
+        .isEqualTo(afterChange.fingerprint())
+        .isNotEqualTo(fingerprint(Map.of()));
+    assertThat(worker.toString()).doesNotContain("correct horse");
+  }
+
+  @Test
+  void channelKey_secretRequiredButMissing_isAConfigurationError() {
+    Map<String, String> required = Map.of("SMTK_REQUIRE_JOB_SECRET", "true");
+
+    assertThatThrownBy(
+            () ->
+                DistributedRunners.channelKey(
+                    environment(new Hardware(1, 0, 0), required), settings(required)))
+        .isInstanceOf(InvalidTrainingConfigException.class)
+        .hasMessageContaining("SMTK_JOB_SECRET");
+  }
+
+  private String fingerprint(Map<String, String> extra) throws Exception {
+    return DistributedRunners.channelKey(environment(new Hardware(1, 0, 0), extra), settings(extra))
+        .fingerprint();
   }
 
   @Test

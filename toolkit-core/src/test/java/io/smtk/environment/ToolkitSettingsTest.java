@@ -56,4 +56,43 @@ class ToolkitSettingsTest {
         .isInstanceOf(InvalidTrainingConfigException.class)
         .hasMessageContaining("'torchrun' or 'env'");
   }
+
+  @Test
+  void maxUnpackedBytes_unsetOrWithUnits_parsedAsBinaryMultiples() throws Exception {
+    assertThat(ToolkitSettings.from(Map.of()).maxUnpackedBytes())
+        .isEqualTo(ToolkitSettings.DEFAULT_MAX_UNPACKED_BYTES)
+        .isEqualTo(20L << 30);
+    assertThat(ToolkitSettings.from(Map.of("SMTK_MAX_UNPACKED_BYTES", "512M")).maxUnpackedBytes())
+        .isEqualTo(512L << 20);
+    assertThat(
+            ToolkitSettings.from(Map.of("SMTK_MAX_UNPACKED_BYTES", " 1048576 ")).maxUnpackedBytes())
+        .isEqualTo(1048576L);
+  }
+
+  @Test
+  void maxUnpackedBytes_notANumber_namesTheVariable() {
+    assertThatThrownBy(() -> ToolkitSettings.from(Map.of("SMTK_MAX_UNPACKED_BYTES", "lots")))
+        .isInstanceOf(InvalidTrainingConfigException.class)
+        .hasMessageContaining("SMTK_MAX_UNPACKED_BYTES='lots' is not a number of bytes");
+    assertThatThrownBy(() -> ToolkitSettings.from(Map.of("SMTK_MAX_UNPACKED_BYTES", "99999999T")))
+        .isInstanceOf(InvalidTrainingConfigException.class);
+  }
+
+  @Test
+  void jobSecretSettings_areReadAndBlankMeansNone() throws Exception {
+    ToolkitSettings settings =
+        ToolkitSettings.from(
+            Map.of(
+                "SMTK_JOB_SECRET", "s3cret",
+                "SMTK_REQUIRE_JOB_SECRET", "yes",
+                "SMTK_REDACT_NAMES", " DSN, ,conn_string "));
+
+    assertThat(settings.jobSecret()).contains("s3cret");
+    assertThat(settings.requireJobSecret()).isTrue();
+    assertThat(settings.redactNames()).containsExactly("dsn", "conn_string");
+    assertThat(ToolkitSettings.from(Map.of("SMTK_JOB_SECRET", " ")).jobSecret()).isEmpty();
+    assertThatThrownBy(() -> ToolkitSettings.from(Map.of("SMTK_REQUIRE_JOB_SECRET", "maybe")))
+        .isInstanceOf(InvalidTrainingConfigException.class)
+        .hasMessageContaining("SMTK_REQUIRE_JOB_SECRET='maybe' must be true or false");
+  }
 }

@@ -157,6 +157,117 @@ class TrainingEnvironmentReaderTest {
         .hasMessageContaining("SMTK_STOP_GRACE_SECONDS='soon'");
   }
 
+  @Test
+  void read_duplicateHosts_isAConfigurationErrorNamingTheHost() throws Exception {
+    write(
+        "resourceconfig.json",
+        "{\"current_host\": \"algo-1\", \"hosts\": [\"algo-1\", \"algo-2\", \"algo-1\"]}");
+
+    assertThatThrownBy(() -> read(Map.of()))
+        .isInstanceOf(InvalidTrainingConfigException.class)
+        .hasMessageContaining("'hosts' in " + base.resolve("input/config/resourceconfig.json"))
+        .hasMessageContaining("lists \"algo-1\" more than once");
+  }
+
+  @Test
+  void read_nulInAHyperparameterName_namesTheKeyAndFile() throws Exception {
+    write("hyperparameters.json", "{\"lr\": \"0.1\", \"bad\\u0000key\": \"1\"}");
+
+    assertThatThrownBy(() -> read(Map.of()))
+        .isInstanceOf(InvalidTrainingConfigException.class)
+        .hasMessageContaining(
+            "Key \"bad\\u0000key\" in " + base.resolve("input/config/hyperparameters.json"))
+        .hasMessageContaining("NUL character");
+  }
+
+  @Test
+  void read_equalsSignInAHyperparameterName_namesTheKey() throws Exception {
+    write("hyperparameters.json", "{\"a=b\": \"1\"}");
+
+    assertThatThrownBy(() -> read(Map.of()))
+        .isInstanceOf(InvalidTrainingConfigException.class)
+        .hasMessageContaining("Hyperparameter \"a=b\" in ")
+        .hasMessageContaining("its name holds '='");
+  }
+
+  @Test
+  void read_nulInADecodedValue_namesTheKey() throws Exception {
+    // The value's own JSON spells NUL as an escape: only decoding shows it.
+    write("hyperparameters.json", "{\"name\": \"\\\"a\\\\u0000b\\\"\"}");
+
+    assertThatThrownBy(() -> read(Map.of()))
+        .isInstanceOf(InvalidTrainingConfigException.class)
+        .hasMessageContaining("Hyperparameter \"name\" in ")
+        .hasMessageContaining("its value holds a NUL character");
+  }
+
+  @Test
+  void read_loneSurrogate_namesTheKeyInsteadOfWritingAQuestionMark() throws Exception {
+    write("hyperparameters.json", "{\"word\": \"\\\"caf\\\\ud800\\\"\"}");
+
+    assertThatThrownBy(() -> read(Map.of()))
+        .isInstanceOf(InvalidTrainingConfigException.class)
+        .hasMessageContaining("Hyperparameter \"word\" in ")
+        .hasMessageContaining("a lone surrogate (\\ud800)");
+  }
+
+  @Test
+  void read_loneSurrogateInAName_namesTheKey() throws Exception {
+    write("hyperparameters.json", "{\"x\\udc00\": \"1\"}");
+
+    assertThatThrownBy(() -> read(Map.of()))
+        .isInstanceOf(InvalidTrainingConfigException.class)
+        .hasMessageContaining("Key \"x\\udc00\" in ")
+        .hasMessageContaining("lone surrogate");
+  }
+
+  @Test
+  void read_equalsSignInAChannelName_namesTheChannel() throws Exception {
+    write("inputdataconfig.json", "{\"a=b\": {}}");
+
+    assertThatThrownBy(() -> read(Map.of()))
+        .isInstanceOf(InvalidTrainingConfigException.class)
+        .hasMessageContaining("Channel name \"a=b\"")
+        .hasMessageContaining("SM_CHANNEL_*");
+  }
+
+  @Test
+  void read_configFileLargerThanTheLimit_namesTheFile() throws Exception {
+    StringBuilder json = new StringBuilder("{");
+    for (int i = 0; json.length() <= ConfigFiles.MAX_FILE_BYTES; i++) {
+      json.append("\"k").append(i).append("\": \"").append("v".repeat(1000)).append("\", ");
+    }
+    json.append("\"last\": \"1\"}");
+    write("hyperparameters.json", json.toString());
+
+    assertThatThrownBy(() -> read(Map.of()))
+        .isInstanceOf(InvalidTrainingConfigException.class)
+        .hasMessageContaining(
+            "Configuration file "
+                + base.resolve("input/config/hyperparameters.json")
+                + " is larger than "
+                + ConfigFiles.MAX_FILE_BYTES
+                + " bytes");
+  }
+
+  @Test
+  void read_sageMakersLargestHyperparameters_areAccepted() throws Exception {
+    // 100 keys of 256 characters and values of 2,500, each character escaped as SageMaker may.
+    StringBuilder json = new StringBuilder("{");
+    for (int i = 0; i < 100; i++) {
+      String name = String.format("%03d", i) + "n".repeat(253);
+      json.append(i == 0 ? "" : ", ")
+          .append('"')
+          .append(name)
+          .append("\": \"")
+          .append("\\u00e9".repeat(2500))
+          .append('"');
+    }
+    write("hyperparameters.json", json.append('}').toString());
+
+    assertThat(read(Map.of()).hyperparameters().size()).isEqualTo(100);
+  }
+
   private TrainingEnvironment read(Map<String, String> extra) throws Exception {
     Map<String, String> env = new java.util.HashMap<>(extra);
     env.put("SAGEMAKER_BASE_DIR", base.toString());

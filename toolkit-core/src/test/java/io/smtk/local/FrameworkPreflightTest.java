@@ -134,6 +134,46 @@ class FrameworkPreflightTest {
     assertThat(Framework.NONE.pythonModule()).isEmpty();
   }
 
+  @Test
+  void brokenTorchrun_torch1OnPython311_namesBoth() throws Exception {
+    Path python = script("python", "#!/bin/sh\necho '1.13.0a0+gitunknown 3.11'\n");
+
+    assertThat(FrameworkPreflight.brokenTorchrun(python.toString(), ENV))
+        .hasValue("torch 1.13.0a0+gitunknown on Python 3.11");
+  }
+
+  @Test
+  void brokenTorchrun_torch2OrOlderPythonOrNoTorch_empty() throws Exception {
+    assertThat(
+            FrameworkPreflight.brokenTorchrun(
+                script("torch2", "#!/bin/sh\necho '2.1.0 3.11'\n").toString(), ENV))
+        .isEmpty();
+    assertThat(
+            FrameworkPreflight.brokenTorchrun(
+                script("py310", "#!/bin/sh\necho '1.13.1 3.10'\n").toString(), ENV))
+        .isEmpty();
+    assertThat(
+            FrameworkPreflight.brokenTorchrun(
+                script("notorch", "#!/bin/sh\necho 'PackageNotFoundError: torch' >&2; exit 1\n")
+                    .toString(),
+                ENV))
+        .isEmpty();
+  }
+
+  @Test
+  void brokenTorchrun_realInterpreter_readsTorchsMetadataWithoutImportingIt() throws Exception {
+    // Debian 12's python3-torch is 1.13 on Python 3.11 where installed; without torch the answer is
+    // empty.
+    boolean debianTorch = Files.exists(Path.of("/usr/lib/python3/dist-packages/torch/version.py"));
+
+    assertThat(FrameworkPreflight.brokenTorchrun("/usr/bin/python3", ENV).isPresent())
+        .isEqualTo(
+            debianTorch
+                && Files.readString(Path.of("/usr/lib/python3/dist-packages/torch/version.py"))
+                    .contains("'1.")
+                && Files.exists(Path.of("/usr/bin/python3.11")));
+  }
+
   private Path script(String name, String text) throws Exception {
     Path file = Files.writeString(dir.resolve(name), text);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));

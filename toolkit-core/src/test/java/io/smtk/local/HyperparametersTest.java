@@ -20,17 +20,47 @@ class HyperparametersTest {
         "name=resnet|\"resnet\"",
         "flag=true|true",
         "ids=[1, 2]|[1,2]",
+        "ids=[1,2]|[1,2]",
+        "opts={\"b\": 1, \"a\": [true]}|{\"a\":[true],\"b\":1}",
         "tag=\"123\"|\"123\"",
+        "word=\"caf\\u00e9\"|\"caf\\u00e9\"",
         "empty=|\"\"",
         "expr=a=b|\"a=b\"",
-        "epochs=10|10"
+        "epochs=10|10",
+        "none=null|null",
+        "small=1e-05|1e-05",
+        "version=1.10|\"1.10\"",
+        "thousand=1e3|\"1e3\"",
+        "big=1E5|\"1E5\"",
+        "zero=-0|\"-0\"",
+        "spaced= 1|\" 1\"",
+        "list=[1.10]|\"[1.10]\"",
+        "list=[1 ,2]|\"[1 ,2]\"",
+        "dup={\"a\":1,\"a\":2}|\"{\\\"a\\\":1,\\\"a\\\":2}\"",
+        "flag=True|\"True\""
       })
-  void parseAndEncode_value_encodedAsTheSdkDoes(String item, String encoded) throws Exception {
+  void parseAndEncode_value_jsonOnlyWhenItReadsBackAsTyped(String item, String encoded)
+      throws Exception {
     Map<String, com.fasterxml.jackson.databind.JsonNode> values =
         Hyperparameters.parse(List.of(item));
 
     assertThat(values).hasSize(1);
     assertThat(Hyperparameters.encode(values.values().iterator().next())).isEqualTo(encoded);
+  }
+
+  @Test
+  void parse_versionWithTrailingZero_reachesTheScriptAsTyped() throws Exception {
+    com.fasterxml.jackson.databind.JsonNode value =
+        Hyperparameters.parse(List.of("version=1.10")).get("version");
+
+    assertThat(value.isTextual()).isTrue();
+    assertThat(value.textValue()).isEqualTo("1.10");
+  }
+
+  @Test
+  void parse_logLevel_acceptedAsAnyHyperparameter() throws Exception {
+    assertThat(Hyperparameters.parse(List.of("sagemaker_container_log_level=10")))
+        .containsKey(Hyperparameters.LOG_LEVEL);
   }
 
   @Test

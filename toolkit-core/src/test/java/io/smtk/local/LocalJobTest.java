@@ -109,4 +109,75 @@ class LocalJobTest {
     assertThat(builder().instanceCount(3).build().hosts())
         .containsExactly("algo-1", "algo-2", "algo-3");
   }
+
+  @Test
+  void environment_malformedOrReserved_throwsNamingTheItemAndTheOption() {
+    assertThatThrownBy(() -> builder().environment("NO_VALUE"))
+        .isInstanceOf(LocalJobException.class)
+        .hasMessage("malformed --env 'NO_VALUE': expected NAME=VALUE, e.g." + " NCCL_DEBUG=INFO");
+    assertThatThrownBy(() -> builder().environment("=x"))
+        .hasMessageContaining("malformed --env '=x'");
+    assertThatThrownBy(() -> builder().environment("AWS_REGION=eu-west-1"))
+        .hasMessage(
+            "--env 'AWS_REGION=eu-west-1' sets AWS_REGION, which smtk local sets itself (use --region)");
+  }
+
+  @Test
+  void environment_laterItemWins_valueMayHoldEqualsSigns() throws Exception {
+    LocalJob job =
+        builder().environment("OPTS=a=b").environment("OPTS=c=d").environment("EMPTY=").build();
+
+    assertThat(job.environment())
+        .containsExactly(java.util.Map.entry("OPTS", "c=d"), java.util.Map.entry("EMPTY", ""));
+  }
+
+  @Test
+  void build_gpusInProcessMode_throwsPointingToContainers() {
+    assertThatThrownBy(() -> builder().gpus("all").build())
+        .isInstanceOf(LocalJobException.class)
+        .hasMessageStartingWith("--gpus all applies to containers (--image)");
+  }
+
+  @Test
+  void build_gpusNotACount_throws() {
+    assertThatThrownBy(() -> builder().image("img:1").gpus("some").build())
+        .hasMessage("--gpus some must be 'all' or a number of GPUs, e.g. 2");
+  }
+
+  @Test
+  void build_logLevel_nameOptionOrHyperparameterElseInfo() throws Exception {
+    assertThat(builder().build().logLevel()).isEqualTo(20);
+    assertThat(builder().logLevel("debug").build().logLevel()).isEqualTo(10);
+    assertThat(builder().logLevel("30").build().logLevel()).isEqualTo(30);
+    LocalJob fromHyperparameter =
+        builder()
+            .hyperparameters(
+                Hyperparameters.parse(
+                    java.util.List.of("sagemaker_container_log_level=40", "lr=0.1")))
+            .build();
+    assertThat(fromHyperparameter.logLevel()).isEqualTo(40);
+    assertThat(fromHyperparameter.hyperparameters()).containsOnlyKeys("lr");
+  }
+
+  @Test
+  void build_logLevelOptionAndHyperparameterDisagree_throws() {
+    assertThatThrownBy(
+            () ->
+                builder()
+                    .logLevel("DEBUG")
+                    .hyperparameters(
+                        Hyperparameters.parse(
+                            java.util.List.of("sagemaker_container_log_level=20")))
+                    .build())
+        .hasMessage(
+            "--log-level DEBUG and the hyperparameter sagemaker_container_log_level=20 disagree; give one");
+  }
+
+  @Test
+  void build_logLevelUnknown_throwsListingTheLevels() {
+    assertThatThrownBy(() -> builder().logLevel("verbose").build())
+        .isInstanceOf(LocalJobException.class)
+        .hasMessageStartingWith(
+            "--log-level verbose is not a log level: use DEBUG, INFO, WARNING, ERROR, CRITICAL");
+  }
 }

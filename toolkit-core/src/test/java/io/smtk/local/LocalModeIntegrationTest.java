@@ -240,7 +240,20 @@ class LocalModeIntegrationTest {
     }
     command.addAll(List.of("--output", out.toString()));
 
-    Run run = run(command, dir, Map.of());
+    // A scripted podman first on PATH: the image is missing and cannot be pulled, and no real
+    // engine runs.
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path podman =
+        Files.writeString(
+            bin.resolve("podman"),
+            """
+        #!/bin/sh
+        [ "$1" = pull ] && { echo "Error: initializing source docker://$2: connection refused" >&2; exit 125; }
+        exit 1
+        """);
+    Files.setPosixFilePermissions(
+        podman, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Run run = run(command, dir, Map.of("PATH", bin + ":/usr/bin:/bin"));
 
     assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
     // bin/smtk may first say that it rebuilt the toolkit; what smtk local printed is one line.
@@ -252,6 +265,183 @@ class LocalModeIntegrationTest {
     } else {
       assertThat(listing(out)).isEmpty();
     }
+  }
+
+  @Test
+  void local_envAndHyperparameterAsTyped_reachTheScript() throws Exception {
+    Path code =
+        script(
+            "train.py",
+            """
+        import os, sys
+        print("args", sys.argv[1:])
+        print("env", os.environ["GREETING"], os.environ["SM_HP_VERSION"])
+        """);
+
+    Run run =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--env",
+                "GREETING=hello world",
+                "--hyperparameter",
+                "version=1.10",
+                "--hyperparameter",
+                "lr=0.1",
+                "--output",
+                dir.resolve("out").toString()),
+            dir,
+            Map.of());
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout())
+        .contains("algo-1 | args ['--lr', '0.1', '--version', '1.10']")
+        .contains("algo-1 | env hello world 1.10");
+  }
+
+  @Test
+  void local_logLevelOptionOrHyperparameter_setsTheToolkitsLevelAndTheScriptSeesIt()
+      throws Exception {
+    Path code = script("train.py", "import os\nprint('level', os.environ['SM_LOG_LEVEL'])\n");
+
+    Run quiet =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--log-level",
+                "WARNING",
+                "--output",
+                dir.resolve("quiet").toString()),
+            dir,
+            Map.of());
+    Run debug =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--hyperparameter",
+                "sagemaker_container_log_level=10",
+                "--output",
+                dir.resolve("debug").toString()),
+            dir,
+            Map.of());
+
+    assertThat(quiet.exitCode()).as(quiet.stderr()).isZero();
+    assertThat(debug.exitCode()).as(debug.stderr()).isZero();
+    assertThat(quiet.stdout()).contains("algo-1 | level 30");
+    assertThat(quiet.stderr()).doesNotContain("sagemaker-training-toolkit INFO");
+    assertThat(debug.stdout()).contains("algo-1 | level 10");
+    assertThat(debug.stderr()).contains("sagemaker-training-toolkit INFO");
+  }
+
+  @Test
+  void local_mpiOnOneHostTwoProcesses_runsMpirunHereWithoutSshAndKeepsTheUsersMpiOptions()
+      throws Exception {
+    Path code =
+        script(
+            "train.py",
+            """
+        import os, sys
+        from mpi4py import MPI
+        comm = MPI.COMM_WORLD
+        total = comm.allreduce(comm.Get_rank() + 1)
+        sys.stdout.write("rank=%d size=%d sum=%d nccl=%s\\n" % (comm.Get_rank(), comm.Get_size(), total,
+                         os.environ.get("NCCL_DEBUG")))
+        sys.stdout.flush()
+        """);
+
+    Run run =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--distribution",
+                "mpi",
+                "--hyperparameter",
+                "sagemaker_mpi_num_of_processes_per_host=2",
+                "--hyperparameter",
+                "sagemaker_mpi_custom_mpi_options=--NCCL_DEBUG WARN",
+                "--output",
+                dir.resolve("out").toString()),
+            dir,
+            Map.of());
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout())
+        .contains("rank=0 size=2 sum=3 nccl=WARN")
+        .contains("rank=1 size=2 sum=3 nccl=WARN");
+    assertThat(run.stderr()).contains("mpirun runs the ranks on localhost").doesNotContain("ssh:");
+  }
+
+  @Test
+  void local_python_virtualenvFirstOnPathRunsTheScript() throws Exception {
+    // A virtualenv as `python3 -m venv` makes it: its bin/python3 comes first on PATH when it is
+    // active.
+    Path venv = dir.resolve("venv");
+    Process make =
+        new ProcessBuilder("/usr/bin/python3", "-m", "venv", "--without-pip", venv.toString())
+            .redirectErrorStream(true)
+            .start();
+    String made = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(make.waitFor()).as(made).isZero();
+    Path code = script("train.py", "import sys\nprint('prefix', sys.prefix)\n");
+
+    Run run =
+        run(
+            List.of(
+                smtk(),
+                "local",
+                "--source-dir",
+                code.toString(),
+                "--entry-point",
+                "train.py",
+                "--output",
+                dir.resolve("out").toString()),
+            dir,
+            Map.of("PATH", venv.resolve("bin") + ":/usr/bin:/bin", "VIRTUAL_ENV", venv.toString()));
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("algo-1 | prefix " + venv);
+  }
+
+  @Test
+  void readmeTour_envExample_runsAsShownAndPrintsTheLineTheReadmeShows() throws Exception {
+    String command =
+        """
+        bin/smtk local --source-dir examples/byoc-shell --entry-point train.sh \\
+            --channel train=examples/byoc-shell/data --hyperparameter greeting=hello \\
+            --env GREETING_NAME=world --output /tmp/smtk-byoc""";
+    String shown = "algo-1 | hello world from algo-1 of [\"algo-1\"]: 3 lines in channel train";
+    String readme = Files.readString(JobTree.projectRoot().resolve("README.md"));
+    assertThat(readme).contains(command).contains("`" + shown + "`");
+
+    Run run =
+        run(
+            List.of(
+                "/bin/sh", "-c", command.replace("/tmp/smtk-byoc", dir.resolve("out").toString())),
+            JobTree.projectRoot(),
+            Map.of());
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains(shown);
   }
 
   private Path script(String name, String text) throws IOException {

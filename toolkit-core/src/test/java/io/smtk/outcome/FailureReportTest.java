@@ -58,4 +58,21 @@ class FailureReportTest {
     assertThat(CommandLine.render(List.of("./t.sh", "$HOME", "it's", "")))
         .isEqualTo("./t.sh '$HOME' 'it'\"'\"'s' ''");
   }
+
+  @Test
+  void printable_controlCharactersAndLoneSurrogates_escapedAsPythonReprDoes() {
+    String raw =
+        "red \u001b[31mtext\u001b[0m\u0000nul\r\n\ttab\u007f\u0085 \ud800 ok \ud83d\ude00 é";
+
+    assertThat(FailureReport.printable(raw))
+        .isEqualTo(
+            "red \\x1b[31mtext\\x1b[0m\\x00nul\\r\n\ttab\\x7f\\x85 \\ud800 ok \ud83d\ude00 é");
+  }
+
+  @Test
+  void printable_plainText_sameInstance() {
+    String text = "Traceback:\n\tValueError: é ✓";
+
+    assertThat(FailureReport.printable(text)).isSameAs(text);
+  }
 }

@@ -41,12 +41,29 @@ public final class NamespaceJobs {
    */
   public static NamespaceJobs layOut(
       NetnsCluster cluster, String hyperparameters, Map<String, String> code) throws IOException {
+    return layOut(cluster, cluster.size(), hyperparameters, code);
+  }
+
+  /**
+   * Lays out a job on the first {@code jobHosts} hosts of the cluster; the others are not part of
+   * the job (they may play attackers on the job's network).
+   *
+   * @param cluster the hosts
+   * @param jobHosts how many hosts the job has, from algo-1
+   * @param hyperparameters hyperparameters.json
+   * @param code file name to content, written into every host's code directory
+   * @return the job
+   * @throws IOException when a file cannot be written
+   */
+  public static NamespaceJobs layOut(
+      NetnsCluster cluster, int jobHosts, String hyperparameters, Map<String, String> code)
+      throws IOException {
     NamespaceJobs jobs = new NamespaceJobs(cluster);
     List<String> hosts = new ArrayList<>();
-    for (int i = 1; i <= cluster.size(); i++) {
+    for (int i = 1; i <= jobHosts; i++) {
       hosts.add("\"" + cluster.hostname(i) + "\"");
     }
-    for (int i = 1; i <= cluster.size(); i++) {
+    for (int i = 1; i <= jobHosts; i++) {
       JobTree tree =
           JobTree.create(cluster.baseDir(i))
               .config("hyperparameters.json", hyperparameters)
@@ -81,6 +98,87 @@ public final class NamespaceJobs {
   }
 
   /**
+   * Starts {@code bin/smtk train} on one host of the job, in its namespace.
+   *
+   * @param host 1-based host number
+   * @param extra variables besides the job tree's
+   * @return the running host
+   * @throws IOException when it cannot be started
+   */
+  public Host start(int host, Map<String, String> extra) throws IOException {
+    Map<String, String> env = new LinkedHashMap<>(tree(host).environment());
+    env.put("SM_STUDIO_LOCAL_MODE", "false");
+    env.putAll(extra);
+    Path log = cluster.hostDir(host).resolve("train.log");
+    return new Host(
+        cluster.hostname(host),
+        cluster.start(host, List.of(JobTree.smtk().toString(), "train"), env, log, log),
+        log);
+  }
+
+  /** One host's toolkit, started by {@link #start}. */
+  public static final class Host {
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private Host(String name, Process process, Path log) {
+      this.name = name;
+      this.process = process;
+      this.log = log;
+    }
+
+    /**
+     * Returns what the toolkit printed so far (stdout and stderr).
+     *
+     * @return the output
+     */
+    public String output() throws IOException {
+      return read(log);
+    }
+
+    /**
+     * Waits until the toolkit printed a text.
+     *
+     * @param text the text
+     * @param timeout how long to wait
+     */
+    public void awaitOutput(String text, Duration timeout)
+        throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!output().contains(text)) {
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new AssertionError(
+              name
+                  + (process.isAlive() ? " never printed '" : " ended before printing '")
+                  + text
+                  + "':\n"
+                  + output());
+        }
+        Thread.sleep(50);
+      }
+    }
+
+    /** Sends the toolkit SIGTERM, as StopTrainingJob does. */
+    public void stop() {
+      process.destroy();
+    }
+
+    /**
+     * Waits for the toolkit to end.
+     *
+     * @param timeout how long it may take
+     * @return its result
+     */
+    public HostResult await(Duration timeout) throws IOException, InterruptedException {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError(name + " did not end within " + timeout + ":\n" + output());
+      }
+      return new HostResult(name, process.exitValue(), output(), System.currentTimeMillis());
+    }
+  }
+
+  /**
    * Runs {@code bin/smtk train} on every host at once and waits for all of them.
    *
    * @param extra variables for every host (besides the job tree's)
@@ -93,7 +191,7 @@ public final class NamespaceJobs {
       throws IOException, InterruptedException {
     List<Process> processes = new ArrayList<>();
     List<Path> logs = new ArrayList<>();
-    for (int i = 1; i <= cluster.size(); i++) {
+    for (int i = 1; i <= trees.size(); i++) {
       Map<String, String> env = new LinkedHashMap<>(tree(i).environment());
       env.put("SM_STUDIO_LOCAL_MODE", "false");
       env.putAll(extra);

@@ -127,6 +127,46 @@ class PythonApiIntegrationTest {
 
   @Test
   @Timeout(300)
+  void entryPointRun_fromAUserScriptWithoutTheSocket_runsThroughSmtkApi() throws Exception {
+    JobTree job =
+        job("{\"sagemaker_program\": \"\\\"train.py\\\"\", \"lr\": \"0.5\"}")
+            .code(
+                "train.py",
+                String.join(
+                    "\n",
+                    "import os, sys",
+                    "from sagemaker_training import entry_point, environment, errors",
+                    "env = environment.Environment()",
+                    "done = entry_point.run(env.module_dir, 'step.py', ['--step', 'one'], {'STEP_VAR': 'v1'})",
+                    "try:",
+                    "    entry_point.run(env.module_dir, 'step.py', ['--fail', 'yes'], {'STEP_VAR': 'v2'})",
+                    "except errors.ExecuteUserScriptError as e:",
+                    "    open(os.path.join(env.model_dir, 'caught.txt'), 'w').write(str(e))",
+                    "print('first rc', done.returncode)",
+                    ""))
+            .code(
+                "step.py",
+                String.join(
+                    "\n",
+                    "import os, sys",
+                    "if '--fail' in sys.argv:",
+                    "    raise RuntimeError('step failed on purpose')",
+                    "open(os.path.join(os.environ['SM_MODEL_DIR'], 'step.txt'), 'w').write(",
+                    "    ' '.join(sys.argv[1:]) + ' ' + os.environ['STEP_VAR'])",
+                    ""));
+
+    JobTree.Result result = job.train(Map.of(), TIMEOUT);
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(Files.readString(job.model("step.txt"))).isEqualTo("--step one v1");
+    assertThat(Files.readString(job.model("caught.txt")))
+        .startsWith("ExecuteUserScriptError:")
+        .contains("RuntimeError: step failed on purpose");
+    assertThat(result.output()).contains("first rc 0");
+  }
+
+  @Test
+  @Timeout(300)
   void train_frameworkModuleNotImportable_failsNamingModuleAndPythonPath() throws Exception {
     JobTree job =
         job("{\"sagemaker_program\": \"\\\"train.py\\\"\"}").code("train.py", "print('never')\n");

@@ -87,4 +87,13 @@ public interface TrainingContext {
    */
   Service startService(String name, List<String> command, Map<String, String> extraVariables)
       throws ToolkitException;
+
+  /**
+   * Throws when the job was told to stop (SIGTERM, SIGINT), for an entry that waits between the
+   * toolkit's steps (a parameter server waiting for its master): a stopped job must end within
+   * seconds. By default it never throws.
+   *
+   * @throws ToolkitException when the job was told to stop
+   */
+  default void checkStopped() throws ToolkitException {}
 }

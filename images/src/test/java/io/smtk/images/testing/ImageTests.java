@@ -1,7 +1,14 @@
 package io.smtk.images.testing;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -53,6 +60,72 @@ public final class ImageTests {
       throw new IllegalStateException("interrupted while pulling " + image, e);
     }
     return image;
+  }
+
+  /**
+   * Returns the base the module's test images were built on: the stand-in, pinned by the digest it
+   * was pushed with ({@code 127.0.0.1:5000/smtk-base-<name>@sha256:...}).
+   *
+   * @return the base reference
+   */
+  public static String testBase() {
+    return requireProperty("smtk.test.base");
+  }
+
+  /**
+   * Returns the release tags the CPU test image was pushed under besides its test tag: the
+   * DLC-style tag and its short alias ({@code images/CATALOG.md}).
+   *
+   * @return for example {@code [2.5.1-cpu-py311-ubuntu22.04-sagemaker, 2.5.1-cpu-py311]}
+   */
+  public static List<String> releaseTags() {
+    return Arrays.asList(requireProperty("smtk.test.releaseTags").split(","));
+  }
+
+  /**
+   * Asks the test registry which manifest a tag or digest names, as a registry client resolves it.
+   *
+   * @param reference {@code 127.0.0.1:5000/<repository>:<tag>} or {@code ...@sha256:...}
+   * @return the manifest digest, {@code sha256:...}
+   * @throws IOException when the registry does not know the reference
+   * @throws InterruptedException when interrupted while asking
+   */
+  public static String registryDigest(String reference) throws IOException, InterruptedException {
+    int slash = reference.indexOf('/');
+    int at = reference.indexOf('@');
+    int colon = reference.lastIndexOf(':');
+    int split = at >= 0 ? at : colon;
+    if (slash < 0 || split < slash) {
+      throw new IllegalArgumentException(reference + " names no tag or digest in a registry");
+    }
+    URI uri =
+        URI.create(
+            "http://"
+                + reference.substring(0, slash)
+                + "/v2/"
+                + reference.substring(slash + 1, split)
+                + "/manifests/"
+                + reference.substring(split + 1));
+    // Jib pushes Docker v2.2 manifests (format Docker); the stand-in bases come from skopeo, which
+    // may push OCI.
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+            .header(
+                "Accept",
+                "application/vnd.docker.distribution.manifest.v2+json, "
+                    + "application/vnd.oci.image.manifest.v1+json")
+            .build();
+    HttpResponse<Void> response =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding());
+    if (response.statusCode() != 200) {
+      throw new IOException(reference + ": registry answered " + response.statusCode());
+    }
+    return response
+        .headers()
+        .firstValue("Docker-Content-Digest")
+        .orElseThrow(
+            () -> new IOException(reference + ": no Docker-Content-Digest from the registry"));
   }
 
   /**

@@ -77,7 +77,7 @@ public final class SageMakerJob {
    * Adds a File-mode channel holding the given files.
    *
    * @param name the channel name
-   * @param files file name to content
+   * @param files file name (a relative path: {@code pkg/mod.py} makes {@code pkg}) to content
    * @return this job
    * @throws IOException when the channel cannot be written
    */
@@ -85,6 +85,7 @@ public final class SageMakerJob {
     Path dir = root.resolve("input/data").resolve(name);
     Files.createDirectories(dir);
     for (Map.Entry<String, String> file : files.entrySet()) {
+      Files.createDirectories(dir.resolve(file.getKey()).getParent());
       Files.writeString(dir.resolve(file.getKey()), file.getValue());
     }
     channels.add(name);
@@ -145,6 +146,32 @@ public final class SageMakerJob {
       }
     }
     return submitted("/opt/ml/input/data/code", program);
+  }
+
+  /**
+   * Writes a file into the mounted part of the job tree (outside the config files), e.g. a Python
+   * package under {@code input/} that the container's {@code PYTHONPATH} names.
+   *
+   * @param path the path relative to {@code /opt/ml}, e.g. {@code input/python/pkg/__init__.py}
+   * @param content the text
+   * @return the container's path of the file, e.g. {@code /opt/ml/input/python/pkg/__init__.py}
+   * @throws IOException when the file cannot be written
+   */
+  public String file(String path, String content) throws IOException {
+    Path target = root.resolve(path).normalize();
+    // Only input, model and output are mounted into the container; the config files are written by
+    // write().
+    boolean mounted =
+        target.startsWith(root.resolve("input"))
+            || target.startsWith(model())
+            || target.startsWith(output());
+    if (!mounted || target.startsWith(root.resolve("input/config"))) {
+      throw new IllegalArgumentException(
+          path + " is not a place in input/, model/ or output/ outside input/config");
+    }
+    Files.createDirectories(target.getParent());
+    Files.writeString(target, content, StandardCharsets.UTF_8);
+    return "/opt/ml/" + root.relativize(target);
   }
 
   private SageMakerJob submitted(String submitDirectory, String program) throws IOException {

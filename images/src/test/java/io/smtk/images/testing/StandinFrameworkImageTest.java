@@ -13,10 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The image tests of a framework that runs on a stand-in base (TensorFlow, MXNet): the image's own
- * framework entry runs the job, the stand-in package records what it was given, and a failing
- * script's status and failure text come out of the container.
+ * framework entry runs the job, the stand-in package records what it was given, smtk's Python API
+ * tells the script about its job, and a failing script's status and failure text come out of the
+ * container; plus the tests of the DLC layout the stand-in base has.
  */
-public abstract class StandinFrameworkImageTest {
+public abstract class StandinFrameworkImageTest implements DlcLayoutContract {
 
   private static String image;
 
@@ -60,6 +61,12 @@ public abstract class StandinFrameworkImageTest {
         .contains("\"argv\": [\"train.py\", \"--epochs\", \"3\"]")
         .contains("\"SM_CURRENT_HOST\": \"algo-1\"")
         .contains("\"hostname\": \"algo-1\"");
+    assertThat(Files.readString(job.model().resolve("environment.json")))
+        .contains("\"hyperparameters\": {\"epochs\": 3}")
+        .contains("\"channel\": \"/opt/ml/input/data/training\"")
+        .contains("\"cmd_args\": [\"--epochs\", \"3\"]")
+        .contains("\"current_host\": \"algo-1\"")
+        .contains("\"package\": \"/opt/smtk/python/sagemaker_training/__init__.py\"");
     ImageFigures.report(framework(), job, result);
   }
 

@@ -3,6 +3,8 @@ package io.smtk.distributed.cluster;
 import io.smtk.ToolkitException;
 import io.smtk.process.LineTransformer;
 import io.smtk.process.ProcessResult;
+import io.smtk.process.StopCheck;
+import io.smtk.process.TrainingStoppedException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,16 @@ public interface JobProcesses {
    * Throws when the toolkit was asked to stop (SIGTERM, SIGINT) while no process of the job ran, so
    * a runner that waits for other hosts stops waiting; by default it never throws.
    *
-   * @throws ToolkitException (a {@code TrainingStoppedException}) when a stop was requested
+   * @throws TrainingStoppedException when a stop was requested
    */
-  default void checkStopped() throws ToolkitException {}
+  default void checkStopped() throws TrainingStoppedException {}
+
+  /**
+   * Returns {@link #checkStopped()} as a {@link StopCheck}, for steps that wait in slices.
+   *
+   * @return the check
+   */
+  default StopCheck stopCheck() {
+    return detail -> checkStopped();
+  }
 }

@@ -3,65 +3,78 @@ package io.smtk.distributed.control;
 import io.smtk.ToolkitException;
 import io.smtk.distributed.cluster.HostUnreachableException;
 import io.smtk.distributed.cluster.JobProcesses;
+import io.smtk.distributed.control.ControlMessages.Challenge;
+import io.smtk.distributed.control.ControlMessages.Session;
+import io.smtk.distributed.control.LineReader.MessageTimeoutException;
 import io.smtk.logging.ToolkitLog;
-import java.io.BufferedReader;
+import io.smtk.process.StopCheck;
+import io.smtk.process.TrainingStoppedException;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * A worker's end of the job control channel (see {@link ControlServer}): connects to the master,
- * takes the job's SSH key, reports ready, sends heartbeats, and waits for the job's outcome; fails
- * when the master goes silent.
+ * A worker's end of the job control channel (see {@link ControlServer} and {@link
+ * ControlMessages}): connects to the master, checks that it holds the job's key and proves that it
+ * does too, takes the job's SSH key, reports ready, sends heartbeats, and waits for the job's
+ * outcome; fails when the master goes silent.
  *
- * <p>Messages, one per line: worker {@code HELLO SMTK1 <jobId> <host>}, master {@code KEY <public
- * key line or ->}, worker {@code READY <host key line or ->}, then {@code PING} both ways every
- * {@link ControlServer#HEARTBEAT_INTERVAL}, and finally master {@code END <outcome>} or worker
- * {@code BYE <reason>}.
+ * <p>Whatever answers on the master's port without proving it holds the key is turned away and the
+ * worker keeps trying until the startup timeout: a fake master gets nothing authorized and cannot
+ * end the job. Once the master has proved itself, every message it sends must carry a valid
+ * authentication code, and a malformed or forged one fails the worker.
  */
 public final class ControlClient implements AutoCloseable {
 
-  private static final int CONNECT_TIMEOUT_MILLIS = 2000;
+  private static final int CONNECT_TIMEOUT_MILLIS = 1000;
   private static final long RETRY_MILLIS = 500;
-  private static final int POLL_MILLIS = 500;
 
   private final String master;
   private final Socket socket;
-  private final BufferedReader in;
+  private final LineReader in;
+  private final Session session;
+  private final String publicKey;
   private final Thread heartbeat;
 
-  private ControlClient(String master, Socket socket) throws IOException {
+  private ControlClient(
+      String master, Socket socket, LineReader in, Session session, String publicKey) {
     this.master = master;
     this.socket = socket;
-    this.in =
-        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    this.in = in;
+    this.session = session;
+    this.publicKey = publicKey;
     this.heartbeat = new Thread(this::heartbeatLoop, "smtk-control-heartbeat");
     this.heartbeat.setDaemon(true);
   }
 
   /**
-   * Connects to the master, retrying until it listens, and introduces this host.
+   * Connects to the master, retrying until a master that holds the job's key answers, and
+   * authenticates both ways; the master's SSH key has arrived when this returns.
    *
    * @param master the master's host name
    * @param port the control port
-   * @param jobId the job's identity
+   * @param key the job's channel key
    * @param host this host's name
    * @param timeout how long to keep trying
    * @param stop throws when the toolkit is asked to stop
    * @param log the toolkit's log
    * @return the connected client
-   * @throws HostUnreachableException if the master does not answer in time
+   * @throws HostUnreachableException if no authenticated master answers in time
+   * @throws ControlProtocolException if the authenticated master breaks the protocol
    * @throws ToolkitException when stopped
    */
   public static ControlClient connect(
       String master,
       int port,
-      String jobId,
+      ChannelKey key,
       String host,
       Duration timeout,
       JobProcesses stop,
@@ -69,56 +82,148 @@ public final class ControlClient implements AutoCloseable {
       throws ToolkitException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String lastError = "";
-    boolean logged = false;
+    boolean waitLogged = false;
+    Set<String> warned = new LinkedHashSet<>();
     while (true) {
       stop.checkStopped();
       Socket socket = new Socket();
+      String peer = master + ":" + port;
       try {
         socket.connect(new InetSocketAddress(master, port), CONNECT_TIMEOUT_MILLIS);
-        socket.setTcpNoDelay(true);
-        ControlClient client = new ControlClient(master, socket);
-        client.send("HELLO " + ControlServer.PROTOCOL + " " + jobId + " " + host);
-        return client;
+        peer = socket.getInetAddress().getHostAddress() + ":" + port;
+        ControlClient client = handshake(master, socket, key, host, stop.stopCheck());
+        if (client != null) {
+          return client;
+        }
+        lastError = "the peer at " + peer + " closed the connection during authentication";
+      } catch (Rejected e) {
+        lastError = "the peer at " + peer + " " + e.getMessage();
+        if (warned.add(e.getMessage())) {
+          log.warning(
+              "Rejected the peer answering for the master "
+                  + master
+                  + " at "
+                  + peer
+                  + ": "
+                  + e.getMessage()
+                  + "; still waiting for the job's master");
+        }
       } catch (IOException e) {
-        closeQuietly(socket);
         lastError = e.toString();
+      } catch (ToolkitException | RuntimeException e) {
+        closeQuietly(socket);
+        throw e;
       }
-      if (!logged) {
+      closeQuietly(socket);
+      if (!waitLogged) {
         log.info("Waiting for the master " + master + " to open its control port " + port);
-        logged = true;
+        waitLogged = true;
       }
       if (System.nanoTime() - deadline >= 0) {
         throw new HostUnreachableException(
             master,
             "The master "
                 + master
-                + " did not open its control port "
+                + " did not answer on its control port "
                 + port
-                + " within "
+                + " as the job's master within "
                 + timeout.toSeconds()
                 + " s (SMTK_STARTUP_TIMEOUT_SECONDS): "
-                + lastError);
+                + lastError
+                + (warned.isEmpty()
+                    ? ""
+                    : "; peers that answered for it were turned away: "
+                        + String.join("; ", warned)));
       }
-      sleep(RETRY_MILLIS);
+      stop.stopCheck().sleep(RETRY_MILLIS, "");
     }
   }
 
   /**
-   * Reads the job's SSH public key.
+   * Runs the handshake on a connected socket.
    *
-   * @param timeout how long the master may take
-   * @return the key line, or null when the master manages SSH otherwise
-   * @throws HostUnreachableException if the master does not send it
+   * @return the client, or null when the peer closed the connection (turned this worker away)
+   * @throws Rejected when the peer does not prove it holds the key (it is not the job's master)
    */
-  public String awaitKey(Duration timeout) throws ToolkitException {
-    String[] key = ControlServer.words(readLine(timeout));
-    if (key.length < 2 || !key[0].equals("KEY")) {
-      throw new HostUnreachableException(
-          master, "The master " + master + " sent no SSH key: " + String.join(" ", key));
+  private static ControlClient handshake(
+      String master, Socket socket, ChannelKey key, String host, StopCheck stop)
+      throws IOException, ToolkitException {
+    socket.setTcpNoDelay(true);
+    LineReader in = new LineReader(socket);
+    long handshakeEnd = System.nanoTime() + ControlServer.HANDSHAKE_TIMEOUT.toNanos();
+    String workerNonce = ControlMessages.nonce();
+    write(socket, ControlMessages.hello(host, workerNonce));
+    String challengeLine;
+    Challenge challenge;
+    try {
+      challengeLine = in.readLine(ControlMessages.MAX_HANDSHAKE_BYTES, handshakeEnd, stop, "");
+      if (challengeLine == null) {
+        return null;
+      }
+      challenge = ControlMessages.parseChallenge(challengeLine);
+    } catch (ControlProtocolException e) {
+      throw new Rejected(e.getMessage());
     }
-    return key[1].equals("-")
-        ? null
-        : String.join(" ", java.util.Arrays.asList(key).subList(1, key.length));
+    String expected =
+        ControlMessages.proof(key, ControlMessages.MASTER, host, workerNonce, challenge.nonce());
+    if (!ControlMessages.verify(expected, challenge.proof())) {
+      throw new Rejected(
+          "does not hold the job's key (failed authentication; "
+              + (key.fromSecret() ? "a different SMTK_JOB_SECRET?" : "no SMTK_JOB_SECRET")
+              + ")");
+    }
+    // From here on the peer is the job's master: what it sends wrong fails the job.
+    write(
+        socket,
+        ControlMessages.proofMessage(
+            ControlMessages.proof(
+                key, ControlMessages.WORKER, host, workerNonce, challenge.nonce())));
+    Session session =
+        new Session(key.session(host, workerNonce, challenge.nonce()), ControlMessages.WORKER);
+    String keyLine;
+    try {
+      keyLine = in.readLine(ControlMessages.MAX_MESSAGE_BYTES, handshakeEnd, stop, "");
+    } catch (MessageTimeoutException e) {
+      throw new Rejected("did not send the job's SSH key in time after authentication");
+    }
+    if (keyLine == null) {
+      return null; // turned away (this host was registered already)
+    }
+    try {
+      String publicKey = ControlMessages.parseKey(session.open(keyLine));
+      return new ControlClient(master, socket, in, session, publicKey);
+    } catch (ControlProtocolException e) {
+      throw new ControlProtocolException(
+          "The master " + master + " broke the job control protocol: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns the job's SSH public key, which the worker's sshd authorizes for the master.
+   *
+   * @return the key line, or null when the master manages SSH otherwise
+   */
+  public String publicKey() {
+    return publicKey;
+  }
+
+  /**
+   * Returns the master's addresses: the one this connection reached and those its name resolves to,
+   * the addresses its SSH connections may come from.
+   *
+   * @return the addresses, as text
+   */
+  public List<String> masterAddresses() {
+    Set<String> addresses = new LinkedHashSet<>();
+    addresses.add(socket.getInetAddress().getHostAddress());
+    try {
+      for (InetAddress address : InetAddress.getAllByName(master)) {
+        addresses.add(address.getHostAddress());
+      }
+    } catch (UnknownHostException e) {
+      // The connection's own address is enough.
+    }
+    return List.copyOf(addresses);
   }
 
   /**
@@ -140,44 +245,52 @@ public final class ControlClient implements AutoCloseable {
    * @return the outcome the master reported
    * @throws HostUnreachableException if the master goes silent or closes the channel without an
    *     outcome
+   * @throws ControlProtocolException if the master sends a malformed or forged message
    * @throws ToolkitException when stopped
    */
   public JobOutcome awaitEnd(Duration peerTimeout, JobProcesses stop) throws ToolkitException {
-    long lastHeard = System.nanoTime();
-    try {
-      socket.setSoTimeout(POLL_MILLIS);
-    } catch (IOException e) {
-      throw lost("its control connection failed: " + e.getMessage());
-    }
+    StopCheck stopCheck = stop.stopCheck();
     while (true) {
-      try {
-        stop.checkStopped();
-      } catch (ToolkitException e) {
-        send("BYE stopped: " + e.getMessage().replace('\n', ' '));
-        throw e;
-      }
       String line;
       try {
-        line = in.readLine();
-      } catch (SocketTimeoutException e) {
-        if (System.nanoTime() - lastHeard > peerTimeout.toNanos()) {
-          throw lost(
-              "it sent nothing for " + peerTimeout.toSeconds() + " s (SMTK_PEER_TIMEOUT_SECONDS)");
-        }
-        continue;
+        line =
+            in.readLine(
+                ControlMessages.MAX_END_BYTES,
+                System.nanoTime() + peerTimeout.toNanos(),
+                stopCheck,
+                "");
+      } catch (TrainingStoppedException e) {
+        send(ControlMessages.bye("stopped: " + e.getMessage().replace('\n', ' ')));
+        throw e;
+      } catch (MessageTimeoutException e) {
+        throw lost(
+            e.partial()
+                ? "it sent part of a message and not the rest within "
+                    + peerTimeout.toSeconds()
+                    + " s (SMTK_PEER_TIMEOUT_SECONDS)"
+                : "it sent nothing for "
+                    + peerTimeout.toSeconds()
+                    + " s (SMTK_PEER_TIMEOUT_SECONDS)");
+      } catch (ControlProtocolException e) {
+        throw broke(e);
       } catch (IOException e) {
         throw lost("its control connection failed: " + e.getMessage());
       }
       if (line == null) {
         throw lost("it closed the control connection without telling how the job ended");
       }
-      lastHeard = System.nanoTime();
-      if (line.startsWith("END ")) {
-        try {
-          return JobOutcome.decode(line.substring(4));
-        } catch (IllegalArgumentException e) {
-          throw lost("it sent an unreadable outcome: " + e.getMessage());
+      String message;
+      try {
+        message = session.open(line);
+        if (message.startsWith("END ")) {
+          return JobOutcome.decode(message.substring(4));
         }
+        if (!message.equals("PING")) {
+          throw new ControlProtocolException(
+              "it sent an unexpected message " + ControlMessages.shown(message));
+        }
+      } catch (ControlProtocolException e) {
+        throw broke(e);
       }
     }
   }
@@ -193,26 +306,14 @@ public final class ControlClient implements AutoCloseable {
         master, "Lost contact with the master " + master + ": " + reason);
   }
 
-  private String readLine(Duration timeout) throws HostUnreachableException {
-    try {
-      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-      String line = in.readLine();
-      if (line == null) {
-        throw lost("it closed the control connection (is this host part of its job?)");
-      }
-      return line;
-    } catch (SocketTimeoutException e) {
-      throw lost("it did not answer within " + timeout.toSeconds() + " s");
-    } catch (IOException e) {
-      throw lost("its control connection failed: " + e.getMessage());
-    }
+  private ControlProtocolException broke(ControlProtocolException e) {
+    return new ControlProtocolException(
+        "The master " + master + " broke the job control protocol: " + e.getMessage(), e);
   }
 
-  private synchronized void send(String line) {
+  private synchronized void send(String message) {
     try {
-      OutputStream out = socket.getOutputStream();
-      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
+      write(socket, session.seal(message));
     } catch (IOException e) {
       // The reading side notices a broken connection and reports the master lost.
     }
@@ -229,13 +330,10 @@ public final class ControlClient implements AutoCloseable {
     }
   }
 
-  private static void sleep(long millis) throws ToolkitException {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ToolkitException("Interrupted while waiting for the master", e);
-    }
+  private static void write(Socket socket, String line) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   private static void closeQuietly(Socket socket) {
@@ -243,6 +341,15 @@ public final class ControlClient implements AutoCloseable {
       socket.close();
     } catch (IOException e) {
       // Closing: nothing to do.
+    }
+  }
+
+  /** The peer on the master's port did not prove it is the job's master. */
+  private static final class Rejected extends ToolkitException {
+    private static final long serialVersionUID = 1L;
+
+    Rejected(String message) {
+      super(message);
     }
   }
 }

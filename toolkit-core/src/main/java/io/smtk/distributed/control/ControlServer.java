@@ -1,84 +1,109 @@
 package io.smtk.distributed.control;
 
 import io.smtk.ToolkitException;
-import io.smtk.distributed.DistributedRunners;
 import io.smtk.distributed.cluster.HostUnreachableException;
 import io.smtk.distributed.cluster.JobProcesses;
 import io.smtk.distributed.cluster.LaunchConfigurationException;
+import io.smtk.distributed.control.ControlMessages.Hello;
+import io.smtk.distributed.control.ControlMessages.Session;
+import io.smtk.distributed.control.LineReader.MessageTimeoutException;
 import io.smtk.logging.ToolkitLog;
-import java.io.BufferedReader;
+import io.smtk.process.StopCheck;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
- * The MPI master's end of the job control channel: every worker connects to it, receives the job's
- * SSH public key, reports that its sshd is ready (with its host key), exchanges heartbeats while
- * the job runs, and finally receives the job's {@link JobOutcome}.
+ * The MPI master's end of the job control channel: every worker connects to it, proves it holds the
+ * job's key (and checks that the master does, see {@link ControlMessages}), receives the job's SSH
+ * public key, reports that its sshd is ready (with its host key), exchanges heartbeats while the
+ * job runs, and finally receives the job's {@link JobOutcome}.
  *
- * <p>The protocol is one line per message ({@code HELLO}, {@code KEY}, {@code READY}, {@code PING},
- * {@code END}, {@code BYE}, see {@link ControlClient}). A worker is accepted only from the address
- * its host name resolves to and only for this job (a hash of the job name and hosts); a worker that
- * closes its connection or sends nothing for the peer timeout is reported as lost.
+ * <p>What a peer that is not part of the job can do changes nothing: the server listens on the
+ * job's address only; a connection from an address that is none of the workers' is closed before
+ * anything is read; at most {@value #MAX_PENDING_PER_ADDRESS} connections per address and {@value
+ * #MAX_PENDING} in all may be authenticating at once (one thread each); each handshake message may
+ * have {@value ControlMessages#MAX_HANDSHAKE_BYTES} bytes and the whole handshake must arrive
+ * within {@link #HANDSHAKE_TIMEOUT}; a host is registered only once its proof verifies, so a peer
+ * claiming a worker's name locks nobody out. Such a peer is rejected, logged and named if the real
+ * worker never comes. A peer that does hold the key and then breaks the protocol (a malformed
+ * {@code READY}, a message whose authentication code does not verify) fails the job, and the
+ * failure reaches every worker through {@link #finish}.
  */
 public final class ControlServer implements AutoCloseable {
 
-  static final String PROTOCOL = "SMTK1";
   static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
+  static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  static final int MAX_PENDING_PER_ADDRESS = 4;
+  static final int MAX_PENDING = 32;
+  private static final int MAX_REJECTIONS_KEPT = 20;
   private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(5);
-  private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
   private final ServerSocket server;
-  private final String jobId;
+  private final ChannelKey key;
   private final List<String> workers;
+  private final Set<InetAddress> workerAddresses;
   private final Duration peerTimeout;
+  private final Duration handshakeTimeout;
   private final ToolkitLog log;
+  private final String publicKey;
   private final Thread acceptor;
   private final Thread heartbeat;
+  private final AtomicInteger internalErrors = new AtomicInteger();
 
   // All guarded by this.
   private final Map<String, Peer> peers = new LinkedHashMap<>();
+  private final Map<InetAddress, Integer> pending = new HashMap<>();
   private final Map<String, String> rejections = new LinkedHashMap<>();
-  private String publicKey = "-";
+  private int rejected;
+  private String protocolFailure;
   private BiConsumer<String, String> lostListener = (host, reason) -> {};
   private boolean finishing;
   private boolean closed;
 
   private ControlServer(
       ServerSocket server,
-      String jobId,
+      ChannelKey key,
       List<String> workers,
+      Set<InetAddress> workerAddresses,
+      String publicKey,
       Duration peerTimeout,
+      Duration handshakeTimeout,
       ToolkitLog log) {
     this.server = server;
-    this.jobId = jobId;
+    this.key = key;
     this.workers = List.copyOf(workers);
+    this.workerAddresses = Set.copyOf(workerAddresses);
+    this.publicKey = publicKey == null ? "-" : publicKey;
     this.peerTimeout = peerTimeout;
+    this.handshakeTimeout = handshakeTimeout;
     this.log = log;
     this.acceptor = daemon("smtk-control-accept", this::acceptLoop);
     this.heartbeat = daemon("smtk-control-heartbeat", this::heartbeatLoop);
   }
 
   /**
-   * Listens on a port of every interface for the given workers.
+   * Listens on the job's address for the given workers.
    *
+   * @param address the address to listen on: this host's on the job's network
    * @param port the TCP port
-   * @param jobId the job's identity, see {@link DistributedRunners#jobId}
-   * @param workers the worker host names
+   * @param key the job's channel key
+   * @param workers the worker host names (each must resolve now)
    * @param publicKey the SSH public key line workers authorize, or null when SSH is set up
    *     elsewhere
    * @param peerTimeout how long a worker may be silent
@@ -87,28 +112,55 @@ public final class ControlServer implements AutoCloseable {
    * @throws ToolkitException if the port cannot be opened
    */
   public static ControlServer open(
+      InetAddress address,
       int port,
-      String jobId,
+      ChannelKey key,
       List<String> workers,
       String publicKey,
       Duration peerTimeout,
       ToolkitLog log)
       throws ToolkitException {
+    return open(address, port, key, workers, publicKey, peerTimeout, HANDSHAKE_TIMEOUT, log);
+  }
+
+  /** {@link #open} with another handshake timeout (tests of slow peers). */
+  static ControlServer open(
+      InetAddress address,
+      int port,
+      ChannelKey key,
+      List<String> workers,
+      String publicKey,
+      Duration peerTimeout,
+      Duration handshakeTimeout,
+      ToolkitLog log)
+      throws ToolkitException {
+    Set<InetAddress> addresses = new LinkedHashSet<>();
+    for (String worker : workers) {
+      try {
+        addresses.addAll(List.of(InetAddress.getAllByName(worker)));
+      } catch (UnknownHostException e) {
+        throw new HostUnreachableException(
+            worker, "Worker host name " + worker + " does not resolve on the master", e);
+      }
+    }
     ServerSocket socket;
     try {
       socket = new ServerSocket();
       socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(port));
+      socket.bind(new InetSocketAddress(address, port));
     } catch (IOException e) {
       throw new LaunchConfigurationException(
           "Cannot listen on the job control port "
+              + address.getHostAddress()
+              + ":"
               + port
               + " (SMTK_CONTROL_PORT): "
               + e.getMessage(),
           e);
     }
-    ControlServer control = new ControlServer(socket, jobId, workers, peerTimeout, log);
-    control.publicKey = publicKey == null ? "-" : publicKey;
+    ControlServer control =
+        new ControlServer(
+            socket, key, workers, addresses, publicKey, peerTimeout, handshakeTimeout, log);
     control.acceptor.start();
     control.heartbeat.start();
     return control;
@@ -121,6 +173,34 @@ public final class ControlServer implements AutoCloseable {
    */
   int port() {
     return server.getLocalPort();
+  }
+
+  /**
+   * Returns how many connections failed on an unexpected internal error (a bug, which tests assert
+   * never happens whatever a peer sends).
+   *
+   * @return the count
+   */
+  int internalErrors() {
+    return internalErrors.get();
+  }
+
+  /**
+   * Returns how many connections are authenticating now.
+   *
+   * @return the count
+   */
+  synchronized int authenticating() {
+    return pending.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /**
+   * Returns how many connections were rejected so far.
+   *
+   * @return the count
+   */
+  synchronized int rejected() {
+    return rejected;
   }
 
   /**
@@ -149,6 +229,7 @@ public final class ControlServer implements AutoCloseable {
    * @return each worker's SSH host key line ({@code ssh-ed25519 AAAA...}), or "" when the worker
    *     uses an sshd it did not start
    * @throws HostUnreachableException naming the workers that did not report in time
+   * @throws ControlProtocolException when a worker that proved it holds the key broke the protocol
    * @throws ToolkitException when stopped
    */
   public Map<String, String> awaitReady(Duration timeout, JobProcesses stop)
@@ -158,6 +239,9 @@ public final class ControlServer implements AutoCloseable {
       stop.checkStopped();
       List<String> missing = new ArrayList<>();
       synchronized (this) {
+        if (protocolFailure != null) {
+          throw new ControlProtocolException(protocolFailure);
+        }
         for (String worker : workers) {
           Peer peer = peers.get(worker);
           if (peer == null || peer.hostKey == null) {
@@ -188,7 +272,7 @@ public final class ControlServer implements AutoCloseable {
           throw new HostUnreachableException(missing.get(0), message.toString());
         }
         try {
-          wait(200);
+          wait(StopCheck.POLL.toMillis());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new ToolkitException("Interrupted while waiting for the workers " + missing, e);
@@ -254,92 +338,216 @@ public final class ControlServer implements AutoCloseable {
       } catch (IOException e) {
         return; // closed
       }
-      daemon("smtk-control-" + socket.getInetAddress().getHostAddress(), () -> serve(socket))
-          .start();
+      InetAddress from = socket.getInetAddress();
+      String refusal = admit(from);
+      if (refusal != null) {
+        reject(socket, from.getHostAddress(), refusal);
+        continue;
+      }
+      try {
+        daemon("smtk-control-" + from.getHostAddress(), () -> serve(socket)).start();
+      } catch (OutOfMemoryError | RuntimeException e) {
+        // No thread to be had: the peer is turned away, the server goes on.
+        release(from);
+        reject(socket, from.getHostAddress(), "no thread to serve it: " + e);
+      }
     }
   }
 
+  /** Counts a connection in, or says why it is refused before anything is read. */
+  private synchronized String admit(InetAddress from) {
+    if (!workerAddresses.contains(from)) {
+      return "not the address of any worker of this job " + workers;
+    }
+    int total = pending.values().stream().mapToInt(Integer::intValue).sum();
+    int fromThere = pending.getOrDefault(from, 0);
+    if (total >= MAX_PENDING || fromThere >= MAX_PENDING_PER_ADDRESS) {
+      return "too many of its connections are authenticating at once";
+    }
+    pending.put(from, fromThere + 1);
+    return null;
+  }
+
+  private synchronized void release(InetAddress from) {
+    pending.computeIfPresent(from, (address, count) -> count <= 1 ? null : count - 1);
+  }
+
   private void serve(Socket socket) {
-    String from = socket.getInetAddress().getHostAddress();
+    InetAddress address = socket.getInetAddress();
+    String from = address.getHostAddress();
     Peer peer = null;
+    boolean counted = true;
     try {
       socket.setTcpNoDelay(true);
-      socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      String[] hello = words(in.readLine());
-      if (hello.length != 4 || !hello[0].equals("HELLO") || !hello[1].equals(PROTOCOL)) {
-        reject(socket, from, "not a worker of this toolkit version: " + Arrays.toString(hello));
+      LineReader in = new LineReader(socket);
+      long handshakeEnd = System.nanoTime() + handshakeTimeout.toNanos();
+      String helloLine = read(in, ControlMessages.MAX_HANDSHAKE_BYTES, handshakeEnd);
+      if (helloLine == null) {
+        reject(socket, from, "it closed the connection without a word");
         return;
       }
-      String host = hello[3];
-      if (!hello[2].equals(jobId)) {
+      Hello hello = ControlMessages.parseHello(helloLine);
+      String host = hello.host();
+      if (!workers.contains(host)) {
+        reject(socket, from, "it claims to be " + host + ", which is not a worker " + workers);
+        return;
+      }
+      if (!resolvesTo(host, address)) {
+        reject(socket, from, "it claims to be " + host + ", whose address it is not");
+        return;
+      }
+      String masterNonce = ControlMessages.nonce();
+      write(
+          socket,
+          ControlMessages.challenge(
+              masterNonce,
+              ControlMessages.proof(
+                  key, ControlMessages.MASTER, host, hello.nonce(), masterNonce)));
+      String proofLine = read(in, ControlMessages.MAX_HANDSHAKE_BYTES, handshakeEnd);
+      if (proofLine == null) {
+        reject(socket, from, "it closed the connection instead of proving it holds the job's key");
+        return;
+      }
+      String expected =
+          ControlMessages.proof(key, ControlMessages.WORKER, host, hello.nonce(), masterNonce);
+      if (!ControlMessages.verify(expected, ControlMessages.parseProof(proofLine))) {
         reject(
             socket,
             from,
-            host + " belongs to another job (" + hello[2] + ", this job is " + jobId + ")");
+            "it claims to be "
+                + host
+                + " but does not hold the job's key (failed authentication; "
+                + (key.fromSecret() ? "a different SMTK_JOB_SECRET?" : "no SMTK_JOB_SECRET")
+                + ")");
         return;
       }
-      if (!workers.contains(host)) {
-        reject(socket, from, host + " is not a worker of this job " + workers);
-        return;
-      }
-      if (!resolvesTo(host, socket.getInetAddress())) {
-        reject(socket, from, "connected from " + from + ", which is not an address of " + host);
-        return;
-      }
-      peer = new Peer(host, socket);
+      Session session =
+          new Session(key.session(host, hello.nonce(), masterNonce), ControlMessages.MASTER);
+      peer = new Peer(host, socket, session);
       synchronized (this) {
         Peer previous = peers.get(host);
-        if (previous != null && previous.hostKey != null) {
+        if (closed || finishing) {
+          peer = null;
+          reject(socket, from, host + " came after the job ended");
+          return;
+        }
+        if (previous != null && previous.lostReason == null) {
+          peer = null;
           reject(socket, from, host + " is already registered");
           return;
         }
         peers.put(host, peer);
       }
+      release(address);
+      counted = false;
       peer.send("KEY " + publicKey);
-      String[] ready = words(in.readLine());
-      if (ready.length < 2 || !ready[0].equals("READY")) {
-        throw new IOException("expected READY from " + host + ", got " + Arrays.toString(ready));
+      Duration readyTimeout =
+          handshakeTimeout.compareTo(peerTimeout) >= 0 ? handshakeTimeout : peerTimeout;
+      long readyEnd = System.nanoTime() + readyTimeout.toNanos();
+      String ready = read(in, ControlMessages.MAX_MESSAGE_BYTES, readyEnd);
+      if (ready == null) {
+        lost(peer, "its toolkit closed the control connection before reporting ready");
+        return;
       }
-      String hostKey =
-          ready[1].equals("-")
-              ? ""
-              : String.join(" ", Arrays.asList(ready).subList(1, ready.length));
-      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, peerTimeout.toMillis()));
+      String hostKey = ControlMessages.parseReady(session.open(ready));
       synchronized (this) {
         peer.hostKey = hostKey;
         notifyAll();
       }
       log.info("Worker " + host + " available for communication");
       readUntilEnd(peer, in);
-    } catch (SocketTimeoutException e) {
-      lost(peer, "sent nothing for " + peerTimeout.toSeconds() + " s (SMTK_PEER_TIMEOUT_SECONDS)");
+    } catch (ControlProtocolException e) {
+      if (peer == null) {
+        reject(socket, from, e.getMessage());
+      } else {
+        brokeProtocol(peer, e);
+      }
     } catch (IOException e) {
-      lost(peer, "its connection failed: " + e.getMessage());
+      if (peer == null) {
+        reject(socket, from, "its connection failed: " + e.getMessage());
+      } else {
+        lost(peer, "its connection failed: " + e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      internalErrors.incrementAndGet();
+      log.error("Internal error on the control connection from " + from + ": " + e);
+      if (peer == null) {
+        reject(socket, from, "internal error: " + e);
+      } else {
+        lost(peer, "internal error: " + e);
+      }
+    } finally {
+      if (counted) {
+        release(address);
+      }
     }
   }
 
-  private void readUntilEnd(Peer peer, BufferedReader in) throws IOException {
+  private String read(LineReader in, int maxBytes, long deadline)
+      throws IOException, ControlProtocolException {
+    try {
+      return in.readLine(maxBytes, deadline, StopCheck.NEVER, "");
+    } catch (io.smtk.process.TrainingStoppedException e) {
+      throw new IllegalStateException("StopCheck.NEVER stopped", e);
+    }
+  }
+
+  private void readUntilEnd(Peer peer, LineReader in) throws IOException {
     while (true) {
-      String line = in.readLine();
-      if (line == null) {
-        lost(peer, "its toolkit closed the control connection");
+      String message;
+      try {
+        // One whole message per peer timeout: a trickle of bytes does not keep a peer alive.
+        String line =
+            read(in, ControlMessages.MAX_MESSAGE_BYTES, System.nanoTime() + peerTimeout.toNanos());
+        if (line == null) {
+          lost(peer, "its toolkit closed the control connection");
+          return;
+        }
+        message = peer.session.open(line);
+        if (message.startsWith("BYE ")) {
+          lost(peer, "its toolkit left the job: " + ControlMessages.parseBye(message));
+          return;
+        }
+        if (!message.equals("PING")) {
+          throw new ControlProtocolException(
+              "it sent an unexpected message " + ControlMessages.shown(message));
+        }
+      } catch (MessageTimeoutException e) {
+        lost(
+            peer,
+            e.partial()
+                ? "it sent part of a message and not the rest within "
+                    + peerTimeout.toSeconds()
+                    + " s (SMTK_PEER_TIMEOUT_SECONDS)"
+                : "sent nothing for " + peerTimeout.toSeconds() + " s (SMTK_PEER_TIMEOUT_SECONDS)");
+        return;
+      } catch (ControlProtocolException e) {
+        brokeProtocol(peer, e);
         return;
       }
-      if (line.startsWith("BYE")) {
-        lost(peer, "its toolkit left the job: " + line.substring(3).strip());
-        return;
+    }
+  }
+
+  /** A peer that proved it holds the key broke the protocol: the job fails, on every host. */
+  private void brokeProtocol(Peer peer, ControlProtocolException e) {
+    String reason = "Worker " + peer.host + " broke the job control protocol: " + e.getMessage();
+    boolean ready;
+    synchronized (this) {
+      ready = peer.hostKey != null;
+      if (!ready && protocolFailure == null && !finishing && !closed) {
+        protocolFailure = reason;
+        notifyAll();
       }
-      // PING: the worker is alive; the read timeout restarts.
+    }
+    if (ready) {
+      lost(peer, "it broke the job control protocol: " + e.getMessage());
+    } else {
+      log.error(reason);
+      // Kept open: finish() tells this peer too how the job ended.
     }
   }
 
   private void lost(Peer peer, String reason) {
-    if (peer == null) {
-      return;
-    }
     BiConsumer<String, String> listener;
     synchronized (this) {
       peer.close();
@@ -356,9 +564,20 @@ public final class ControlServer implements AutoCloseable {
     }
   }
 
-  private synchronized void reject(Socket socket, String from, String reason) {
-    log.warning("Rejected a control connection from " + from + ": " + reason);
-    rejections.put(from, reason);
+  private void reject(Socket socket, String from, String reason) {
+    boolean logged;
+    synchronized (this) {
+      rejected++;
+      // Bounded: a flood of rejected peers costs neither memory nor a flooded log.
+      logged = rejections.containsKey(from) || rejections.size() < MAX_REJECTIONS_KEPT;
+      if (logged) {
+        rejections.put(from, reason);
+      }
+      logged = logged && rejected <= 10 * MAX_REJECTIONS_KEPT;
+    }
+    if (logged) {
+      log.warning("Rejected a control connection from " + from + ": " + reason);
+    }
     try {
       socket.close();
     } catch (IOException e) {
@@ -391,14 +610,16 @@ public final class ControlServer implements AutoCloseable {
           return true;
         }
       }
-      return address.isLoopbackAddress() && InetAddress.getLocalHost().getHostName().equals(host);
+      return false;
     } catch (UnknownHostException e) {
       return false;
     }
   }
 
-  static String[] words(String line) {
-    return line == null ? new String[0] : line.strip().split(" ");
+  private static void write(Socket socket, String line) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   private static Thread daemon(String name, Runnable task) {
@@ -407,24 +628,24 @@ public final class ControlServer implements AutoCloseable {
     return thread;
   }
 
-  /** One worker's connection. */
+  /** One authenticated worker's connection. */
   private static final class Peer {
     final String host;
     final Socket socket;
+    final Session session;
     final Thread reader = Thread.currentThread();
     String hostKey; // guarded by the server; null until READY
     String lostReason; // guarded by the server
 
-    Peer(String host, Socket socket) {
+    Peer(String host, Socket socket, Session session) {
       this.host = host;
       this.socket = socket;
+      this.session = session;
     }
 
-    synchronized void send(String line) {
+    synchronized void send(String message) {
       try {
-        OutputStream out = socket.getOutputStream();
-        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        write(socket, session.seal(message));
       } catch (IOException e) {
         // The reader notices a broken connection and reports the worker lost.
       }

@@ -64,19 +64,37 @@ public record JobOutcome(
    *
    * @param line the encoded outcome
    * @return the outcome
-   * @throws IllegalArgumentException if the line is malformed
+   * @throws ControlProtocolException if the line is malformed: not five fields, an exit code
+   *     outside 0..255, a rank below -1, or a text that is not Base64
    */
-  static JobOutcome decode(String line) {
+  static JobOutcome decode(String line) throws ControlProtocolException {
     String[] fields = line.split(" ", -1);
     if (fields.length != 5) {
-      throw new IllegalArgumentException("malformed job outcome: " + line);
+      throw new ControlProtocolException(
+          "malformed job outcome ("
+              + fields.length
+              + " fields, not 5): "
+              + ControlMessages.shown(line));
     }
-    return new JobOutcome(
-        Integer.parseInt(fields[0]),
-        unb64(fields[2]),
-        Integer.parseInt(fields[1]),
-        unb64(fields[3]),
-        unb64(fields[4]));
+    try {
+      int exitCode = Integer.parseInt(fields[0]);
+      int failedRank = Integer.parseInt(fields[1]);
+      if (exitCode < 0 || exitCode > 255 || failedRank < -1) {
+        throw new ControlProtocolException(
+            "malformed job outcome (exit code "
+                + exitCode
+                + ", rank "
+                + failedRank
+                + "): "
+                + ControlMessages.shown(line));
+      }
+      return new JobOutcome(
+          exitCode, unb64(fields[2]), failedRank, unb64(fields[3]), unb64(fields[4]));
+    } catch (IllegalArgumentException e) {
+      // NumberFormatException included: a field that is not a number or not Base64.
+      throw new ControlProtocolException(
+          "malformed job outcome: " + ControlMessages.shown(line), e);
+    }
   }
 
   private static String b64(String text) {

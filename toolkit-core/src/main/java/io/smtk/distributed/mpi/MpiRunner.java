@@ -1,9 +1,11 @@
 package io.smtk.distributed.mpi;
 
 import io.smtk.ToolkitException;
+import io.smtk.distributed.cluster.HostNames;
 import io.smtk.distributed.cluster.HostUnreachableException;
 import io.smtk.distributed.cluster.JobProcesses;
 import io.smtk.distributed.cluster.LaunchPlan;
+import io.smtk.distributed.control.ChannelKey;
 import io.smtk.distributed.control.ControlClient;
 import io.smtk.distributed.control.ControlServer;
 import io.smtk.distributed.control.DistributedJobFailedException;
@@ -16,6 +18,9 @@ import io.smtk.logging.ToolkitLog;
 import io.smtk.process.CommandLine;
 import io.smtk.process.ProcessResult;
 import io.smtk.process.TrainingStoppedException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +43,7 @@ public final class MpiRunner {
   private final ToolkitLog log;
   private final UserLaunch launch;
   private final JobProcesses processes;
-  private final String jobId;
+  private final ChannelKey channelKey;
 
   public MpiRunner(
       LaunchPlan plan,
@@ -47,14 +52,14 @@ public final class MpiRunner {
       ToolkitLog log,
       UserLaunch launch,
       JobProcesses processes,
-      String jobId) {
+      ChannelKey channelKey) {
     this.plan = plan;
     this.smddp = smddp;
     this.settings = settings;
     this.log = log;
     this.launch = launch;
     this.processes = processes;
-    this.jobId = jobId;
+    this.channelKey = channelKey;
   }
 
   /**
@@ -95,14 +100,25 @@ public final class MpiRunner {
     workers.remove(plan.masterHost());
     log.info("Starting MPI run as master node " + plan.masterHost() + " with workers " + workers);
     if (workers.isEmpty()) {
-      runMpirun(null, null);
+      // One host needs no ssh; a name that does not resolve (smtk local's process mode, where hosts
+      // are plain processes) would make mpirun take it for a remote host and try.
+      runMpirun(null, null, !HostNames.resolves(plan.masterHost()));
       return;
     }
+    InetAddress address = bindAddress();
+    log.info(
+        "Job control channel on "
+            + address.getHostAddress()
+            + ":"
+            + settings.controlPort()
+            + ", "
+            + keyDescription());
     try (SshClient ssh = SshClient.create(settings);
         ControlServer control =
             ControlServer.open(
+                address,
                 settings.controlPort(),
-                jobId,
+                channelKey,
                 workers,
                 ssh.publicKey(),
                 settings.peerTimeout(),
@@ -118,7 +134,7 @@ public final class MpiRunner {
         hostKeys = control.awaitReady(settings.startupTimeout(), processes);
         ssh.writeConfig(hostKeys);
         for (String worker : workers) {
-          ssh.checkLogin(worker, launch.environment());
+          ssh.checkLogin(worker, launch.environment(), processes);
         }
       } catch (ToolkitException e) {
         control.finish(
@@ -130,15 +146,90 @@ public final class MpiRunner {
                 ""));
         throw e;
       }
-      runMpirun(ssh, control);
+      runMpirun(ssh, control, false);
     }
   }
 
-  private void runMpirun(SshClient ssh, ControlServer control) throws ToolkitException {
-    List<String> command =
-        withSshConfig(
-            smddp ? SmddpCommand.build(plan) : MpiCommand.build(plan),
-            ssh == null ? null : ssh.config().toString());
+  /** Says where the channel key comes from, with its fingerprint to compare between hosts. */
+  private String keyDescription() {
+    return "key "
+        + channelKey.fingerprint()
+        + (channelKey.fromSecret()
+            ? " (from SMTK_JOB_SECRET)"
+            : " (derived from the job's configuration; set SMTK_JOB_SECRET on every host for a"
+                + " secret one)");
+  }
+
+  /**
+   * Returns the address the control channel listens on: the one the master's name resolves to,
+   * which is where the workers connect. Should that be a loopback address while the workers' are
+   * not (a host file that maps the host's own name to 127.0.1.1), every address is used instead,
+   * with a warning, as the workers could not reach it otherwise.
+   */
+  private InetAddress bindAddress() throws ToolkitException {
+    InetAddress master;
+    try {
+      master = InetAddress.getByName(plan.masterHost());
+    } catch (UnknownHostException e) {
+      throw new HostUnreachableException(
+          plan.masterHost(),
+          "The master's host name " + plan.masterHost() + " does not resolve",
+          e);
+    }
+    if (!master.isLoopbackAddress()) {
+      return master;
+    }
+    for (String host : plan.hosts()) {
+      try {
+        if (!InetAddress.getByName(host).isLoopbackAddress()) {
+          log.warning(
+              "The master's name "
+                  + plan.masterHost()
+                  + " resolves to the loopback address "
+                  + master.getHostAddress()
+                  + " but worker "
+                  + host
+                  + "'s does not: the job control channel listens on every address");
+          return new InetSocketAddress(0).getAddress();
+        }
+      } catch (UnknownHostException e) {
+        // The control server names the worker that does not resolve.
+      }
+    }
+    return master;
+  }
+
+  /**
+   * Returns the command with the single host named {@code localhost} in {@code --host}: mpirun
+   * starts the ranks of a host it cannot match to this machine (by name or address) through ssh.
+   *
+   * @param command the command from {@link MpiCommand} or {@link SmddpCommand}
+   * @param host the job's only host, e.g. {@code algo-1}
+   * @return the command, with {@code --host localhost} or {@code --host localhost:N}
+   */
+  static List<String> onThisMachine(List<String> command, String host) {
+    List<String> result = new ArrayList<>(command);
+    int index = result.indexOf("--host");
+    if (index >= 0 && index + 1 < result.size()) {
+      String hosts = result.get(index + 1);
+      if (hosts.equals(host) || hosts.startsWith(host + ":")) {
+        result.set(index + 1, "localhost" + hosts.substring(host.length()));
+      }
+    }
+    return List.copyOf(result);
+  }
+
+  private void runMpirun(SshClient ssh, ControlServer control, boolean unresolvedSingleHost)
+      throws ToolkitException {
+    List<String> built = smddp ? SmddpCommand.build(plan) : MpiCommand.build(plan);
+    if (unresolvedSingleHost) {
+      log.info(
+          "Host name "
+              + plan.masterHost()
+              + " does not resolve: mpirun runs the ranks on localhost");
+      built = onThisMachine(built, plan.masterHost());
+    }
+    List<String> command = withSshConfig(built, ssh == null ? null : ssh.config().toString());
     if (smddp && !plan.smddprunInstalled()) {
       log.warning(SmddpCommand.SMDDPRUN_MISSING_WARNING);
     }
@@ -212,22 +303,29 @@ public final class MpiRunner {
         "Starting MPI run as worker node "
             + plan.currentHost()
             + " of master "
-            + plan.masterHost());
+            + plan.masterHost()
+            + ", job control channel "
+            + keyDescription());
     JobOutcome outcome;
-    try (SshDaemon sshd = SshDaemon.ensure(plan.currentHost(), settings, log);
+    try (SshDaemon sshd = SshDaemon.ensure(plan.currentHost(), settings, log, processes);
         ControlClient control =
             ControlClient.connect(
                 plan.masterHost(),
                 settings.controlPort(),
-                jobId,
+                channelKey,
                 plan.currentHost(),
                 settings.startupTimeout(),
                 processes,
                 log)) {
-      String key = control.awaitKey(settings.startupTimeout());
+      String key = control.publicKey();
       if (key != null) {
         if (sshd.started()) {
-          sshd.authorize(key);
+          List<String> from = control.masterAddresses();
+          sshd.authorize(key, from);
+          log.info(
+              "Authorized the master's SSH key for connections from "
+                  + String.join(", ", from)
+                  + " until the job ends");
         } else {
           log.info(
               "The job's SSH key is not added to the SSH daemon the toolkit did not start; its own"

@@ -2,8 +2,10 @@ package io.smtk.distributed.ssh;
 
 import io.smtk.ToolkitException;
 import io.smtk.distributed.cluster.HostUnreachableException;
+import io.smtk.distributed.cluster.JobProcesses;
 import io.smtk.distributed.cluster.LaunchConfigurationException;
 import io.smtk.environment.ToolkitSettings;
+import io.smtk.process.StopCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,8 +97,9 @@ public final class SshClient implements AutoCloseable {
     StringBuilder text = new StringBuilder();
     hostKeys.forEach(
         (host, key) -> {
-          if (!key.isEmpty()) {
-            String[] parts = key.split(" ");
+          String[] parts = key.split(" ");
+          // Keys come checked from the control channel; one without a blob is not pinned.
+          if (parts.length >= 2) {
             knownHosts
                 .append(host)
                 .append(' ')
@@ -141,9 +144,12 @@ public final class SshClient implements AutoCloseable {
    *
    * @param host the worker
    * @param environment the environment ssh runs with
+   * @param stop asked while ssh runs
    * @throws HostUnreachableException naming the host and ssh's error when the login fails
+   * @throws ToolkitException when stopped
    */
-  public void checkLogin(String host, Map<String, String> environment) throws ToolkitException {
+  public void checkLogin(String host, Map<String, String> environment, JobProcesses stop)
+      throws ToolkitException {
     List<String> command = List.of("ssh", "-F", config.toString(), host, "true");
     try {
       Path output = Files.createTempFile("smtk-ssh-check-", ".log");
@@ -156,7 +162,17 @@ public final class SshClient implements AutoCloseable {
         builder.environment().clear();
         builder.environment().putAll(environment);
         Process ssh = builder.start();
-        if (!ssh.waitFor(LOGIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOGIN_TIMEOUT_SECONDS);
+        while (!ssh.waitFor(StopCheck.POLL.toMillis(), TimeUnit.MILLISECONDS)
+            && System.nanoTime() - deadline < 0) {
+          try {
+            stop.checkStopped();
+          } catch (ToolkitException e) {
+            ssh.destroyForcibly();
+            throw e;
+          }
+        }
+        if (ssh.isAlive()) {
           ssh.destroyForcibly();
           throw new HostUnreachableException(
               host,

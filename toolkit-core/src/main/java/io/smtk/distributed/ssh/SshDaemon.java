@@ -1,6 +1,7 @@
 package io.smtk.distributed.ssh;
 
 import io.smtk.ToolkitException;
+import io.smtk.distributed.cluster.JobProcesses;
 import io.smtk.distributed.cluster.LaunchConfigurationException;
 import io.smtk.environment.ToolkitSettings;
 import io.smtk.logging.ToolkitLog;
@@ -42,10 +43,12 @@ public final class SshDaemon implements AutoCloseable {
    * @param host this host's name (an sshd must answer on its address, where mpirun connects)
    * @param settings the toolkit's settings
    * @param log the toolkit's log
+   * @param stop asked while the daemon starts
    * @return the daemon; close it at the end of the job
-   * @throws ToolkitException if no sshd is installed or it does not start
+   * @throws ToolkitException if no sshd is installed or it does not start, or when stopped
    */
-  public static SshDaemon ensure(String host, ToolkitSettings settings, ToolkitLog log)
+  public static SshDaemon ensure(
+      String host, ToolkitSettings settings, ToolkitLog log, JobProcesses stop)
       throws ToolkitException {
     if (answers(host, PORT)) {
       log.info("Using the SSH daemon that already serves port " + PORT + " of " + host);
@@ -108,7 +111,7 @@ public final class SshDaemon implements AutoCloseable {
                   settings.path().isEmpty() ? "/usr/sbin:/usr/bin:/sbin:/bin" : settings.path()),
               dir.resolve("sshd.log"));
       SshDaemon daemon = new SshDaemon(sshd, dir);
-      daemon.awaitListening(host);
+      daemon.awaitListening(host, stop);
       return daemon;
     } catch (IOException e) {
       SshKeys.deleteQuietly(dir);
@@ -146,23 +149,36 @@ public final class SshDaemon implements AutoCloseable {
   }
 
   /**
-   * Lets a client key in: appends it to the daemon's authorized keys.
+   * Lets the master's key in, from the master's addresses only ({@code from="..."} in the
+   * authorized keys, without agent, port or X11 forwarding and without a terminal) and only until
+   * the job ends ({@link #close()} removes it).
    *
    * @param publicKey the key line
-   * @throws ToolkitException if the file cannot be written
+   * @param fromAddresses the addresses the master connects from
+   * @throws ToolkitException if the key is malformed or the file cannot be written
    */
-  public void authorize(String publicKey) throws ToolkitException {
+  public void authorize(String publicKey, List<String> fromAddresses) throws ToolkitException {
     if (daemon == null) {
       return;
     }
-    if (!publicKey.matches("ssh-[a-z0-9-]+ [A-Za-z0-9+/=]+( [^\\n]*)?")) {
+    if (!publicKey.matches("[a-z0-9][a-z0-9@.-]* [A-Za-z0-9+/=]+( [\\x20-\\x7e]*)?")) {
       throw new LaunchConfigurationException(
           "Refusing to authorize a malformed SSH key from the master: " + publicKey);
     }
+    for (String address : fromAddresses) {
+      if (!address.matches("[0-9A-Fa-f.:%a-z]+")) {
+        throw new LaunchConfigurationException(
+            "Refusing to authorize the master's key from a malformed address: " + address);
+      }
+    }
+    String options =
+        "from=\""
+            + String.join(",", fromAddresses)
+            + "\",no-agent-forwarding,no-port-forwarding,no-X11-forwarding,no-pty ";
     try {
       Files.writeString(
           dir.resolve("authorized_keys"),
-          publicKey + "\n",
+          options + publicKey + "\n",
           StandardCharsets.UTF_8,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
@@ -171,17 +187,41 @@ public final class SshDaemon implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes every authorized key: the job is over, nobody logs in any more.
+   *
+   * @return whether the keys are gone (or there were none to remove)
+   */
+  public boolean revoke() {
+    if (daemon == null) {
+      return true;
+    }
+    try {
+      Files.writeString(dir.resolve("authorized_keys"), "");
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   @Override
   public void close() {
     if (daemon != null) {
+      revoke();
       daemon.close();
       SshKeys.deleteQuietly(dir);
     }
   }
 
-  private void awaitListening(String host) throws ToolkitException {
+  private void awaitListening(String host, JobProcesses stop) throws ToolkitException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (!answers(host, PORT)) {
+      try {
+        stop.checkStopped();
+      } catch (ToolkitException e) {
+        close();
+        throw e;
+      }
       if (!daemon.isAlive()) {
         String log = daemon.logTail();
         close();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class JobOutcomeTest {
 
   @Test
-  void decode_encodedFailure_roundTripsMultilineUnicodeText() {
+  void decode_encodedFailure_roundTripsMultilineUnicodeText() throws Exception {
     JobOutcome outcome =
         new JobOutcome(3, "algo-2", 5, "rank 5 on algo-2 failed", "Traceback\n  É \"x\" \n");
 
@@ -18,14 +18,24 @@ class JobOutcomeTest {
   }
 
   @Test
-  void decode_success_succeeded() {
+  void decode_success_succeeded() throws Exception {
     assertThat(JobOutcome.decode(JobOutcome.success().encode()).succeeded()).isTrue();
   }
 
   @Test
   void decode_malformed_throws() {
     assertThatThrownBy(() -> JobOutcome.decode("1 2 3"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ControlProtocolException.class)
         .hasMessageContaining("malformed");
+  }
+
+  @Test
+  void decode_exitCodeOutOfRangeOrNotBase64_isAProtocolError() {
+    assertThatThrownBy(() -> JobOutcome.decode("300 -1 YQ== YQ== YQ=="))
+        .isInstanceOf(ControlProtocolException.class)
+        .hasMessageContaining("exit code 300");
+    assertThatThrownBy(() -> JobOutcome.decode("1 -1 !!! YQ== YQ=="))
+        .isInstanceOf(ControlProtocolException.class)
+        .hasMessageContaining("malformed job outcome");
   }
 }

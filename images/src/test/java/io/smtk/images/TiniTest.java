@@ -12,11 +12,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tests for {@code smtk-init}, the images' PID 1 (built from {@code smtk-init.c}). */
-class SmtkInitTest {
+/**
+ * Tests for tini as the images' PID 1, the copy the images module stages and with the flags the
+ * image's entrypoint gives it ({@code -s --}): what smtk relies on it for (images/README.md "PID
+ * 1").
+ */
+class TiniTest {
 
   private static final String INIT =
-      System.getProperty("smtk.init", "target/image/root/opt/smtk/bin/smtk-init");
+      System.getProperty("smtk.tini", "target/image/root/opt/smtk/bin/tini");
 
   @Test
   void run_childExits_exitsWithChildStatus() throws Exception {
@@ -41,7 +45,7 @@ class SmtkInitTest {
                 + "; while :; do sleep 0.05; done");
     awaitFile(ready);
 
-    init.destroy(); // SIGTERM, to smtk-init only
+    init.destroy(); // SIGTERM, to tini only
 
     assertThat(init.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(init.exitValue()).isEqualTo(42);
@@ -59,8 +63,8 @@ class SmtkInitTest {
   @Test
   void run_orphanExits_isReapedNotLeftAZombie(@TempDir Path dir) throws Exception {
     Path ready = dir.resolve("ready");
-    // The subshell exits at once, so `sleep 0.2` is orphaned; it comes to smtk-init (child
-    // subreaper),
+    // The subshell exits at once, so `sleep 0.2` is orphaned; it comes to tini (child subreaper,
+    // -s),
     // which must reap it when it ends while the main child still runs.
     Process init = start("sh", "-c", "(sleep 0.2 &); touch " + ready + "; sleep 3");
     awaitFile(ready);
@@ -77,22 +81,43 @@ class SmtkInitTest {
     init.destroy();
     init.waitFor(10, TimeUnit.SECONDS);
 
-    assertThat(zombies).as("zombie children of smtk-init").isEmpty();
+    assertThat(zombies).as("zombie children of tini").isEmpty();
   }
 
   @Test
   void run_missingCommand_exits127WithMessage() throws Exception {
     Process init =
-        new ProcessBuilder(INIT, "--", "/no/such/command").redirectErrorStream(true).start();
+        new ProcessBuilder(INIT, "-s", "--", "/no/such/command").redirectErrorStream(true).start();
 
     assertThat(init.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(init.exitValue()).isEqualTo(127);
     assertThat(new String(init.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-        .contains("smtk-init: cannot run /no/such/command");
+        .contains("exec /no/such/command failed: No such file or directory");
+  }
+
+  @Test
+  void run_notPid1WithSubreaperFlag_printsNoWarning() throws Exception {
+    Process init = new ProcessBuilder(INIT, "-s", "--", "true").redirectErrorStream(true).start();
+
+    assertThat(init.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(init.exitValue()).isZero();
+    assertThat(new String(init.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void file_staticallyLinked_needsNoGlibcFromTheBase() throws Exception {
+    Process objdump = new ProcessBuilder("objdump", "-p", INIT).redirectErrorStream(true).start();
+    String headers = new String(objdump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(objdump.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(headers)
+        .contains("file format elf64")
+        .doesNotContain("NEEDED")
+        .doesNotContain("GLIBC_");
   }
 
   private static Process start(String... command) throws IOException {
-    List<String> full = new ArrayList<>(List.of(INIT, "--"));
+    List<String> full = new ArrayList<>(List.of(INIT, "-s", "--"));
     full.addAll(List.of(command));
     return new ProcessBuilder(full).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }

@@ -52,7 +52,7 @@ env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 /opt/smtk/jre/bin/java \
 WARM
 if ! unshare --user --map-root-user --mount sh "$stage/warm-up.sh" >"$stage/warm-up.log" 2>&1; then
   echo "app-archive: the warm-up job could not run in a mount namespace (unshare); no class archive:" >&2
-  tail -n 5 "$stage/warm-up.log" >&2
+  grep -v "\[cds\]" "$stage/warm-up.log" | tail -n 5 >&2
   exit 0
 fi
 for made in "$stage/smtk/out/smtk.aot" "$stage/smtk/out/smtk.jsa"; do

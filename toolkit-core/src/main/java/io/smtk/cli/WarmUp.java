@@ -32,7 +32,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * <p>The job takes its code from {@code s3://} like many SageMaker jobs, served by a stand-in S3 on
  * 127.0.0.1 inside this process, so that the S3 client, the download and the extraction are
  * archived too; then it runs a Python entry point (a shell script where there is no Python). Its
- * output is discarded; it leaves nothing behind.
+ * output is shown only when it fails; it leaves nothing behind.
  */
 final class WarmUp {
 
@@ -79,8 +79,16 @@ final class WarmUp {
       Files.writeString(
           config.resolve("resourceconfig.json"),
           "{\"current_host\": \"algo-1\", \"hosts\": [\"algo-1\"]}");
-      PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true);
-      return Trainer.builder(environment, discard, discard).build().train();
+      // Kept, and shown only when the job fails: a warm-up that fails makes no archive, and says
+      // why.
+      ByteArrayOutputStream output = new ByteArrayOutputStream();
+      PrintStream log = new PrintStream(output, true, StandardCharsets.UTF_8);
+      int status = Trainer.builder(environment, log, log).build().train();
+      if (status != 0) {
+        System.err.print(output.toString(StandardCharsets.UTF_8));
+        System.err.println("smtk warm-up: the warm-up job failed with status " + status);
+      }
+      return status;
     } finally {
       deleteTree(base);
     }

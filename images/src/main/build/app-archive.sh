@@ -12,8 +12,9 @@
 # Java: the same jars, sizes and times), so the files are staged as Jib lays them out, with Jib's file time
 # (EPOCH+1 s), and the warm-up job (`smtk warm-up`) runs with the staging folder mounted at /opt/smtk, in a
 # user and mount namespace of its own (unshare; no root needed where unprivileged user namespaces are
-# allowed). Where that is not possible it says so and makes nothing: the image then starts without it.
-# The flags must be the launcher's (images/src/main/image-root/usr/local/bin/train) except the archive's.
+# allowed). Where that is not possible it says so and makes nothing: the image then starts without it. A
+# warm-up job that fails fails the build: the image could not run that job either.
+# The flags must be the launcher's (images/src/main/image-root/opt/smtk/bin/train) except the archive's.
 # Not reproducible: the JVM writes a different archive each time, so only this file's layer changes.
 set -euo pipefail
 jre=$1 output=$2 app_jar=$3 libs=$4
@@ -50,10 +51,15 @@ env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 /opt/smtk/jre/bin/java \
   -XX:-UseDynamicNumberOfCompilerThreads -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 \
   $make -cp "\$cp" io.smtk.cli.Main warm-up
 WARM
-if ! unshare --user --map-root-user --mount sh "$stage/warm-up.sh" >"$stage/warm-up.log" 2>&1; then
-  echo "app-archive: the warm-up job could not run in a mount namespace (unshare); no class archive:" >&2
-  grep -v "\[cds\]" "$stage/warm-up.log" | tail -n 5 >&2
+if ! unshare --user --map-root-user --mount true 2>/dev/null; then
+  echo "app-archive: no user and mount namespace here (unshare); the image starts without a class archive" >&2
   exit 0
+fi
+# A warm-up job that fails is a broken image (a runtime module missing, a class path wrong): fail the build.
+if ! unshare --user --map-root-user --mount sh "$stage/warm-up.sh" >"$stage/warm-up.log" 2>&1; then
+  echo "app-archive: the warm-up job failed on the image's runtime and class path:" >&2
+  grep -v '\]\[cds' "$stage/warm-up.log" | tail -n 40 >&2
+  exit 1
 fi
 for made in "$stage/smtk/out/smtk.aot" "$stage/smtk/out/smtk.jsa"; do
   if [ -f "$made" ]; then

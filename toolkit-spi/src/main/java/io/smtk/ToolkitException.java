@@ -47,4 +47,15 @@ public class ToolkitException extends Exception {
   public int exitCode() {
     return DEFAULT_EXIT_CODE;
   }
+
+  /**
+   * Returns a process's exit status as the toolkit's own, for exceptions that pass on the status of
+   * a process that failed: the status when it is in 1..255, else {@link #DEFAULT_EXIT_CODE}.
+   *
+   * @param status the process's exit status
+   * @return a value in 1..255
+   */
+  protected static int exitCodeOf(int status) {
+    return status > 0 && status < 256 ? status : DEFAULT_EXIT_CODE;
+  }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smtk.images.testing.GlibcCheck;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,14 +49,7 @@ class GlibcCheckTest {
   @Test
   void check_statedBaseGlibcOlderThanNeeded_failsNamingBothAndTheFile() throws Exception {
     GlibcCheck.Result check =
-        CHECK.run(
-            "check",
-            "--image-dir",
-            CHECK.stagedImage().toString(),
-            "--base",
-            "registry.example/old:1",
-            "--glibc",
-            "2.17");
+        check(CHECK.stagedImage(), "registry.example/old:1", "--glibc", "2.17");
 
     assertThat(check.exitCode()).isEqualTo(1);
     assertThat(check.output())
@@ -66,11 +61,8 @@ class GlibcCheckTest {
   @Test
   void check_tooOldBaseInCommandWithJibGoal_fails() throws Exception {
     GlibcCheck.Result check =
-        CHECK.run(
-            "check",
-            "--image-dir",
-            CHECK.stagedImage().toString(),
-            "--base",
+        check(
+            CHECK.stagedImage(),
             "registry.example/old:1",
             "--glibc",
             "2.17",
@@ -84,11 +76,8 @@ class GlibcCheckTest {
   @Test
   void check_tooOldBaseInCommandWithoutJibGoal_onlyWarns() throws Exception {
     GlibcCheck.Result check =
-        CHECK.run(
-            "check",
-            "--image-dir",
-            CHECK.stagedImage().toString(),
-            "--base",
+        check(
+            CHECK.stagedImage(),
             "registry.example/old:1",
             "--glibc",
             "2.17",
@@ -104,11 +93,8 @@ class GlibcCheckTest {
   @Test
   void check_catalogBaseNotHeldByEngine_usesTheCatalogFigure() throws Exception {
     GlibcCheck.Result check =
-        CHECK.run(
-            "check",
-            "--image-dir",
-            CHECK.stagedImage().toString(),
-            "--base",
+        check(
+            CHECK.stagedImage(),
             "registry.example/dlc:1",
             "--known",
             "registry.example/dlc:1=2.31",
@@ -125,14 +111,7 @@ class GlibcCheckTest {
     Path image = GlibcCheck.imageNeedingGlibc234(dir);
 
     GlibcCheck.Result check =
-        CHECK.run(
-            "check",
-            "--image-dir",
-            image.toString(),
-            "--base",
-            "registry.example/dlc:1",
-            "--known",
-            "registry.example/dlc:1=2.31");
+        check(image, "registry.example/dlc:1", "--known", "registry.example/dlc:1=2.31");
 
     assertThat(check.exitCode()).isEqualTo(1);
     assertThat(check.output())
@@ -143,11 +122,8 @@ class GlibcCheckTest {
   @Test
   void check_otherBaseNotHeldByEngine_failsSayingHowToTellIt() throws Exception {
     GlibcCheck.Result check =
-        CHECK.run(
-            "check",
-            "--image-dir",
-            CHECK.stagedImage().toString(),
-            "--base",
+        check(
+            CHECK.stagedImage(),
             "registry.example/mine:1",
             "--known",
             "registry.example/dlc:1=2.31");
@@ -156,5 +132,14 @@ class GlibcCheckTest {
     assertThat(check.output())
         .contains("cannot tell the glibc of registry.example/mine:1")
         .contains("-Dsmtk.base.glibc=X.Y");
+  }
+
+  // The check command on an image folder and a base, with more options.
+  private static GlibcCheck.Result check(Path imageDir, String base, String... options)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(List.of("check", "--image-dir", imageDir.toString(), "--base", base));
+    args.addAll(List.of(options));
+    return CHECK.run(args.toArray(String[]::new));
   }
 }

@@ -43,9 +43,8 @@ class MXNetParameterServerIntegrationTest {
 
   @Test
   void train_twoHostsParameterServer_schedulerOnFirstServersOnBothNoneLeft() throws Exception {
-    Path standin =
-        Path.of(MXNetParameterServerIntegrationTest.class.getResource("/standin").toURI());
-    try (NetnsCluster cluster = NetnsCluster.start(2, "mxps")) {
+    StandinRecords records = StandinRecords.in(recordDir);
+    try (NetnsCluster cluster = NetnsCluster.start(2)) {
       NamespaceJobs job =
           NamespaceJobs.layOut(
               cluster,
@@ -53,12 +52,7 @@ class MXNetParameterServerIntegrationTest {
               Map.of("train.py", TRAIN));
 
       List<NamespaceJobs.HostResult> results =
-          job.train(
-              Map.of(
-                  "SAGEMAKER_TRAINING_MODULE", MXNetTraining.MODULE,
-                  "PYTHONPATH", standin.toString(),
-                  "STANDIN_RECORD_DIR", recordDir.toString()),
-              Duration.ofMinutes(3));
+          job.train(records.environment(MXNetTraining.MODULE), Duration.ofMinutes(3));
 
       for (NamespaceJobs.HostResult result : results) {
         assertThat(result.exitCode()).as(result.host() + ":\n" + result.output()).isZero();
@@ -72,7 +66,9 @@ class MXNetParameterServerIntegrationTest {
         assertThat(dmlc.path("DMLC_PS_ROOT_URI").asText()).isEqualTo(rootUri);
         assertThat(dmlc.path("DMLC_PS_ROOT_PORT").asText()).isEqualTo("8001");
       }
-      StandinRecords records = StandinRecords.in(recordDir);
+      assertThat(records.imports("mxnet"))
+          .extracting(r -> r.path("hostname").asText())
+          .contains("algo-1", "algo-2");
       assertThat(records.named("algo-1-scheduler-")).hasSize(1);
       assertThat(records.named("algo-2-scheduler-")).isEmpty();
       assertThat(records.named("algo-1-server-")).hasSize(1);

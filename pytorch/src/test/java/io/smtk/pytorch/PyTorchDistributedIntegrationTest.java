@@ -55,7 +55,7 @@ class PyTorchDistributedIntegrationTest {
 
   @Test
   void train_torchDistributedOnTwoHosts_ddpStepSucceeds() throws Exception {
-    try (NetnsCluster cluster = NetnsCluster.start(2, "ptdd")) {
+    try (NetnsCluster cluster = NetnsCluster.start(2)) {
       NamespaceJobs job =
           NamespaceJobs.layOut(
               cluster,

@@ -2,6 +2,7 @@ package io.smtk.pytorch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smtk.distributed.NetnsCluster;
 import io.smtk.images.testing.ImageTests;
 import io.smtk.images.testing.SageMakerJob;
 import io.smtk.images.testing.TrainingContainer;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,19 +31,12 @@ import org.testcontainers.utility.DockerImageName;
  */
 class PytorchMpiImageIntegrationTest {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final List<String> HOSTS = List.of("algo-1", "algo-2");
 
   private final List<String[]> cluster = new ArrayList<>();
 
-  // Fresh per test: a run killed before its @AfterEach leaves its namespaces behind, and a fixed
-  // name would
-  // make every later run fail with "namespaces ... already exist".
-  private final String prefix =
-      "smtkimg"
-          + RANDOM
-              .ints(5, 'a', 'z' + 1)
-              .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append);
+  // Fresh per test: a run killed before its @AfterEach leaves its namespaces behind.
+  private final String prefix = NetnsCluster.randomPrefix("smtkimg");
 
   @BeforeEach
   void cluster() throws Exception {

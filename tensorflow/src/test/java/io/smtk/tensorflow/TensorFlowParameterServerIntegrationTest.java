@@ -46,9 +46,8 @@ class TensorFlowParameterServerIntegrationTest {
 
   @Test
   void train_twoHostsParameterServer_serverPerHostStoppedAfterJob() throws Exception {
-    Path standin =
-        Path.of(TensorFlowParameterServerIntegrationTest.class.getResource("/standin").toURI());
-    try (NetnsCluster cluster = NetnsCluster.start(2, "tfps")) {
+    StandinRecords records = StandinRecords.in(recordDir);
+    try (NetnsCluster cluster = NetnsCluster.start(2)) {
       NamespaceJobs job =
           NamespaceJobs.layOut(
               cluster,
@@ -56,12 +55,7 @@ class TensorFlowParameterServerIntegrationTest {
               Map.of("train.py", TRAIN));
 
       List<NamespaceJobs.HostResult> results =
-          job.train(
-              Map.of(
-                  "SAGEMAKER_TRAINING_MODULE", TensorFlowTraining.MODULE,
-                  "PYTHONPATH", standin.toString(),
-                  "STANDIN_RECORD_DIR", recordDir.toString()),
-              Duration.ofMinutes(3));
+          job.train(records.environment(TensorFlowTraining.MODULE), Duration.ofMinutes(3));
 
       for (NamespaceJobs.HostResult result : results) {
         assertThat(result.exitCode()).as(result.host() + ":\n" + result.output()).isZero();
@@ -72,7 +66,9 @@ class TensorFlowParameterServerIntegrationTest {
             .hasContent(TfConfig.parameterServer(hosts, hosts.get(i - 1), false));
         assertThat(job.tree(i).success()).exists();
       }
-      StandinRecords records = StandinRecords.in(recordDir);
+      assertThat(records.imports("tensorflow"))
+          .extracting(r -> r.path("hostname").asText())
+          .contains("algo-1", "algo-2");
       for (String host : hosts) {
         List<JsonNode> servers = records.named(host + "-server-ps-");
         assertThat(servers).as("parameter servers started on " + host).hasSize(1);

@@ -55,21 +55,10 @@ public final class DistributedRunners {
       JobProcesses processes)
       throws ToolkitException {
     switch (runner) {
-      case MPI:
+      case MPI, SMDDP:
         new MpiRunner(
                 plan(runner, environment, settings, log, launch),
-                false,
-                settings,
-                log,
-                launch,
-                processes,
-                channelKey(environment, settings))
-            .run();
-        return;
-      case SMDDP:
-        new MpiRunner(
-                plan(runner, environment, settings, log, launch),
-                true,
+                runner == RunnerType.SMDDP,
                 settings,
                 log,
                 launch,

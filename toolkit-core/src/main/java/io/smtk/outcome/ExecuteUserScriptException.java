@@ -43,6 +43,6 @@ public class ExecuteUserScriptException extends CalledProcessException
 
   @Override
   public int exitCode() {
-    return processExitCode() > 0 && processExitCode() < 256 ? processExitCode() : 1;
+    return exitCodeOf(processExitCode());
   }
 }

@@ -16,7 +16,7 @@ public class FrameworkModuleException extends ToolkitException {
 
   public FrameworkModuleException(String failureReason, int exitCode) {
     super(failureReason);
-    this.exitCode = exitCode > 0 && exitCode < 256 ? exitCode : DEFAULT_EXIT_CODE;
+    this.exitCode = exitCodeOf(exitCode);
   }
 
   @Override

@@ -128,11 +128,23 @@ public final class NetnsCluster implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting for sshd
    */
   public static NetnsCluster start(int hosts) throws IOException, InterruptedException {
-    StringBuilder prefix = new StringBuilder("smtk");
+    return start(hosts, randomPrefix("smtk"));
+  }
+
+  /**
+   * Returns a fresh namespace prefix for {@code .ci/netns-hosts.sh}: a fixed one would make every
+   * run after a killed one (which left its namespaces behind) fail with "namespaces ... already
+   * exist".
+   *
+   * @param stem the start of the prefix, a letter first (at most 14 characters)
+   * @return {@code stem}, six random lowercase letters and {@code -}, e.g. {@code smtkabcdef-}
+   */
+  public static String randomPrefix(String stem) {
+    StringBuilder prefix = new StringBuilder(stem);
     for (int i = 0; i < 6; i++) {
       prefix.append((char) ('a' + RANDOM.nextInt(26)));
     }
-    return start(hosts, prefix.append('-').toString());
+    return prefix.append('-').toString();
   }
 
   /**

@@ -44,21 +44,7 @@ class LocalModeIntegrationTest {
         """);
     Path out = dir.resolve("out");
 
-    Run run =
-        run(
-            List.of(
-                smtk(),
-                "local",
-                "--source-dir",
-                code.toString(),
-                "--entry-point",
-                "train.py",
-                "--instance-count",
-                "2",
-                "--output",
-                out.toString()),
-            dir,
-            Map.of());
+    Run run = run(local(code, out, "--instance-count", "2"), dir, Map.of());
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout())
@@ -87,21 +73,15 @@ class LocalModeIntegrationTest {
 
     Run run =
         run(
-            List.of(
-                smtk(),
-                "local",
-                "--source-dir",
-                code.toString(),
-                "--entry-point",
-                "train.py",
+            local(
+                code,
+                dir.resolve("out"),
                 "--channel",
                 "train=" + data,
                 "--hyperparameter",
                 "lr=0.1",
                 "--hyperparameter",
-                "name=resnet",
-                "--output",
-                dir.resolve("out").toString()),
+                "name=resnet"),
             dir,
             Map.of());
 
@@ -122,19 +102,7 @@ class LocalModeIntegrationTest {
         """);
     Path out = dir.resolve("out");
 
-    Run run =
-        run(
-            List.of(
-                smtk(),
-                "local",
-                "--source-dir",
-                code.toString(),
-                "--entry-point",
-                "train.py",
-                "--output",
-                out.toString()),
-            dir,
-            Map.of());
+    Run run = run(local(code, out), dir, Map.of());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.stderr())
@@ -174,16 +142,7 @@ class LocalModeIntegrationTest {
                 "-c",
                 "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
                     + " os.execv(sys.argv[1], sys.argv[1:])"));
-    command.addAll(
-        List.of(
-            smtk(),
-            "local",
-            "--source-dir",
-            code.toString(),
-            "--entry-point",
-            "train.py",
-            "--output",
-            out.toString()));
+    command.addAll(local(code, out));
     Process process = start(command, dir, Map.of("SMTK_STOP_GRACE_SECONDS", "10"), stdout, stderr);
     try {
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -280,21 +239,15 @@ class LocalModeIntegrationTest {
 
     Run run =
         run(
-            List.of(
-                smtk(),
-                "local",
-                "--source-dir",
-                code.toString(),
-                "--entry-point",
-                "train.py",
+            local(
+                code,
+                dir.resolve("out"),
                 "--env",
                 "GREETING=hello world",
                 "--hyperparameter",
                 "version=1.10",
                 "--hyperparameter",
-                "lr=0.1",
-                "--output",
-                dir.resolve("out").toString()),
+                "lr=0.1"),
             dir,
             Map.of());
 
@@ -309,34 +262,11 @@ class LocalModeIntegrationTest {
       throws Exception {
     Path code = script("train.py", "import os\nprint('level', os.environ['SM_LOG_LEVEL'])\n");
 
-    Run quiet =
-        run(
-            List.of(
-                smtk(),
-                "local",
-                "--source-dir",
-                code.toString(),
-                "--entry-point",
-                "train.py",
-                "--log-level",
-                "WARNING",
-                "--output",
-                dir.resolve("quiet").toString()),
-            dir,
-            Map.of());
+    Run quiet = run(local(code, dir.resolve("quiet"), "--log-level", "WARNING"), dir, Map.of());
     Run debug =
         run(
-            List.of(
-                smtk(),
-                "local",
-                "--source-dir",
-                code.toString(),
-                "--entry-point",
-                "train.py",
-                "--hyperparameter",
-                "sagemaker_container_log_level=10",
-                "--output",
-                dir.resolve("debug").toString()),
+            local(
+                code, dir.resolve("debug"), "--hyperparameter", "sagemaker_container_log_level=10"),
             dir,
             Map.of());
 
@@ -366,21 +296,15 @@ class LocalModeIntegrationTest {
 
     Run run =
         run(
-            List.of(
-                smtk(),
-                "local",
-                "--source-dir",
-                code.toString(),
-                "--entry-point",
-                "train.py",
+            local(
+                code,
+                dir.resolve("out"),
                 "--distribution",
                 "mpi",
                 "--hyperparameter",
                 "sagemaker_mpi_num_of_processes_per_host=2",
                 "--hyperparameter",
-                "sagemaker_mpi_custom_mpi_options=--NCCL_DEBUG WARN",
-                "--output",
-                dir.resolve("out").toString()),
+                "sagemaker_mpi_custom_mpi_options=--NCCL_DEBUG WARN"),
             dir,
             Map.of());
 
@@ -406,15 +330,7 @@ class LocalModeIntegrationTest {
 
     Run run =
         run(
-            List.of(
-                smtk(),
-                "local",
-                "--source-dir",
-                code.toString(),
-                "--entry-point",
-                "train.py",
-                "--output",
-                dir.resolve("out").toString()),
+            local(code, dir.resolve("out")),
             dir,
             Map.of("PATH", venv.resolve("bin") + ":/usr/bin:/bin", "VIRTUAL_ENV", venv.toString()));
 
@@ -452,6 +368,16 @@ class LocalModeIntegrationTest {
 
   private static String smtk() {
     return JobTree.smtk().toString();
+  }
+
+  // smtk local with the code folder's train.py, the options given and the output folder.
+  private static List<String> local(Path code, Path out, String... options) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(smtk(), "local", "--source-dir", code.toString(), "--entry-point", "train.py"));
+    command.addAll(List.of(options));
+    command.addAll(List.of("--output", out.toString()));
+    return command;
   }
 
   private Run run(List<String> command, Path cwd, Map<String, String> extra) throws Exception {

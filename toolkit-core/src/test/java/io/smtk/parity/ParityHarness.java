@@ -3,16 +3,13 @@ package io.smtk.parity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.smtk.archive.FileTrees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -339,28 +336,13 @@ final class ParityHarness {
     if (!Files.isDirectory(source)) {
       return;
     }
-    Files.walkFileTree(
+    Files.createDirectories(target);
+    FileTrees.copy(
         source,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-              throws IOException {
-            Files.createDirectories(target.resolve(source.relativize(dir).toString()));
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
+        target,
+        (file, to) ->
             Files.copy(
-                file,
-                target.resolve(source.relativize(file).toString()),
-                StandardCopyOption.COPY_ATTRIBUTES,
-                StandardCopyOption.REPLACE_EXISTING,
-                LinkOption.NOFOLLOW_LINKS);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+                file, to, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING));
   }
 
   private static void deleteTree(Path root) throws IOException {

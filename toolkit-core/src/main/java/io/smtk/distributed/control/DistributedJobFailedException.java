@@ -41,7 +41,6 @@ public class DistributedJobFailedException extends ToolkitException {
 
   @Override
   public int exitCode() {
-    int code = outcome.exitCode();
-    return code > 0 && code < 256 ? code : 1;
+    return exitCodeOf(outcome.exitCode());
   }
 }

@@ -83,15 +83,7 @@ public final class TorchRunner {
    */
   static List<Map<String, String>> rankEnvironments(LaunchPlan plan)
       throws LaunchConfigurationException {
-    int node = plan.hosts().indexOf(plan.currentHost());
-    if (node < 0) {
-      throw new LaunchConfigurationException(
-          "Current host '"
-              + plan.currentHost()
-              + "' is not one of the distribution hosts "
-              + plan.hosts()
-              + ", so it has no torch node rank");
-    }
+    int node = plan.hostRank("torch node rank");
     int perHost = plan.processesPerHost();
     int worldSize = perHost * plan.hosts().size();
     boolean single = plan.hosts().size() == 1;

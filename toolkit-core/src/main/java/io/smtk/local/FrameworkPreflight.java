@@ -112,48 +112,8 @@ final class FrameworkPreflight {
    */
   private static Optional<String> run(String python, String script, Map<String, String> environment)
       throws LocalJobException {
-    Path dir = null;
-    try {
-      dir = Files.createTempDirectory("smtk-preflight-");
-      Path out = dir.resolve("out.log");
-      ProcessBuilder builder =
-          new ProcessBuilder(List.of(python, "-c", script))
-              .directory(Files.createDirectory(dir.resolve("cwd")).toFile())
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .redirectOutput(out.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-      builder.environment().clear();
-      builder.environment().putAll(environment);
-      builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
-      Process process;
-      try {
-        process = builder.start();
-      } catch (IOException e) {
-        return Optional.empty();
-      }
-      if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        process.waitFor();
-        return Optional.empty();
-      }
-      return process.exitValue() == 0
-          ? Optional.of(Files.readString(out, StandardCharsets.UTF_8))
-          : Optional.empty();
-    } catch (IOException e) {
-      throw LocalJobException.failed(
-          "cannot check the interpreter " + python + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw LocalJobException.failed("interrupted", e);
-    } finally {
-      if (dir != null) {
-        try {
-          LocalFiles.delete(dir);
-        } catch (IOException e) {
-          // A leftover temporary folder is harmless.
-        }
-      }
-    }
+    Check check = check(python, script, environment, false);
+    return check.finished() && check.status() == 0 ? Optional.of(check.output()) : Optional.empty();
   }
 
   /**
@@ -164,22 +124,42 @@ final class FrameworkPreflight {
    */
   static Optional<String> importError(String python, String module, Map<String, String> environment)
       throws LocalJobException {
+    Check check = check(python, "import " + module, environment, true);
+    if (check.startFailure().isPresent()) {
+      return Optional.of("cannot run it: " + check.startFailure().get());
+    }
+    if (!check.finished() || check.status() == 0) {
+      return Optional.empty();
+    }
+    List<String> lines = check.output().strip().lines().filter(line -> !line.isBlank()).toList();
+    return Optional.of(
+        lines.isEmpty() ? "exit status " + check.status() : oneLine(lines.get(lines.size() - 1)));
+  }
+
+  /** How a check ended: not started (why), not finished in time, or its status and output. */
+  private record Check(
+      Optional<String> startFailure, boolean finished, int status, String output) {}
+
+  private static Check check(
+      String python, String script, Map<String, String> environment, boolean withErrors)
+      throws LocalJobException {
     Path dir = null;
     try {
       // An empty working directory: `python -c` puts it first on sys.path, and a folder named like
-      // the
-      // module there (the checkout's own sklearn/ module, where README command 1 runs) would import
-      // as a
-      // namespace package and hide that the real one is missing.
+      // the module there (the checkout's own sklearn/ module, where README command 1 runs) would
+      // import as a namespace package and hide that the real one is missing.
       dir = Files.createTempDirectory("smtk-preflight-");
-      Path log = dir.resolve("import.log");
-      Path empty = Files.createDirectory(dir.resolve("cwd"));
+      Path out = dir.resolve("out.log");
       ProcessBuilder builder =
-          new ProcessBuilder(List.of(python, "-c", "import " + module))
-              .directory(empty.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
+          new ProcessBuilder(List.of(python, "-c", script))
+              .directory(Files.createDirectory(dir.resolve("cwd")).toFile())
+              .redirectOutput(out.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      if (withErrors) {
+        builder.redirectErrorStream(true);
+      } else {
+        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+      }
       builder.environment().clear();
       builder.environment().putAll(environment);
       // A check leaves nothing behind, not even __pycache__ folders.
@@ -188,26 +168,18 @@ final class FrameworkPreflight {
       try {
         process = builder.start();
       } catch (IOException e) {
-        return Optional.of("cannot run it: " + oneLine(e.getMessage()));
+        return new Check(Optional.of(oneLine(e.getMessage())), false, -1, "");
       }
       if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         process.waitFor();
-        return Optional.empty();
+        return new Check(Optional.empty(), false, -1, "");
       }
-      if (process.exitValue() == 0) {
-        return Optional.empty();
-      }
-      List<String> lines =
-          Files.readString(log, StandardCharsets.UTF_8)
-              .strip()
-              .lines()
-              .filter(line -> !line.isBlank())
-              .toList();
-      return Optional.of(
-          lines.isEmpty()
-              ? "exit status " + process.exitValue()
-              : oneLine(lines.get(lines.size() - 1)));
+      return new Check(
+          Optional.empty(),
+          true,
+          process.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw LocalJobException.failed(
           "cannot check the interpreter " + python + ": " + e.getMessage(), e);

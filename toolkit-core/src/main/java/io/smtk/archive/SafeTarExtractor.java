@@ -408,9 +408,24 @@ public final class SafeTarExtractor {
   static int permissionsToMode(Set<PosixFilePermission> permissions) {
     int mode = 0;
     for (PosixFilePermission permission : permissions) {
-      mode |= 1 << (8 - permission.ordinal());
+      mode |= modeBit(permission);
     }
     return mode;
+  }
+
+  /** Returns the bit of one permission in a Unix mode, e.g. {@code 0400} for the owner's read. */
+  private static int modeBit(PosixFilePermission permission) {
+    return switch (permission) {
+      case OWNER_READ -> 0400;
+      case OWNER_WRITE -> 0200;
+      case OWNER_EXECUTE -> 0100;
+      case GROUP_READ -> 040;
+      case GROUP_WRITE -> 020;
+      case GROUP_EXECUTE -> 010;
+      case OTHERS_READ -> 04;
+      case OTHERS_WRITE -> 02;
+      case OTHERS_EXECUTE -> 01;
+    };
   }
 
   static Set<PosixFilePermission> modeToPermissions(int mode) {
@@ -580,7 +595,7 @@ public final class SafeTarExtractor {
         throw new UnsafeArchiveEntryException(archive, name, "absolute paths are not allowed");
       }
       List<String> segments = new ArrayList<>();
-      for (String segment : name.split("/")) {
+      for (String segment : name.split("/", -1)) {
         if (segment.equals("..")) {
           throw new UnsafeArchiveEntryException(archive, name, "'..' segments are not allowed");
         }
@@ -648,7 +663,7 @@ public final class SafeTarExtractor {
       // see.
       Path resolved = destination.getParent().toRealPath();
       boolean seenName = false;
-      for (String segment : linkName.split("/")) {
+      for (String segment : linkName.split("/", -1)) {
         if (segment.isEmpty() || segment.equals(".")) {
           continue;
         }

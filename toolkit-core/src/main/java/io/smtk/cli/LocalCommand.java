@@ -13,6 +13,7 @@ import io.smtk.process.SignalForwarder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -230,7 +231,7 @@ final class LocalCommand implements Callable<Integer> {
         jobName != null
             ? jobName
             : "smtk-local-"
-                + LocalDateTime.now()
+                + LocalDateTime.now(ZoneId.systemDefault())
                     .format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss-SSS"));
     LocalJob.Builder builder =
         LocalJob.builder(output, name)

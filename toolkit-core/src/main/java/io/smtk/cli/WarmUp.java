@@ -130,8 +130,7 @@ final class WarmUp {
       try (Socket socket = server.accept()) {
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
-        String head;
-        while (!(head = readHead(in)).isEmpty()) {
+        for (String head = readHead(in); !head.isEmpty(); head = readHead(in)) {
           boolean found = head.startsWith("GET /bucket/" + KEY);
           String response =
               found

@@ -51,45 +51,37 @@ public final class CodeInstaller {
   public void install(EntryPoint entryPoint, Path codeDir, String python) throws ToolkitException {
     Path requirements = codeDir.resolve("requirements.txt");
     switch (entryPoint.type()) {
-      case PYTHON_PACKAGE:
-        {
-          log.info("Installing module.");
-          List<String> command = new ArrayList<>(List.of(python, "-m", "pip", "install", "."));
-          if (Files.isRegularFile(requirements)) {
-            command.addAll(List.of("-r", "requirements.txt"));
-          }
+      case PYTHON_PACKAGE -> {
+        log.info("Installing module.");
+        List<String> command = new ArrayList<>(List.of(python, "-m", "pip", "install", "."));
+        if (Files.isRegularFile(requirements)) {
+          command.addAll(List.of("-r", "requirements.txt"));
+        }
+        ProcessResult result = runner.run(command, codeDir);
+        if (!result.succeeded()) {
+          throw new InstallModuleException(command, result.exitCode(), result.errorText());
+        }
+      }
+      case PYTHON_PROGRAM -> {
+        requireFile(entryPoint, codeDir);
+        if (Files.isRegularFile(requirements)) {
+          log.info("Installing dependencies from requirements.txt");
+          List<String> command = List.of(python, "-m", "pip", "install", "-r", "requirements.txt");
           ProcessResult result = runner.run(command, codeDir);
           if (!result.succeeded()) {
-            throw new InstallModuleException(command, result.exitCode(), result.errorText());
+            throw new InstallRequirementsException(command, result.exitCode(), result.errorText());
           }
-          break;
         }
-      case PYTHON_PROGRAM:
-        {
-          requireFile(entryPoint, codeDir);
-          if (Files.isRegularFile(requirements)) {
-            log.info("Installing dependencies from requirements.txt");
-            List<String> command =
-                List.of(python, "-m", "pip", "install", "-r", "requirements.txt");
-            ProcessResult result = runner.run(command, codeDir);
-            if (!result.succeeded()) {
-              throw new InstallRequirementsException(
-                  command, result.exitCode(), result.errorText());
-            }
-          }
-          break;
+      }
+      default -> {
+        Path file = requireFile(entryPoint, codeDir);
+        try {
+          Executables.makeExecutable(file);
+        } catch (IOException e) {
+          throw new ToolkitException(
+              "Cannot make the entry point " + file + " executable: " + e, e);
         }
-      default:
-        {
-          Path file = requireFile(entryPoint, codeDir);
-          try {
-            Executables.makeExecutable(file);
-          } catch (IOException e) {
-            throw new ToolkitException(
-                "Cannot make the entry point " + file + " executable: " + e, e);
-          }
-          break;
-        }
+      }
     }
   }
 

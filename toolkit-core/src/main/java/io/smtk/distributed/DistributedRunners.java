@@ -55,29 +55,30 @@ public final class DistributedRunners {
       JobProcesses processes)
       throws ToolkitException {
     switch (runner) {
-      case MPI, SMDDP:
-        new MpiRunner(
-                plan(runner, environment, settings, log, launch),
-                runner == RunnerType.SMDDP,
-                settings,
-                log,
-                launch,
-                processes,
-                channelKey(environment, settings))
-            .run();
-        return;
-      case TORCH_DISTRIBUTED:
-        new TorchRunner(
-                plan(runner, environment, settings, log, launch), settings, log, launch, processes)
-            .run();
-        return;
-      case PYTORCH_XLA:
-        PyTorchXlaRunner.run(
-            plan(runner, environment, settings, log, launch), log, launch, processes);
-        return;
-      default:
-        throw new LaunchConfigurationException(
-            "The " + runner + " runner is not a distributed runner");
+      case MPI, SMDDP ->
+          new MpiRunner(
+                  plan(runner, environment, settings, log, launch),
+                  runner == RunnerType.SMDDP,
+                  settings,
+                  log,
+                  launch,
+                  processes,
+                  channelKey(environment, settings))
+              .run();
+      case TORCH_DISTRIBUTED ->
+          new TorchRunner(
+                  plan(runner, environment, settings, log, launch),
+                  settings,
+                  log,
+                  launch,
+                  processes)
+              .run();
+      case PYTORCH_XLA ->
+          PyTorchXlaRunner.run(
+              plan(runner, environment, settings, log, launch), log, launch, processes);
+      default ->
+          throw new LaunchConfigurationException(
+              "The " + runner + " runner is not a distributed runner");
     }
   }
 

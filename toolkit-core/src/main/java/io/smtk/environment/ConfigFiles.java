@@ -219,22 +219,15 @@ public final class ConfigFiles {
     if (node == null || node.isMissingNode()) {
       return "nothing";
     }
-    switch (node.getNodeType()) {
-      case ARRAY:
-        return "an array";
-      case OBJECT:
-        return "an object";
-      case STRING:
-        return "the string " + node;
-      case NULL:
-        return "null";
-      case BOOLEAN:
-        return "the boolean " + node;
-      case NUMBER:
-        return "the number " + node;
-      default:
-        return node.getNodeType().toString().toLowerCase(Locale.ROOT);
-    }
+    return switch (node.getNodeType()) {
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case STRING -> "the string " + node;
+      case NULL -> "null";
+      case BOOLEAN -> "the boolean " + node;
+      case NUMBER -> "the number " + node;
+      default -> node.getNodeType().toString().toLowerCase(Locale.ROOT);
+    };
   }
 
   /**

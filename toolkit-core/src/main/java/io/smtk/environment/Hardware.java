@@ -47,7 +47,7 @@ public record Hardware(int cpus, int gpus, int neurons) {
     try {
       String text = Files.readString(online, StandardCharsets.US_ASCII).trim();
       int count = 0;
-      for (String range : text.split(",")) {
+      for (String range : text.split(",", -1)) {
         if (range.isEmpty()) {
           continue;
         }

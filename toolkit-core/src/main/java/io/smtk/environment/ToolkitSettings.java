@@ -385,7 +385,7 @@ public final class ToolkitSettings {
    */
   public List<String> redactNames() {
     List<String> names = new ArrayList<>();
-    for (String name : get(REDACT_NAMES_VARIABLE).orElse("").split(",")) {
+    for (String name : get(REDACT_NAMES_VARIABLE).orElse("").split(",", -1)) {
       if (!name.isBlank()) {
         names.add(name.strip().toLowerCase(Locale.ROOT));
       }
@@ -406,7 +406,7 @@ public final class ToolkitSettings {
           ? Optional.of(path)
           : Optional.empty();
     }
-    for (String dir : path().split(":")) {
+    for (String dir : path().split(":", -1)) {
       if (dir.isEmpty()) {
         continue;
       }

@@ -135,8 +135,23 @@ final class Archives {
     int mode = 0;
     for (PosixFilePermission permission :
         Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)) {
-      mode |= 1 << (8 - permission.ordinal());
+      mode |= modeBit(permission);
     }
     return type | mode;
+  }
+
+  /** Returns the bit of one permission in a Unix mode, e.g. {@code 0400} for the owner's read. */
+  private static int modeBit(PosixFilePermission permission) {
+    return switch (permission) {
+      case OWNER_READ -> 0400;
+      case OWNER_WRITE -> 0200;
+      case OWNER_EXECUTE -> 0100;
+      case GROUP_READ -> 040;
+      case GROUP_WRITE -> 020;
+      case GROUP_EXECUTE -> 010;
+      case OTHERS_READ -> 04;
+      case OTHERS_WRITE -> 02;
+      case OTHERS_EXECUTE -> 01;
+    };
   }
 }

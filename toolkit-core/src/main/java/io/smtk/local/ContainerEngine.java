@@ -247,7 +247,7 @@ public record ContainerEngine(String name, Path executable) {
    */
   static Map<String, String> addresses(String subnets, List<String> hosts) {
     Map<String, String> addresses = new java.util.LinkedHashMap<>();
-    for (String subnet : subnets.trim().split("\\s+")) {
+    for (String subnet : subnets.trim().split("\\s+", -1)) {
       java.util.regex.Matcher m =
           java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+)/(\\d+)")
               .matcher(subnet);

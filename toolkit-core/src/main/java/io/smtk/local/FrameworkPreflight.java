@@ -24,7 +24,7 @@ final class FrameworkPreflight {
    * Importing a large framework on a slow machine may take seconds; past this the job runs
    * unchecked.
    */
-  static final Duration TIMEOUT = Duration.ofSeconds(120);
+  static final Duration TIMEOUT = Duration.ofMinutes(2);
 
   /** The longest Python error quoted in the one-line message. */
   private static final int MAX_ERROR = 200;
@@ -80,18 +80,20 @@ final class FrameworkPreflight {
   static Optional<String> brokenTorchrun(String python, Map<String, String> environment)
       throws LocalJobException {
     String script =
-        "import sys\n"
-            + "from importlib.metadata import version\n"
-            + "print(version('torch'), '%d.%d' % sys.version_info[:2])\n";
+        """
+        import sys
+        from importlib.metadata import version
+        print(version('torch'), '%d.%d' % sys.version_info[:2])
+        """;
     Optional<String> output = run(python, script, environment);
     if (output.isEmpty()) {
       return Optional.empty();
     }
-    String[] parts = output.get().strip().split(" ");
+    String[] parts = output.get().strip().split(" ", -1);
     if (parts.length != 2) {
       return Optional.empty();
     }
-    String[] pythonVersion = parts[1].split("\\.");
+    String[] pythonVersion = parts[1].split("\\.", -1);
     try {
       int torchMajor = Integer.parseInt(parts[0].replaceAll("^(\\d+).*", "$1"));
       int major = Integer.parseInt(pythonVersion[0]);

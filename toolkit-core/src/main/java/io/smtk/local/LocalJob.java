@@ -100,20 +100,26 @@ public final class LocalJob {
   }
 
   /**
-   * @return the folder whose contents become the code directory, if any
+   * Returns the folder whose contents become the code directory.
+   *
+   * @return the folder, if any
    */
   public Optional<Path> sourceDir() {
     return Optional.ofNullable(sourceDir);
   }
 
   /**
-   * @return the entry point relative to the source folder, if any
+   * Returns the entry point, relative to the source folder.
+   *
+   * @return the entry point, if any
    */
   public Optional<String> entryPoint() {
     return Optional.ofNullable(entryPoint);
   }
 
   /**
+   * Returns the local channels.
+   *
    * @return channel name to local folder or file, in the order given
    */
   public Map<String, Path> channels() {
@@ -121,14 +127,18 @@ public final class LocalJob {
   }
 
   /**
-   * @return channel name to {@code s3://} prefix, downloaded when the job starts
+   * Returns the S3 channels, downloaded when the job starts.
+   *
+   * @return channel name to {@code s3://} prefix
    */
   public Map<String, String> s3Channels() {
     return s3Channels;
   }
 
   /**
-   * @return every channel's name: local ones first, then S3 ones, each in the order given
+   * Returns every channel's name: local ones first, then S3 ones, each in the order given.
+   *
+   * @return the names
    */
   public java.util.List<String> channelNames() {
     java.util.List<String> names = new java.util.ArrayList<>(channels.keySet());
@@ -137,27 +147,35 @@ public final class LocalJob {
   }
 
   /**
-   * @return the user's hyperparameters as natural values
+   * Returns the user's hyperparameters.
+   *
+   * @return name to value, as natural values
    */
   public Map<String, JsonNode> hyperparameters() {
     return hyperparameters;
   }
 
   /**
-   * @return the number of hosts, 1 or more
+   * Returns the number of hosts.
+   *
+   * @return the count, 1 or more
    */
   public int instanceCount() {
     return instanceCount;
   }
 
   /**
-   * @return the instance type written to {@code resourceconfig.json}
+   * Returns the instance type written to {@code resourceconfig.json}.
+   *
+   * @return the instance type
    */
   public String instanceType() {
     return instanceType;
   }
 
   /**
+   * Returns the distribution.
+   *
    * @return the distribution
    */
   public Distribution distribution() {
@@ -165,35 +183,45 @@ public final class LocalJob {
   }
 
   /**
-   * @return the framework imitated
+   * Returns the framework the job imitates.
+   *
+   * @return the framework
    */
   public Framework framework() {
     return framework;
   }
 
   /**
-   * @return the absolute output folder
+   * Returns the output folder.
+   *
+   * @return the absolute folder
    */
   public Path output() {
     return output;
   }
 
   /**
-   * @return the image for container mode; empty for process mode
+   * Returns the image for container mode.
+   *
+   * @return the image; empty for process mode
    */
   public Optional<String> image() {
     return Optional.ofNullable(image);
   }
 
   /**
-   * @return the training job's name
+   * Returns the training job's name.
+   *
+   * @return the name
    */
   public String jobName() {
     return jobName;
   }
 
   /**
-   * @return the AWS region written to {@code sagemaker_region} and {@code AWS_REGION}
+   * Returns the AWS region written to {@code sagemaker_region} and {@code AWS_REGION}.
+   *
+   * @return the region
    */
   public String region() {
     return region;
@@ -240,7 +268,9 @@ public final class LocalJob {
   }
 
   /**
-   * @return how long a stopped host's toolkit may take to exit after SIGTERM
+   * Returns how long a stopped host's toolkit may take to exit after SIGTERM.
+   *
+   * @return the grace period
    */
   public Duration stopGrace() {
     return stopGrace;
@@ -417,7 +447,8 @@ public final class LocalJob {
 
     /**
      * Sets the interpreter for the user's code ({@code SMTK_PYTHON} of every host); default none:
-     * the host's toolkit uses {@code SMTK_PYTHON}, else {@code python3} on its {@code PATH}.
+     * the host's toolkit uses {@code SMTK_PYTHON}, else the program named python3 on its {@code
+     * PATH}.
      *
      * @param python a path or a name looked up on PATH, or null
      * @return this

@@ -627,7 +627,7 @@ public final class LocalRunner {
    * {@code podman run} is not reliably passed into the container, {@code podman stop} is.
    */
   private Thread startContainerStopper(LocalJob job, List<Thread> hosts) {
-    long grace = Math.max(1, job.stopGrace().getSeconds() - 20);
+    long grace = Math.max(1, job.stopGrace().toSeconds() - 20);
     Thread stopper =
         new Thread(
             () -> {

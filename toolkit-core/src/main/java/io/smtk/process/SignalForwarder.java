@@ -167,6 +167,7 @@ public final class SignalForwarder implements StopCheck {
   }
 
   /** What the installed handler calls with the {@code sun.misc.Signal} it received. */
+  @SuppressWarnings("UnusedMethod") // called through the MethodHandle that install() looks up
   private void onSignal(Method getNumber, Object signal) {
     try {
       forward((Integer) getNumber.invoke(signal));

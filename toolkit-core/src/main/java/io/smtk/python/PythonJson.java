@@ -211,50 +211,52 @@ public final class PythonJson {
         throw error("Expecting value", idx);
       }
       switch (text.charAt(idx)) {
-        case '"':
+        case '"' -> {
           return NODES.textNode(scanString(idx + 1, next));
-        case '{':
+        }
+        case '{' -> {
           return parseObject(idx, next);
-        case '[':
+        }
+        case '[' -> {
           return parseArray(idx, next);
-        case 'n':
+        }
+        case 'n' -> {
           if (text.startsWith("null", idx)) {
             next[0] = idx + 4;
             return NODES.nullNode();
           }
-          break;
-        case 't':
+        }
+        case 't' -> {
           if (text.startsWith("true", idx)) {
             next[0] = idx + 4;
             return NODES.booleanNode(true);
           }
-          break;
-        case 'f':
+        }
+        case 'f' -> {
           if (text.startsWith("false", idx)) {
             next[0] = idx + 5;
             return NODES.booleanNode(false);
           }
-          break;
-        case 'N':
+        }
+        case 'N' -> {
           if (text.startsWith("NaN", idx)) {
             next[0] = idx + 3;
             return NODES.numberNode(Double.NaN);
           }
-          break;
-        case 'I':
+        }
+        case 'I' -> {
           if (text.startsWith("Infinity", idx)) {
             next[0] = idx + 8;
             return NODES.numberNode(Double.POSITIVE_INFINITY);
           }
-          break;
-        case '-':
+        }
+        case '-' -> {
           if (text.startsWith("-Infinity", idx)) {
             next[0] = idx + 9;
             return NODES.numberNode(Double.NEGATIVE_INFINITY);
           }
-          break;
-        default:
-          break;
+        }
+        default -> {}
       }
       return matchNumber(idx, next);
     }

@@ -115,19 +115,18 @@ public final class PythonRepr {
   // Unicode tables (13.0 on JDK 17, as in Python 3.9 and 3.10), so a character assigned in a later
   // Unicode version is escaped here but may print as is in a newer Python.
   private static boolean isPrintable(int cp) {
-    switch (Character.getType(cp)) {
-      case Character.CONTROL:
-      case Character.FORMAT:
-      case Character.SURROGATE:
-      case Character.PRIVATE_USE:
-      case Character.UNASSIGNED:
-      case Character.LINE_SEPARATOR:
-      case Character.PARAGRAPH_SEPARATOR:
-      case Character.SPACE_SEPARATOR:
-        return false;
-      default:
-        return true;
-    }
+    return switch (Character.getType(cp)) {
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.SURROGATE,
+          Character.PRIVATE_USE,
+          Character.UNASSIGNED,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.SPACE_SEPARATOR ->
+          false;
+      default -> true;
+    };
   }
 
   private static void appendHex(StringBuilder out, String prefix, int cp, int width) {

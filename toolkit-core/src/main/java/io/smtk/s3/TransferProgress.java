@@ -40,7 +40,8 @@ final class TransferProgress {
       return;
     }
     synchronized (this) {
-      if (decile > lastDecile && decile < 10 || nanos - lastReportNanos >= REPORT_INTERVAL_NANOS) {
+      if ((decile > lastDecile && decile < 10)
+          || nanos - lastReportNanos >= REPORT_INTERVAL_NANOS) {
         if (now >= total) {
           return; // the completion line says it
         }

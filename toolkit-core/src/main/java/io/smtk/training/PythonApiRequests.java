@@ -56,29 +56,28 @@ final class PythonApiRequests implements ApiServer.Handler {
   public ObjectNode handle(ObjectNode request) {
     String op = request.path("op").asText("");
     try {
-      switch (op) {
-        case "environment":
-          return environment(request);
-        case "run":
-          return run(request);
-        case "install":
+      return switch (op) {
+        case "environment" -> environment(request);
+        case "run" -> run(request);
+        case "install" -> {
           job.install(
               text(request, "user_entry_point")
                   .orElseThrow(
                       () -> new InvalidTrainingConfigException("entry_point.install needs a name")),
               text(request, "path").orElse(null));
-          return ok();
-        case "framework_failed":
+          yield ok();
+        }
+        case "framework_failed" -> {
           frameworkFailure.set(
               new FrameworkFailure(
                   request.path("kind").asText("framework"),
                   request.path("text").asText(""),
                   text(request, "failure_id").orElse(null),
                   request.path("exit_code").asInt(1)));
-          return ok();
-        default:
-          return ApiServer.error("Unknown Python API request '" + op + "'");
-      }
+          yield ok();
+        }
+        default -> ApiServer.error("Unknown Python API request '" + op + "'");
+      };
     } catch (ToolkitException e) {
       return failed(e);
     }
@@ -183,23 +182,18 @@ final class PythonApiRequests implements ApiServer.Handler {
   }
 
   private static RunnerType runner(String name) throws InvalidTrainingConfigException {
-    switch (name) {
-      case "Process":
-        return RunnerType.PROCESS;
-      case "MPI":
-        return RunnerType.MPI;
-      case "SMDataParallel":
-        return RunnerType.SMDDP;
-      case "TorchDistributed":
-        return RunnerType.TORCH_DISTRIBUTED;
-      case "PyTorchXLA":
-        return RunnerType.PYTORCH_XLA;
-      default:
-        throw new InvalidTrainingConfigException(
-            "Invalid runner_type '"
-                + name
-                + "': use one of Process, MPI, SMDataParallel, TorchDistributed, PyTorchXLA");
-    }
+    return switch (name) {
+      case "Process" -> RunnerType.PROCESS;
+      case "MPI" -> RunnerType.MPI;
+      case "SMDataParallel" -> RunnerType.SMDDP;
+      case "TorchDistributed" -> RunnerType.TORCH_DISTRIBUTED;
+      case "PyTorchXLA" -> RunnerType.PYTORCH_XLA;
+      default ->
+          throw new InvalidTrainingConfigException(
+              "Invalid runner_type '"
+                  + name
+                  + "': use one of Process, MPI, SMDataParallel, TorchDistributed, PyTorchXLA");
+    };
   }
 
   private static ObjectNode ok() {

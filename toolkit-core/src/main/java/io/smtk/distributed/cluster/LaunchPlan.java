@@ -363,7 +363,7 @@ public record LaunchPlan(
     }
 
     /**
-     * Sets the Python interpreter; defaults to {@code python3}.
+     * Sets the Python interpreter; defaults to the program named python3, looked up on the path.
      *
      * @param python for example {@code /usr/bin/python3}
      * @return this builder

@@ -97,6 +97,9 @@ public final class SshClient implements AutoCloseable {
     StringBuilder text = new StringBuilder();
     hostKeys.forEach(
         (host, key) -> {
+          // Plain split on purpose: it drops trailing empty strings, so "type " (no blob) stays
+          // one part and is not pinned.
+          @SuppressWarnings("StringSplitter")
           String[] parts = key.split(" ");
           // Keys come checked from the control channel; one without a blob is not pinned.
           if (parts.length >= 2) {

@@ -38,16 +38,15 @@ public final class PyTorchXlaCommand {
   public static List<String> build(LaunchPlan plan) throws LaunchConfigurationException {
     checkCompatibility(plan);
     switch (plan.entryPointType()) {
-      case PYTHON_PACKAGE:
-        throw new TrainingCompilerConfigurationException(
-            "Distributed Training through PT-XLA is not supported for Python packages. "
-                + "Please use a python script as the entry-point");
-      case COMMAND:
-        throw new TrainingCompilerConfigurationException(
-            "Distributed Training through PT-XLA is only supported for Python scripts. "
-                + "Please use a python script as the entry-point");
-      default:
-        break;
+      case PYTHON_PACKAGE ->
+          throw new TrainingCompilerConfigurationException(
+              "Distributed Training through PT-XLA is not supported for Python packages. "
+                  + "Please use a python script as the entry-point");
+      case COMMAND ->
+          throw new TrainingCompilerConfigurationException(
+              "Distributed Training through PT-XLA is only supported for Python scripts. "
+                  + "Please use a python script as the entry-point");
+      default -> {}
     }
     plan.hostRank("PT-XLA host ordinal");
     List<String> command = new ArrayList<>();

@@ -20,17 +20,16 @@ public final class PyTorchXlaRunner {
 
   /** Exits 3 without torch_xla and 4 without its SageMaker launcher, so one process checks both. */
   static final String IMPORT_CHECK =
-      String.join(
-          "\n",
-          "import sys",
-          "try:",
-          "    import torch_xla",
-          "except ImportError:",
-          "    sys.exit(3)",
-          "try:",
-          "    import torch_xla.distributed.xla_spawn",
-          "except ImportError:",
-          "    sys.exit(4)");
+      """
+      import sys
+      try:
+          import torch_xla
+      except ImportError:
+          sys.exit(3)
+      try:
+          import torch_xla.distributed.xla_spawn
+      except ImportError:
+          sys.exit(4)""";
 
   private PyTorchXlaRunner() {}
 

@@ -146,8 +146,8 @@ public final class TorchRunner {
           failure =
               failure != null
                   ? failure
-                  : cause instanceof ToolkitException
-                      ? (ToolkitException) cause
+                  : cause instanceof ToolkitException toolkitException
+                      ? toolkitException
                       : new ToolkitException("A torch rank failed to run: " + cause, cause);
         } catch (ToolkitException e) {
           failure = failure != null ? failure : e;

@@ -51,16 +51,15 @@ public final class TorchrunCommand {
   public static List<String> build(LaunchPlan plan, List<String> launcher)
       throws LaunchConfigurationException {
     switch (plan.entryPointType()) {
-      case PYTHON_PACKAGE:
-        throw new UnsupportedEntryPointException(
-            plan.entryPointType(),
-            "Python packages are not supported for torch_distributed. "
-                + "Please use a python script as the entry-point");
-      case COMMAND:
-        throw new UnsupportedEntryPointException(
-            plan.entryPointType(), "Unsupported entry point type for torch_distributed");
-      default:
-        break;
+      case PYTHON_PACKAGE ->
+          throw new UnsupportedEntryPointException(
+              plan.entryPointType(),
+              "Python packages are not supported for torch_distributed. "
+                  + "Please use a python script as the entry-point");
+      case COMMAND ->
+          throw new UnsupportedEntryPointException(
+              plan.entryPointType(), "Unsupported entry point type for torch_distributed");
+      default -> {}
     }
     List<String> hosts = plan.hosts();
     List<String> command = new ArrayList<>();

@@ -27,7 +27,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -406,47 +405,11 @@ public final class SafeTarExtractor {
   }
 
   static int permissionsToMode(Set<PosixFilePermission> permissions) {
-    int mode = 0;
-    for (PosixFilePermission permission : permissions) {
-      mode |= modeBit(permission);
-    }
-    return mode;
-  }
-
-  /** Returns the bit of one permission in a Unix mode, e.g. {@code 0400} for the owner's read. */
-  private static int modeBit(PosixFilePermission permission) {
-    return switch (permission) {
-      case OWNER_READ -> 0400;
-      case OWNER_WRITE -> 0200;
-      case OWNER_EXECUTE -> 0100;
-      case GROUP_READ -> 040;
-      case GROUP_WRITE -> 020;
-      case GROUP_EXECUTE -> 010;
-      case OTHERS_READ -> 04;
-      case OTHERS_WRITE -> 02;
-      case OTHERS_EXECUTE -> 01;
-    };
+    return UnixModes.toMode(permissions);
   }
 
   static Set<PosixFilePermission> modeToPermissions(int mode) {
-    Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-    PosixFilePermission[] order = {
-      PosixFilePermission.OTHERS_EXECUTE,
-      PosixFilePermission.OTHERS_WRITE,
-      PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.GROUP_WRITE,
-      PosixFilePermission.GROUP_READ,
-      PosixFilePermission.OWNER_EXECUTE,
-      PosixFilePermission.OWNER_WRITE,
-      PosixFilePermission.OWNER_READ
-    };
-    for (int bit = 0; bit < order.length; bit++) {
-      if ((mode & (1 << bit)) != 0) {
-        permissions.add(order[bit]);
-      }
-    }
-    return permissions;
+    return UnixModes.toPermissions(mode);
   }
 
   /** Running totals of one extraction. */

@@ -1,5 +1,6 @@
 package io.smtk.local;
 
+import io.smtk.archive.UnixModes;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,26 +133,6 @@ final class Archives {
   }
 
   private static int mode(Path path, int type) throws IOException {
-    int mode = 0;
-    for (PosixFilePermission permission :
-        Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)) {
-      mode |= modeBit(permission);
-    }
-    return type | mode;
-  }
-
-  /** Returns the bit of one permission in a Unix mode, e.g. {@code 0400} for the owner's read. */
-  private static int modeBit(PosixFilePermission permission) {
-    return switch (permission) {
-      case OWNER_READ -> 0400;
-      case OWNER_WRITE -> 0200;
-      case OWNER_EXECUTE -> 0100;
-      case GROUP_READ -> 040;
-      case GROUP_WRITE -> 020;
-      case GROUP_EXECUTE -> 010;
-      case OTHERS_READ -> 04;
-      case OTHERS_WRITE -> 02;
-      case OTHERS_EXECUTE -> 01;
-    };
+    return type | UnixModes.toMode(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
   }
 }

@@ -394,26 +394,13 @@ class TrainerTest {
 
   @Test
   void train_stopWhileInstallingRequirements_exit143() throws Exception {
-    try (ServerSocket index = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      // A package index that accepts and never answers: pip waits on it.
+    // A package index that accepts and never answers: pip waits on it.
+    try (SilentServer index = SilentServer.start()) {
       job.code(
               "requirements.txt",
-              "--index-url http://127.0.0.1:" + index.getLocalPort() + "/simple\nsomething\n")
+              "--index-url http://127.0.0.1:" + index.port() + "/simple\nsomething\n")
           .code("train.py", "print('never')\n");
-      List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
-      Thread acceptor =
-          new Thread(
-              () -> {
-                try {
-                  while (true) {
-                    accepted.add(index.accept());
-                  }
-                } catch (IOException e) {
-                  // Closed at the end of the test.
-                }
-              });
-      acceptor.start();
-      stopWhen(() -> !accepted.isEmpty());
+      stopWhen(index::wasReached);
       Map<String, String> env = job.env("train.py");
       // Debian's python3 refuses pip installs into it otherwise (PEP 668), before any download.
       env.put("PIP_BREAK_SYSTEM_PACKAGES", "1");
@@ -423,45 +410,71 @@ class TrainerTest {
       assertThat(exitCode).isEqualTo(143);
       assertThat(job.failureText()).startsWith("Training stopped: the toolkit received SIGTERM");
       assertThat(stdout()).doesNotContain("never");
-      for (Socket socket : accepted) {
-        socket.close();
-      }
     }
   }
 
   @Test
   void train_stopWhileDownloadingCodeFromS3_exit143() throws Exception {
-    try (ServerSocket s3 = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      // An S3 endpoint that accepts and never answers: the download waits on it.
-      List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
-      Thread acceptor =
-          new Thread(
-              () -> {
-                try {
-                  while (true) {
-                    accepted.add(s3.accept());
-                  }
-                } catch (IOException e) {
-                  // Closed at the end of the test.
-                }
-              });
-      acceptor.start();
+    // An S3 endpoint that accepts and never answers: the download waits on it.
+    try (SilentServer s3 = SilentServer.start()) {
       job.config(
           "hyperparameters.json",
           "{\"sagemaker_program\": \"\\\"train.py\\\"\", \"sagemaker_submit_directory\":"
               + " \"\\\"s3://bucket/src/sourcedir.tar.gz\\\"\"}");
       Map<String, String> env = job.env(null);
-      env.put("S3_ENDPOINT_URL", "http://127.0.0.1:" + s3.getLocalPort());
+      env.put("S3_ENDPOINT_URL", "http://127.0.0.1:" + s3.port());
       env.put("AWS_ACCESS_KEY_ID", "test");
       env.put("AWS_SECRET_ACCESS_KEY", "test");
       env.put("AWS_REGION", "us-east-1");
-      stopWhen(() -> !accepted.isEmpty());
+      stopWhen(s3::wasReached);
 
       int exitCode = train(env);
 
       assertThat(exitCode).isEqualTo(143);
       assertThat(job.failureText()).contains("while downloading s3://bucket/src/sourcedir.tar.gz");
       assertThat(job.base.resolve("code")).isEmptyDirectory();
+    }
+  }
+
+  /** A server on 127.0.0.1 that accepts every connection and never answers. */
+  private static final class SilentServer implements AutoCloseable {
+    private final ServerSocket server;
+    private final List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private SilentServer(ServerSocket server) {
+      this.server = server;
+    }
+
+    static SilentServer start() throws IOException {
+      SilentServer silent =
+          new SilentServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    silent.accepted.add(silent.server.accept());
+                  }
+                } catch (IOException e) {
+                  // Closed at the end of the test.
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      return silent;
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    boolean wasReached() {
+      return !accepted.isEmpty();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
       for (Socket socket : accepted) {
         socket.close();
       }

@@ -2,17 +2,23 @@ package io.smtk.sklearn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import io.smtk.images.testing.DlcLayoutContract;
 import io.smtk.images.testing.ImageFigures;
 import io.smtk.images.testing.ImageTests;
 import io.smtk.images.testing.SageMakerJob;
 import io.smtk.images.testing.TrainingContainer;
+import io.smtk.s3.S3MockSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Tests for the scikit-learn image: real training with scikit-learn on iris, run as SageMaker runs
@@ -23,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SklearnImageIntegrationTest implements DlcLayoutContract {
 
   private static String image;
+
+  @RegisterExtension
+  static final S3MockExtension S3_MOCK = S3MockSupport.extension(S3MockSupport.BUCKET);
 
   @BeforeAll
   static void image() throws Exception {
@@ -88,6 +97,40 @@ class SklearnImageIntegrationTest implements DlcLayoutContract {
     TrainingContainer.Result result = run(job);
 
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
+    assertThat(job.model().resolve("model.joblib")).isNotEmptyFile();
+  }
+
+  @Test
+  void train_codeFromS3_downloadedWithTheImagesOwnRuntime(@TempDir Path dir) throws Exception {
+    // The code download runs on the image's own cut-down Java runtime, not the build's JDK: a
+    // module
+    // missing there (jdk.net for the SDK's HTTP client) fails only here.
+    SageMakerJob job = job(dir);
+    Path archive = dir.resolve("sourcedir.tar.gz");
+    Process tar =
+        new ProcessBuilder(
+                "tar", "-czf", archive.toString(), "-C", dir.resolve("source").toString(), ".")
+            .inheritIO()
+            .start();
+    assertThat(tar.waitFor(60, TimeUnit.SECONDS) && tar.exitValue() == 0).isTrue();
+    try (S3Client client = S3MockSupport.testClient(S3_MOCK.getHttpPort())) {
+      client.putObject(
+          b -> b.bucket(S3MockSupport.BUCKET).key("jobs/src/sourcedir.tar.gz"),
+          RequestBody.fromFile(archive));
+    }
+    job.hyperparameter(
+        "sagemaker_submit_directory", SageMakerJob.quote("s3://bucket/jobs/src/sourcedir.tar.gz"));
+    TrainingContainer container =
+        TrainingContainer.of(image, job)
+            // S3Mock listens on the host's 127.0.0.1 only.
+            .customize(
+                c -> c.withNetworkMode("host").withExtraHost(job.currentHost(), "127.0.0.1"));
+    S3MockSupport.env(S3_MOCK.getHttpPort()).forEach(container::env);
+
+    TrainingContainer.Result result = container.run();
+
+    assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
+    assertThat(result.logs()).contains("Downloading the user's code from s3://bucket/jobs/src/");
     assertThat(job.model().resolve("model.joblib")).isNotEmptyFile();
   }
 

@@ -28,6 +28,15 @@ cp "$app_jar" "$stage/smtk/app/classpath/"
 cp "$libs"/*.jar "$stage/smtk/app/libs/"
 find "$stage/smtk" -exec touch -h -d @1 {} +
 
+# The class path, in byte order whatever the locale or the shell (a glob's order is not): written to
+# OUTPUT_DIR/classpath, which the launcher reads, so that the archive and the image use the same one.
+relative=""
+for jar in $(cd "$stage/smtk" && LC_ALL=C ls -1 app/classpath/*.jar) $(cd "$stage/smtk" && LC_ALL=C ls -1 app/libs/*.jar); do
+  relative="${relative:+$relative:}$jar"
+done
+printf '%s\n' "$relative" > "$output/classpath"
+absolute=$(printf '%s' "$relative" | sed 's|\([^:]*\)|/opt/smtk/\1|g')
+
 feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$stage/smtk/jre/release")
 if [ "${feature:-17}" -ge 25 ]; then
   make="-XX:AOTCacheOutput=/opt/smtk/out/smtk.aot"
@@ -43,15 +52,13 @@ set -eu
 mount -t tmpfs tmpfs /opt
 mkdir /opt/smtk
 mount --bind "$stage/smtk" /opt/smtk
-cp=""
-for jar in /opt/smtk/app/classpath/*.jar /opt/smtk/app/libs/*.jar; do cp="\${cp:+\$cp:}\$jar"; done
 cd /
 env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 /opt/smtk/jre/bin/java \
   -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:MaxRAMPercentage=10 -XX:MaxRAM=16g \
   -XX:-UseDynamicNumberOfCompilerThreads -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 \
-  $make -cp "\$cp" io.smtk.cli.Main warm-up
+  $make -cp "$absolute" io.smtk.cli.Main warm-up
 WARM
-if ! unshare --user --map-root-user --mount true 2>/dev/null; then
+if ! unshare --user --map-root-user --mount sh -c 'mount -t tmpfs tmpfs /opt' 2>/dev/null; then
   echo "app-archive: no user and mount namespace here (unshare); the image starts without a class archive" >&2
   exit 0
 fi

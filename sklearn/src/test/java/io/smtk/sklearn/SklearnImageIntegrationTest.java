@@ -11,6 +11,7 @@ import io.smtk.images.testing.TrainingContainer;
 import io.smtk.s3.S3MockSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,6 +133,24 @@ class SklearnImageIntegrationTest implements DlcLayoutContract {
     assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
     assertThat(result.logs()).contains("Downloading the user's code from s3://bucket/jobs/src/");
     assertThat(job.model().resolve("model.joblib")).isNotEmptyFile();
+  }
+
+  @Test
+  void image_classArchive_mappedByTheLauncher(@TempDir Path dir) throws Exception {
+    // The launcher asks for the archive with -Xshare:auto, which starts without it, silently, when
+    // it
+    // does not match the runtime or the class path; -Xshare:on makes that an error instead.
+    String script =
+        "sed 's/-Xshare:auto/-Xshare:on/; s/ -Xlog:cds=off -Xlog:cds+dynamic=off//;"
+            + " s/io.smtk.cli.Main train/io.smtk.cli.Main --version/' /opt/smtk/bin/train"
+            + " > /tmp/train-archive-on && grep -q 'Xshare:on' /tmp/train-archive-on"
+            + " && sh /tmp/train-archive-on";
+
+    TrainingContainer.Result result =
+        TrainingContainer.of(image, job(dir)).command(List.of("/bin/sh", "-c", script)).run();
+
+    assertThat(result.exitCode()).as("exit code; logs:\n%s", result.logs()).isZero();
+    assertThat(result.logs()).contains("smtk 0.").doesNotContain("shared archive");
   }
 
   private static SageMakerJob job(Path dir) throws Exception {

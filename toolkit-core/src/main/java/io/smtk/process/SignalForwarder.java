@@ -55,6 +55,8 @@ public final class SignalForwarder implements StopCheck {
   private final Set<Target> targets = new LinkedHashSet<>();
   // The thread of installInBackground() until a caller has waited for it.
   private volatile Thread installer;
+  // What the background installation threw, rethrown by the first caller that waits for it.
+  private volatile Error installFailure;
   private int receivedSignal; // guarded by this
   private int signalCount; // guarded by this
 
@@ -140,7 +142,16 @@ public final class SignalForwarder implements StopCheck {
    * signal that arrives before then has the JVM's default effect, as during the JVM's own start.
    */
   public void installInBackground() {
-    Thread thread = new Thread(this::install, "smtk-signal-handlers");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                install();
+              } catch (Error e) {
+                installFailure = e;
+              }
+            },
+            "smtk-signal-handlers");
     thread.setDaemon(true);
     installer = thread;
     thread.start();
@@ -163,6 +174,13 @@ public final class SignalForwarder implements StopCheck {
     installer = null;
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+    Error failure = installFailure;
+    if (failure != null) {
+      // As loud as when install() ran on the caller's thread: a job without handlers would end on
+      // SIGTERM with no failure file and its processes not told.
+      installFailure = null;
+      throw failure;
     }
   }
 

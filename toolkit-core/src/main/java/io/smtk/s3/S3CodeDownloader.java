@@ -8,6 +8,7 @@ import io.smtk.process.StopCheck;
 import io.smtk.process.TrainingStoppedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.NonRetryableException;
 import software.amazon.awssdk.core.exception.RetryableException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -450,6 +452,13 @@ public final class S3CodeDownloader {
             progress.add(read);
           }
         }
+      } catch (ClosedChannelException e) {
+        // The download was given up (a stop, or another range failed) and the file closed under
+        // this range: nothing to retry.
+        throw NonRetryableException.builder()
+            .message("The download was given up: " + e)
+            .cause(e)
+            .build();
       } catch (IOException e) {
         throw RetryableException.builder()
             .message("Reading the body of a GET failed: " + e)

@@ -122,52 +122,11 @@ public final class Hyperparameters {
     if (parsed.isTextual() && text.startsWith("\"") && text.endsWith("\"")) {
       return parsed;
     }
-    if (text.equals(written(parsed, ",", ":")) || text.equals(written(parsed, ", ", ": "))) {
+    if (text.equals(PythonJson.dumpsInOrder(parsed, ",", ":"))
+        || text.equals(PythonJson.dumpsInOrder(parsed, ", ", ": "))) {
       return parsed;
     }
     return JsonNodeFactory.instance.textNode(text);
-  }
-
-  /**
-   * Writes a value back as JSON with the given separators, keys in their order, non-ASCII
-   * characters unescaped, floats as Python's {@code repr}: what {@code json.dumps(value,
-   * ensure_ascii=False, separators=(item, key))} prints.
-   */
-  private static String written(JsonNode value, String item, String key) {
-    if (value.isArray()) {
-      StringBuilder out = new StringBuilder("[");
-      for (int i = 0; i < value.size(); i++) {
-        out.append(i > 0 ? item : "").append(written(value.get(i), item, key));
-      }
-      return out.append(']').toString();
-    }
-    if (value.isObject()) {
-      StringBuilder out = new StringBuilder("{");
-      boolean first = true;
-      for (Map.Entry<String, JsonNode> field : value.properties()) {
-        out.append(first ? "" : item)
-            .append(written(JsonNodeFactory.instance.textNode(field.getKey()), item, key))
-            .append(key)
-            .append(written(field.getValue(), item, key));
-        first = false;
-      }
-      return out.append('}').toString();
-    }
-    if (value.isTextual()) {
-      StringBuilder out = new StringBuilder("\"");
-      for (char c : value.textValue().toCharArray()) {
-        switch (c) {
-          case '"' -> out.append("\\\"");
-          case '\\' -> out.append("\\\\");
-          case '\n' -> out.append("\\n");
-          case '\r' -> out.append("\\r");
-          case '\t' -> out.append("\\t");
-          default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-        }
-      }
-      return out.append('"').toString();
-    }
-    return PythonJson.dumps(value);
   }
 
   /**

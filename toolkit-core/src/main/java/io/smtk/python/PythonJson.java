@@ -68,15 +68,38 @@ public final class PythonJson {
    */
   public static String dumps(JsonNode value) {
     StringBuilder out = new StringBuilder();
-    write(value, out);
+    write(value, out, SORTED_ASCII);
     return out.toString();
   }
 
-  private static void write(JsonNode value, StringBuilder out) {
+  /**
+   * Writes {@code value} as Python's {@code json.dumps(value, ensure_ascii=False,
+   * separators=(itemSeparator, keySeparator))} does: keys in their order, only the characters JSON
+   * requires escaped, floats as Python's {@code repr}.
+   *
+   * @param value a tree of objects, arrays, strings, numbers, booleans and nulls
+   * @param itemSeparator what follows each item but the last, e.g. {@code ", "}
+   * @param keySeparator what follows each key, e.g. {@code ": "}
+   * @return the JSON text
+   * @throws IllegalArgumentException if the tree holds a node Python could not have decoded
+   */
+  public static String dumpsInOrder(JsonNode value, String itemSeparator, String keySeparator) {
+    StringBuilder out = new StringBuilder();
+    write(value, out, new Style(false, false, itemSeparator, keySeparator));
+    return out.toString();
+  }
+
+  /** The {@code json.dumps} arguments the two writers differ in. */
+  private record Style(
+      boolean sortKeys, boolean ensureAscii, String itemSeparator, String keySeparator) {}
+
+  private static final Style SORTED_ASCII = new Style(true, true, ",", ":");
+
+  private static void write(JsonNode value, StringBuilder out, Style style) {
     switch (value.getNodeType()) {
       case NULL -> out.append("null");
       case BOOLEAN -> out.append(value.booleanValue() ? "true" : "false");
-      case STRING -> writeString(value.textValue(), out);
+      case STRING -> writeString(value.textValue(), out, style.ensureAscii());
       case NUMBER -> {
         if (value.isIntegralNumber()) {
           out.append(value.bigIntegerValue());
@@ -88,25 +111,27 @@ public final class PythonJson {
         out.append('[');
         for (int i = 0; i < value.size(); i++) {
           if (i > 0) {
-            out.append(',');
+            out.append(style.itemSeparator());
           }
-          write(value.get(i), out);
+          write(value.get(i), out, style);
         }
         out.append(']');
       }
       case OBJECT -> {
         List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(value.properties());
-        entries.sort(Map.Entry.comparingByKey(BY_CODE_POINT));
+        if (style.sortKeys()) {
+          entries.sort(Map.Entry.comparingByKey(BY_CODE_POINT));
+        }
         out.append('{');
         boolean first = true;
         for (Map.Entry<String, JsonNode> entry : entries) {
           if (!first) {
-            out.append(',');
+            out.append(style.itemSeparator());
           }
           first = false;
-          writeString(entry.getKey(), out);
-          out.append(':');
-          write(entry.getValue(), out);
+          writeString(entry.getKey(), out, style.ensureAscii());
+          out.append(style.keySeparator());
+          write(entry.getValue(), out, style);
         }
         out.append('}');
       }
@@ -127,7 +152,7 @@ public final class PythonJson {
   }
 
   // Python writes astral characters as surrogate pairs, which escaping each UTF-16 unit gives.
-  private static void writeString(String s, StringBuilder out) {
+  private static void writeString(String s, StringBuilder out, boolean ensureAscii) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -140,7 +165,7 @@ public final class PythonJson {
         case '\b' -> out.append("\\b");
         case '\f' -> out.append("\\f");
         default -> {
-          if (c >= 0x20 && c <= 0x7e) {
+          if (c >= 0x20 && (c <= 0x7e || !ensureAscii)) {
             out.append(c);
           } else {
             out.append("\\u")

@@ -34,6 +34,18 @@ class PythonJsonTest {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   @Test
+  void dumpsInOrder_keysInOrderNonAsciiRaw_matchesPythonsEnsureAsciiFalse() throws Exception {
+    // json.dumps({"b": ["é", 1.5], "a": "\b\x7f"}, ensure_ascii=False, separators=(", ", ": "))
+    JsonNode value = PythonJson.loads("{\"b\": [\"\\u00e9\", 1.5], \"a\": \"\\b\\u007f\"}");
+
+    assertThat(PythonJson.dumpsInOrder(value, ", ", ": "))
+        .isEqualTo("{\"b\": [\"\u00e9\", 1.5], \"a\": \"\\b\u007f\"}");
+    assertThat(PythonJson.dumpsInOrder(value, ",", ":"))
+        .isEqualTo("{\"b\":[\"\u00e9\",1.5],\"a\":\"\\b\u007f\"}");
+    assertThat(PythonJson.dumps(value)).isEqualTo("{\"a\":\"\\b\\u007f\",\"b\":[\"\\u00e9\",1.5]}");
+  }
+
+  @Test
   void loads_smallInteger_isIntNode() throws Exception {
     assertThat(PythonJson.loads("42")).isEqualTo(IntNode.valueOf(42));
     assertThat(PythonJson.loads("-2147483648")).isEqualTo(IntNode.valueOf(Integer.MIN_VALUE));

@@ -447,6 +447,11 @@ public final class SafeTarExtractor {
     // link or a replaced directory could change where a path leads.
     private final Set<Path> checkedParents = new HashSet<>();
     private final Map<Path, TarArchiveEntry> directories = new HashMap<>();
+    // Every path this writer made (entries and the parents made for them). The staging directory
+    // starts empty, so until a symbolic link is made (through which one name can reach another's
+    // file) a path not in here does not exist: no lookup per entry on the reading thread.
+    private final Set<Path> made = new HashSet<>();
+    private boolean madeSymlink;
 
     Writer(Path archive, Path root, Counts counts, SafeTarExtractor limits, String detail)
         throws IOException {
@@ -585,6 +590,9 @@ public final class SafeTarExtractor {
       }
       try {
         Files.createDirectories(parent);
+        for (Path dir = parent; dir != null && !dir.equals(root); dir = dir.getParent()) {
+          made.add(dir);
+        }
       } catch (FileAlreadyExistsException e) {
         throw new UnsafeArchiveEntryException(
             archive, name, "a parent path is not a directory: " + root.relativize(parent));
@@ -607,6 +615,7 @@ public final class SafeTarExtractor {
         checkedParents.clear();
       }
       Files.createDirectories(destination);
+      made.add(destination);
       directories.put(destination, entry);
       counts.directories++;
     }
@@ -649,6 +658,7 @@ public final class SafeTarExtractor {
       }
       prepareDestination(name, destination);
       Files.createSymbolicLink(destination, Path.of(linkName));
+      madeSymlink = true;
       checkedParents.clear();
       counts.symlinks++;
     }
@@ -787,11 +797,11 @@ public final class SafeTarExtractor {
         Files.setPosixFilePermissions(destination, permissions); // the umask cleared some bits
       }
       if (time != null) {
-        // Without following links the JDK sets the time with one call instead of
-        // open+futimens+close.
+        // Access time = modification time, as Python's tarfile sets them; given both, the JDK need
+        // not read the file's attributes first to keep the access time.
         Files.getFileAttributeView(
                 destination, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-            .setTimes(time, null, null);
+            .setTimes(time, time, null);
       }
       return written;
     }
@@ -813,9 +823,15 @@ public final class SafeTarExtractor {
       if (pending.contains(destination)) {
         awaitWrites(); // the same path twice: the later entry must win
       }
-      if (!Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
+      boolean madeBefore = !made.add(destination);
+      boolean exists =
+          madeSymlink ? Files.exists(destination, LinkOption.NOFOLLOW_LINKS) : madeBefore;
+      if (!exists) {
         return;
       }
+      // It may be a directory whose files are still being written: only once they are can it be
+      // told whether it is empty.
+      awaitWrites();
       try {
         Files.delete(destination);
       } catch (DirectoryNotEmptyException e) {

@@ -4,6 +4,7 @@ import io.smtk.training.Trainer;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -43,6 +44,20 @@ final class TrainCommand implements Callable<Integer> {
     // PrintStream would add a lock and a small buffer per write on the log path.
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
-    return Trainer.builder(System.getenv(), out, err).build().train();
+    return train(System.getenv(), out, err);
+  }
+
+  /**
+   * Runs the job with the given environment and streams; the warm-up job comes this way too, so
+   * that the class archive holds what a real job loads.
+   *
+   * @param environment the toolkit's process environment
+   * @param out where the user's stdout goes
+   * @param err where the user's stderr and the toolkit's log go
+   * @return the exit status
+   */
+  static int train(Map<String, String> environment, PrintStream out, PrintStream err) {
+    Preparation.startInBackground();
+    return Trainer.builder(environment, out, err).build().train();
   }
 }

@@ -3,7 +3,6 @@ package io.smtk.cli;
 import io.smtk.ToolkitException;
 import io.smtk.code.PythonInterpreter;
 import io.smtk.environment.ToolkitSettings;
-import io.smtk.training.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,7 +82,7 @@ final class WarmUp {
       // why.
       ByteArrayOutputStream output = new ByteArrayOutputStream();
       PrintStream log = new PrintStream(output, true, StandardCharsets.UTF_8);
-      int status = Trainer.builder(environment, log, log).build().train();
+      int status = TrainCommand.train(environment, log, log);
       if (status != 0) {
         System.err.print(output.toString(StandardCharsets.UTF_8));
         System.err.println("smtk warm-up: the warm-up job failed with status " + status);

@@ -180,6 +180,16 @@ public final class ToolkitLog implements io.smtk.framework.Log {
   }
 
   /** The JVM's default zone, read on the first log line rather than when the class loads. */
+  /**
+   * Looks up the local time zone now (reading {@code /etc/localtime}, a few milliseconds), so that
+   * a thread started early can do it while the main thread reads the job.
+   */
+  public static void prepare() {
+    if (LocalZone.ZONE == null) {
+      throw new IllegalStateException("no default time zone");
+    }
+  }
+
   private static final class LocalZone {
     static final TimeZone ZONE = TimeZone.getDefault();
   }

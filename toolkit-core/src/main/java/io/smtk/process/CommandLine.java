@@ -1,7 +1,6 @@
 package io.smtk.process;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The one shell quoter: renders arguments as a POSIX shell reads them, as Python's {@code
@@ -9,9 +8,6 @@ import java.util.regex.Pattern;
  * failure files).
  */
 public final class CommandLine {
-
-  // shlex.quote leaves strings made only of these characters unquoted.
-  private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
   private CommandLine() {}
 
@@ -25,10 +21,27 @@ public final class CommandLine {
     if (argument.isEmpty()) {
       return "''";
     }
-    if (SHELL_SAFE.matcher(argument).matches()) {
+    if (isShellSafe(argument)) {
       return argument;
     }
     return "'" + argument.replace("'", "'\"'\"'") + "'";
+  }
+
+  // shlex.quote leaves strings made only of [A-Za-z0-9_@%+=:,./-] unquoted. A loop, not a regex:
+  // every job renders its command line, and compiling a pattern costs start-up time.
+  private static boolean isShellSafe(String argument) {
+    for (int i = 0; i < argument.length(); i++) {
+      char c = argument.charAt(i);
+      boolean safe =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "_@%+=:,./-".indexOf(c) >= 0;
+      if (!safe) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -2,7 +2,6 @@ package io.smtk.process;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Keeps the last bytes a child wrote to one stream, to explain a failure without holding all the
@@ -24,8 +23,6 @@ final class ErrorTail {
   static final int FALLBACK_LINES = 30;
 
   static final String TRACEBACK_START = "Traceback (most recent call last):";
-
-  private static final Pattern LEADING_BLANK_LINES = Pattern.compile("\\A(?:[ \\t\\r]*\\n)+");
 
   private final byte[] ring;
   private long total; // bytes ever appended; the next byte goes to ring[total % ring.length]
@@ -114,7 +111,17 @@ final class ErrorTail {
     return text.substring(from + 1);
   }
 
+  // Lines of only spaces, tabs and carriage returns, each ended by a newline, at the start.
   private static String stripLeadingBlankLines(String text) {
-    return LEADING_BLANK_LINES.matcher(text).replaceFirst("");
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n') {
+        start = i + 1;
+      } else if (c != ' ' && c != '\t' && c != '\r') {
+        break;
+      }
+    }
+    return text.substring(start);
   }
 }

@@ -85,6 +85,27 @@ public final class ProcessRunner {
   }
 
   /**
+   * Sets up the JDK's process machinery now (its native part, the reaper's executor, the launcher's
+   * settings, and since Java 21 its logger: 10 to 40 ms the first time, on the main thread
+   * otherwise at the job's first process), so that a thread started early can do it while the main
+   * thread reads the job. Starts nothing.
+   */
+  public static void prepare() {
+    if (Runtime.version().feature() >= 21) {
+      // ProcessBuilder.start asks System.getLogger for its logger since Java 21 (JDK-8303392); the
+      // first call looks for a logging back end through every jar on the class path.
+      System.getLogger(ProcessBuilder.class.getName());
+    }
+    ProcessHandle.current();
+    try {
+      Class.forName("java.lang.ProcessImpl", true, ProcessBuilder.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
+    new java.util.concurrent.CompletableFuture<Void>().complete(null);
+  }
+
+  /**
    * Runs the process of {@code spec} to its end and returns how it ended.
    *
    * <p>The call returns once the process has exited, the processes it left in its group are gone

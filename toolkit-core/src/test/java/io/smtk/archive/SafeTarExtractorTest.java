@@ -279,6 +279,48 @@ class SafeTarExtractorTest {
   }
 
   @Test
+  void extract_fileReachedThroughLinkOverEarlierFile_laterEntryWins() throws Exception {
+    // "l/f.txt" names the file "d/f.txt" made before it under another name: the writer must see
+    // that it exists although it never made a path called "l/f.txt".
+    Path archive = tmp.resolve("through-link.tar.gz");
+    try (TarFixture tar = TarFixture.gzip(archive)) {
+      tar.file("d/f.txt", "first").symlink("l", "d").file("l/f.txt", "second");
+    }
+
+    extractor.extract(archive, tmp.resolve("code"));
+
+    assertThat(tmp.resolve("code/d/f.txt")).hasContent("second");
+    assertThat(Files.isSymbolicLink(tmp.resolve("code/l"))).isTrue();
+  }
+
+  @Test
+  void extract_fileEntryOverImplicitParent_refusedAsNonEmptyDirectory() throws Exception {
+    // "a/b" was made as the parent of "a/b/c.txt", never as an entry of its own.
+    Path archive = tmp.resolve("over-parent.tar.gz");
+    try (TarFixture tar = TarFixture.gzip(archive)) {
+      tar.file("a/b/c.txt", "inner").file("a/b", "file");
+    }
+
+    assertThatThrownBy(() -> extractor.extract(archive, tmp.resolve("code")))
+        .isInstanceOf(UnsafeArchiveEntryException.class)
+        .hasMessageContaining("a/b")
+        .hasMessageContaining("non-empty directory");
+  }
+
+  @Test
+  void extract_fileEntry_accessTimeIsModificationTimeAsPythonSetsIt() throws Exception {
+    Path code = tmp.resolve("code");
+
+    extractor.extract(sourceTarball(), code);
+
+    var attributes =
+        Files.readAttributes(
+            code.resolve("train.py"), java.nio.file.attribute.BasicFileAttributes.class);
+    assertThat(attributes.lastModifiedTime().toInstant()).isEqualTo(TarFixture.MTIME);
+    assertThat(attributes.lastAccessTime().toInstant()).isEqualTo(TarFixture.MTIME);
+  }
+
+  @Test
   void extract_worldWritableMode_isKeptDespiteUmask() throws Exception {
     Path archive = tmp.resolve("shared.tar.gz");
     try (TarFixture tar = TarFixture.gzip(archive)) {

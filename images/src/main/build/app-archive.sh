@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Makes an image's class archive at build time, with the image's own Java runtime and class path, where the
-# image will have them: the toolkit's classes (and, on Java 25+, the JIT's profiles and linked call sites)
-# mapped at start-up instead of loaded from jars (bench/README.md "Images").
+# image will have them: the toolkit's classes mapped at start-up instead of loaded from jars (bench/README.md
+# "Images"). A class-data-sharing archive on every Java, 25 too (its ahead-of-time cache loads every class
+# of the warm-up job when the JVM starts: slower for a job without S3, docs/DECISIONS.md).
 #   usage: app-archive.sh JRE OUTPUT_DIR APP_JAR LIBS_DIR
 #     JRE         the image's runtime (images/target/image/jre), with its own CDS archive (jlink
-#                 --generate-cds-archive); Java 17-24 get a CDS archive on top of it, 25+ an AOT cache
-#     OUTPUT_DIR  receives smtk.jsa or smtk.aot, which the image carries at /opt/smtk/cache/
+#                 --generate-cds-archive); the CDS archive is made on top of it
+#     OUTPUT_DIR  receives smtk.jsa, which the image carries at /opt/smtk/cache/
 #     APP_JAR     the framework module's jar (Jib, packaged mode: /opt/smtk/app/classpath/)
 #     LIBS_DIR    the module's runtime dependencies (Jib: /opt/smtk/app/libs/)
 # The JVM accepts an archive only with the class path it was made with (Java 17: the same paths; every
@@ -38,9 +39,7 @@ printf '%s\n' "$relative" > "$output/classpath"
 absolute=$(printf '%s' "$relative" | sed 's|\([^:]*\)|/opt/smtk/\1|g')
 
 feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$stage/smtk/jre/release")
-if [ "${feature:-17}" -ge 25 ]; then
-  make="-XX:AOTCacheOutput=/opt/smtk/out/smtk.aot"
-elif [ -f "$stage/smtk/jre/lib/server/classes.jsa" ]; then
+if [ -f "$stage/smtk/jre/lib/server/classes.jsa" ]; then
   make="-XX:ArchiveClassesAtExit=/opt/smtk/out/smtk.jsa"
 else
   echo "app-archive: $jre has no CDS archive of its own (jlink --generate-cds-archive); no class archive" >&2
@@ -68,7 +67,7 @@ if ! unshare --user --map-root-user --mount sh "$stage/warm-up.sh" >"$stage/warm
   grep -v '\]\[cds' "$stage/warm-up.log" | tail -n 40 >&2
   exit 1
 fi
-for made in "$stage/smtk/out/smtk.aot" "$stage/smtk/out/smtk.jsa"; do
+for made in "$stage/smtk/out/smtk.jsa"; do
   if [ -f "$made" ]; then
     cp "$made" "$output/"
     echo "app-archive: $output/$(basename "$made") ($(du -h "$made" | cut -f1)) for Java $feature"

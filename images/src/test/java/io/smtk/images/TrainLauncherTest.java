@@ -76,18 +76,18 @@ class TrainLauncherTest {
   }
 
   @Test
-  void train_aotCacheOnJava25_mapsItWithoutVfork(@TempDir Path home) throws Exception {
+  void train_classArchiveOnJava25_mapsItWithoutVfork(@TempDir Path home) throws Exception {
     Path report = fakeJava(home);
     Files.createDirectories(home.resolve("cache"));
-    Files.writeString(home.resolve("cache/smtk.aot"), "cache");
+    Files.writeString(home.resolve("cache/smtk.jsa"), "archive");
     Files.writeString(home.resolve("jre/release"), "JAVA_VERSION=\"25.0.3\"\n");
 
     run(home, Map.of("PATH", "/usr/bin:/bin"), "train");
 
     String text = Files.readString(report);
     assertThat(text)
-        .contains("-XX:AOTCache=" + home + "/cache/smtk.aot")
-        .doesNotContain("SharedArchiveFile", "launchMechanism");
+        .contains("-XX:SharedArchiveFile=" + home + "/cache/smtk.jsa")
+        .doesNotContain("AOTCache", "launchMechanism");
   }
 
   @Test

@@ -24,9 +24,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * {@code smtk warm-up}: one representative job, run when the toolkit's class archive is made (Java
- * 25's ahead-of-time cache or a class-data-sharing archive; {@code bin/smtk} after each build, the
- * images at build time), so that the classes of a real job are in it.
+ * {@code smtk warm-up}: one representative job, run when the toolkit's class-data-sharing archive
+ * is made ({@code bin/smtk} after each build, the images at build time), so that the classes of a
+ * real job are in it.
  *
  * <p>The job takes its code from {@code s3://} like many SageMaker jobs, served by a stand-in S3 on
  * 127.0.0.1 inside this process, so that the S3 client, the download and the extraction are

@@ -13,7 +13,10 @@ slows all of them alike; figures are min/median/max over the rounds. Asserts not
 For each variant: the wall time of the whole job, the time to the script's first line and after its
 last line (the script stamps both), CPU time (user + system, the whole process tree), peak RSS.
 Overhead is a variant's median minus the floor's median. The Python toolkit cannot be installed
-here; its figures are the ones recorded in issue 16 on the same kind of machine, labelled so.
+here; its figures are the ones recorded in issue 16 on another, slower machine, labelled so, and
+python_toolkit_model.py (a model of its fixed work with its own third-party libraries: a LOWER
+BOUND of the real toolkit's) runs in the same rounds, so that ratios are also against something
+measured on this machine. The model's row is left out when its libraries are not installed.
 """
 import argparse
 import json
@@ -33,6 +36,11 @@ import time
 # job's time less the same toolkit's no-op job.
 RECORDED_PYTHON_TOOLKIT_OVERHEAD_MS = 506
 RECORDED_PYTHON_TOOLKIT_S3_MS = 3380
+
+# python_toolkit_model.py: the Python toolkit's fixed work with its own third-party libraries (Debian's
+# python3-* packages here), measured in the same rounds; a lower bound of the real toolkit's.
+MODEL_NAME = "Python toolkit model (measured here)"
+MODEL_LIBRARIES = ("boto3", "paramiko", "psutil", "retrying", "six")
 
 NOOP = """import os, time
 stamp = os.environ.get("BENCH_STAMP")
@@ -102,6 +110,9 @@ def toolkit_log_phases(log_file, end_ns):
             match = re.search(r"Extracted .* in (\d+) ms", line)
             if match:
                 phases["extract"] = float(match.group(1))
+            match = re.match(r"MODEL (\w+)_ms=(\d+)$", line.strip())  # python_toolkit_model.py's lines
+            if match:
+                phases[match.group(1)] = float(match.group(2))
             if "Reporting training SUCCESS" in line:
                 stamp = LOG_TIME.match(line)
                 if stamp:
@@ -110,6 +121,11 @@ def toolkit_log_phases(log_file, end_ns):
     if success is not None:
         phases["exit"] = end_ns / 1e6 - success * 1000
     return phases
+
+
+def ratio(value, reference):
+    return "%.2fx" % (value / reference) if reference > 0 else "(no ratio: %.0f ms against %.0f)" % (
+        value, reference)
 
 
 def summary(values):
@@ -124,7 +140,7 @@ def fmt_row(name, samples, floor):
     after = statistics.median(s["after"] for s in samples)
     cpu = statistics.median(s["cpu"] for s in samples)
     rss = max(s["rss"] for s in samples) / 1024
-    row = "%-34s %6.0f %6.0f %6.0f | %7.0f %7.0f | %6.0f %6.1f" % (
+    row = "%-36s %6.0f %6.0f %6.0f | %7.0f %7.0f | %6.0f %6.1f" % (
         name, lo, med, hi, first, after, cpu, rss)
     if floor is not None:
         row += " | %+6.0f" % (med - floor)
@@ -152,6 +168,18 @@ def java_label(home):
     except OSError:
         pass
     return home
+
+
+def model_variant(python, here):
+    """The Python toolkit model's (name, command, None), or None (with a line saying why) where the
+    toolkit's third-party libraries are missing under this interpreter."""
+    check = subprocess.run([python, "-c", "import " + ", ".join(MODEL_LIBRARIES)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if check.returncode != 0:
+        print("%s skipped: %s cannot import %s (on Debian: apt-get install %s)" % (
+            MODEL_NAME, python, ", ".join(MODEL_LIBRARIES), " ".join("python3-" + m for m in MODEL_LIBRARIES)))
+        return None
+    return MODEL_NAME, [python, os.path.join(here, "python_toolkit_model.py")], None
 
 
 def toolkit_env(python, java, base_dir, stamp, extra):
@@ -245,8 +273,10 @@ def main():
 
     print("machine: %d CPUs, load average %s; %s" % (
         os.cpu_count(), " ".join("%.1f" % x for x in os.getloadavg()), time.strftime("%Y-%m-%d %H:%M")))
+    model = model_variant(python, here)
+    variants = variants_for(checkouts, javas, commands) + ([model] if model else [])
     # Builds on first use, makes the class archives, and warms the page cache.
-    for _, command, java in variants_for(checkouts, javas, commands):
+    for _, command, java in variants:
         env = toolkit_env(python, java, os.path.join(work, "warm"), stamp, {"SAGEMAKER_PROGRAM": "noop.py"})
         job_tree(os.path.join(work, "warm"), {})
         with open(os.path.join(work, "warm/code/noop.py"), "w") as f:
@@ -260,7 +290,7 @@ def main():
     with open(os.path.join(noop_dir, "code/noop.py"), "w") as f:
         f.write(NOOP)
     floor_name = "python3 noop.py (the floor)"
-    rows = [(floor_name, None, None)] + variants_for(checkouts, javas, commands)
+    rows = [(floor_name, None, None)] + variants
     samples = {name: [] for name, _, _ in rows}
     for _ in range(args.runs):
         order = rows[:]
@@ -278,7 +308,7 @@ def main():
                 samples[name].append(run_once(command, env, work, stamp))
 
     floor = statistics.median(s["wall"] for s in samples[floor_name])
-    header = "%-34s %6s %6s %6s | %7s %7s | %6s %6s | %6s" % (
+    header = "%-36s %6s %6s %6s | %7s %7s | %6s %6s | %6s" % (
         "no-op job, %d rounds (ms)" % args.runs, "min", "median", "max", "1st line", "after", "CPU", "RSS MB",
         "overhead")
     print()
@@ -288,15 +318,20 @@ def main():
         print(fmt_row(name, samples[name], None if name == floor_name else floor))
     floor_first = statistics.median(s["first"] for s in samples[floor_name])
     floor_after = statistics.median(s["after"] for s in samples[floor_name])
+    noop_medians = {name: statistics.median(s["wall"] for s in samples[name]) for name, _, _ in rows}
+    model_overhead = noop_medians[MODEL_NAME] - floor if model else None
     print()
     for name, _, _ in rows[1:]:
-        med = statistics.median(s["wall"] for s in samples[name])
+        med = noop_medians[name]
         first = statistics.median(s["first"] for s in samples[name]) - floor_first
         after = statistics.median(s["after"] for s in samples[name]) - floor_after
-        print("%s: overhead %.0f ms (start %.0f, exit %.0f), %.2fx the Python toolkit's recorded %d ms" % (
+        line = "%s: overhead %.0f ms (start %.0f, exit %.0f), %.2fx the Python toolkit's recorded %d ms" % (
             name, med - floor, first, after, (med - floor) / RECORDED_PYTHON_TOOLKIT_OVERHEAD_MS,
-            RECORDED_PYTHON_TOOLKIT_OVERHEAD_MS))
-    noop_medians = {name: statistics.median(s["wall"] for s in samples[name]) for name, _, _ in rows}
+            RECORDED_PYTHON_TOOLKIT_OVERHEAD_MS)
+        if model and name != MODEL_NAME:
+            line += "; %s the measured Python toolkit model's %.0f ms (a lower bound of the real toolkit's)" % (
+                ratio(med - floor, model_overhead), model_overhead)
+        print(line)
 
     if args.s3_runs <= 0:
         return
@@ -315,7 +350,7 @@ def main():
                           "sagemaker_program": "noop.py"})
         s3_env = {"S3_ENDPOINT_URL": endpoint, "AWS_REGION": "us-east-1",
                   "AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret"}
-        s3_rows = variants_for(checkouts, javas, commands)
+        s3_rows = variants  # the model's code folder is removed before each round like the others'
         s3_samples = {name: [] for name, _, _ in s3_rows}
         s3_phases = {name: [] for name, _, _ in s3_rows}
         for _ in range(args.s3_runs):
@@ -338,7 +373,7 @@ def main():
             server.wait(timeout=60)
 
     print()
-    header = "%-34s %6s %6s %6s | %7s %7s | %6s %6s | %6s" % (
+    header = "%-36s %6s %6s %6s | %7s %7s | %6s %6s | %6s" % (
         "S3 job, %d rounds (ms)" % args.s3_runs, "min", "median", "max", "1st line", "after", "CPU", "RSS MB",
         "-no-op")
     print(header)
@@ -346,19 +381,29 @@ def main():
     for name, _, _ in s3_rows:
         print(fmt_row(name, s3_samples[name], noop_medians[name]))
     print()
+    s3_wholes = {name: statistics.median(s["wall"] for s in s3_samples[name]) for name, _, _ in s3_rows}
+    if model:
+        model_whole = s3_wholes[MODEL_NAME]
+        model_s3_part = model_whole - noop_medians[MODEL_NAME]
+    python_whole = RECORDED_PYTHON_TOOLKIT_S3_MS + RECORDED_PYTHON_TOOLKIT_OVERHEAD_MS + noop_medians[floor_name]
     for name, _, _ in s3_rows:
         def med(key):
             values = [p[key] for p in s3_phases[name] if key in p]
             return "%.0f" % statistics.median(values) if values else "?"
-        whole = statistics.median(s["wall"] for s in s3_samples[name])
+        whole = s3_wholes[name]
         s3_part = whole - noop_medians[name]
-        python_whole = RECORDED_PYTHON_TOOLKIT_S3_MS + RECORDED_PYTHON_TOOLKIT_OVERHEAD_MS + noop_medians[floor_name]
-        print("%s: S3 client %s ms, download %s ms (client included), extraction %s ms, exit after the"
-              " success line %s ms; S3 part (job less its no-op job) %.0f ms = %.2fx the Python toolkit's"
-              " recorded %d ms; whole job %.0f ms = 1/%.1f of the Python toolkit's (recorded, ~%.0f ms)" % (
-                  name, med("client"), med("download"), med("extract"), med("exit"), s3_part,
-                  s3_part / RECORDED_PYTHON_TOOLKIT_S3_MS, RECORDED_PYTHON_TOOLKIT_S3_MS, whole,
-                  python_whole / whole, python_whole))
+        line = ("%s: S3 client %s ms, download %s ms (client included), extraction %s ms, exit after the"
+                " success line %s ms; S3 part (job less its no-op job) %.0f ms = " % (
+                    name, med("client"), med("download"), med("extract"), med("exit"), s3_part))
+        if model and name != MODEL_NAME:
+            line += "%s the measured Python toolkit model's %.0f ms, " % (ratio(s3_part, model_s3_part), model_s3_part)
+        line += "%.2fx the Python toolkit's recorded %d ms; whole job %.0f ms = " % (
+            s3_part / RECORDED_PYTHON_TOOLKIT_S3_MS, RECORDED_PYTHON_TOOLKIT_S3_MS, whole)
+        if model and name != MODEL_NAME:
+            line += "%s the measured model's %.0f ms (a lower bound of the real toolkit's), " % (
+                ratio(whole, model_whole), model_whole)
+        line += "1/%.1f of the Python toolkit's (recorded, ~%.0f ms)" % (python_whole / whole, python_whole)
+        print(line)
 
 
 if __name__ == "__main__":

@@ -154,11 +154,30 @@ public final class SafeTarExtractor {
    */
   public ExtractionResult extract(Path archive, Path targetDir)
       throws ArchiveExtractionException, TrainingStoppedException {
+    return extract(archive, () -> Files.newInputStream(archive), targetDir);
+  }
+
+  /**
+   * Extracts an archive read through {@code input} as {@link #extract(Path, Path)} does; {@code
+   * archive} names it in messages. Nothing is moved into {@code targetDir} before {@code input} has
+   * given its last byte, so a stream that fails part-way (a download that failed) leaves the target
+   * as it was.
+   *
+   * @param archive the archive's name in messages
+   * @param input opens the archive's bytes from the start (twice: the format, then the content)
+   * @param targetDir the directory to extract into
+   * @return counts and the replaced top-level entries
+   * @throws ArchiveExtractionException as for {@link #extract(Path, Path)}, also when {@code input}
+   *     fails
+   * @throws TrainingStoppedException when the job was told to stop; nothing is extracted then
+   */
+  public ExtractionResult extract(Path archive, ArchiveInput input, Path targetDir)
+      throws ArchiveExtractionException, TrainingStoppedException {
     Path target = targetDir.toAbsolutePath().normalize();
-    Format format = detectFormat(archive);
+    Format format = detectFormat(archive, input);
     Path staging = createStaging(archive, target);
     try {
-      Counts counts = extractInto(archive, format, staging);
+      Counts counts = extractInto(archive, input, format, staging);
       List<String> replaced = moveIntoPlace(archive, staging, target);
       return new ExtractionResult(
           counts.files, counts.directories, counts.symlinks, counts.bytes, replaced);
@@ -168,10 +187,11 @@ public final class SafeTarExtractor {
     }
   }
 
-  private static Format detectFormat(Path archive) throws ArchiveExtractionException {
+  private static Format detectFormat(Path archive, ArchiveInput input)
+      throws ArchiveExtractionException {
     byte[] header = new byte[TAR_HEADER_SIZE];
     int read;
-    try (InputStream in = Files.newInputStream(archive)) {
+    try (InputStream in = input.open()) {
       read = in.readNBytes(header, 0, header.length);
     } catch (IOException e) {
       throw new ArchiveExtractionException(
@@ -228,11 +248,11 @@ public final class SafeTarExtractor {
     }
   }
 
-  private Counts extractInto(Path archive, Format format, Path staging)
+  private Counts extractInto(Path archive, ArchiveInput input, Format format, Path staging)
       throws ArchiveExtractionException, TrainingStoppedException {
     Counts counts = new Counts();
     String detail = "while extracting " + archive;
-    try (InputStream file = new BufferedInputStream(Files.newInputStream(archive), BUFFER_SIZE);
+    try (InputStream file = new BufferedInputStream(input.open(), BUFFER_SIZE);
         InputStream decompressed = openDecompressed(file, format)) {
       try (Writer writer = new Writer(archive, staging.toRealPath(), counts, this, detail)) {
         TarArchiveInputStream tar = new TarArchiveInputStream(decompressed);

@@ -50,7 +50,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * others are conditional on that ETag, so an object replaced mid-download fails instead of mixing
  * two versions. (The SDK's own parallel download splits by multipart part numbers, which gives one
  * request for an object uploaded in one PUT.) Progress is logged every 10% or every 5 seconds.
- * Retries are those of {@link S3Clients}.
+ * Retries are those of {@link S3Clients}. The code archive is extracted as it downloads: the
+ * extractor reads the file from its start as the ranges fill it ({@link DownloadedPrefix}), and
+ * moves nothing into the code directory before it has read the last byte; a range that fails ends
+ * the extraction with the download's own error.
  *
  * <p>When the code directory is not empty (code baked into the image) and a submit directory is
  * given too, the Python toolkit silently skips the download. Here the submitted code wins: each
@@ -141,6 +144,7 @@ public final class S3CodeDownloader {
    * @throws ArchiveExtractionException if the object is not a valid archive or holds unsafe entries
    */
   public ExtractionResult downloadAndExtract(S3Uri uri, Path codeDir) throws ToolkitException {
+    checkObjectKey(uri);
     Path archive;
     try {
       archive =
@@ -150,11 +154,20 @@ public final class S3CodeDownloader {
     } catch (IOException e) {
       throw new ToolkitException("Cannot create a temporary file to download " + uri + ": " + e, e);
     }
-    try {
-      download(uri, archive);
+    try (Transfer transfer = new Transfer(uri, archive, System.nanoTime())) {
+      transfer.begin();
       warnIfNotEmpty(uri, codeDir);
       long start = System.nanoTime();
-      ExtractionResult result = extractor.extract(archive, codeDir);
+      ExtractionResult result;
+      // Extracted while the later ranges still arrive: the extractor reads each byte as soon as it
+      // is written, and moves nothing into the code directory before it has read the last one.
+      try {
+        result = extractor.extract(archive, transfer::openReader, codeDir);
+      } catch (ArchiveExtractionException | TrainingStoppedException | RuntimeException e) {
+        transfer.throwIfDownloadEnded();
+        throw e;
+      }
+      transfer.finish();
       long nanos = System.nanoTime() - start;
       if (!result.replacedEntries().isEmpty()) {
         LOG.warn("{} replaced these entries of {}: {}", uri, codeDir, result.replacedEntries());
@@ -170,7 +183,8 @@ public final class S3CodeDownloader {
               + codeDir
               + " in "
               + Duration.ofNanos(nanos).toMillis()
-              + " ms");
+              + " ms"
+              + (transfer.ranged() ? " (as it downloaded)" : ""));
       return result;
     } finally {
       try {
@@ -212,40 +226,71 @@ public final class S3CodeDownloader {
    *     code
    */
   public DownloadResult download(S3Uri uri, Path destination) throws ToolkitException {
-    if (uri.key().isEmpty() || uri.key().endsWith("/")) {
-      throw new InvalidS3UriException(
-          uri.toString(), "expected an object key, not a bucket or prefix");
-    }
-    long start = System.nanoTime();
-    try {
-      return fetch(uri, destination, start);
+    checkObjectKey(uri);
+    try (Transfer transfer = new Transfer(uri, destination, System.nanoTime())) {
+      transfer.begin();
+      return transfer.finish();
     } catch (ToolkitException | RuntimeException e) {
       deleteQuietly(destination);
       throw e;
     }
   }
 
-  private DownloadResult fetch(S3Uri uri, Path destination, long start)
-      throws S3TransferException, TrainingStoppedException {
-    S3Client client = clients.syncClient();
-    long partSize = clients.settings().partSizeBytes();
-    // Every GET runs on a daemon thread while this one asks for a stop: a blocking GET cannot be
-    // interrupted, and nothing of a download may hold the JVM up at the end of the job.
-    AtomicInteger threads = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newCachedThreadPool(
-            task -> {
-              Thread thread = new Thread(task, "smtk-s3-download-" + threads.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    try (FileChannel file =
-        FileChannel.open(
-            destination,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      RangeWriter firstPart = new RangeWriter(file, 0, null);
+  private static void checkObjectKey(S3Uri uri) throws InvalidS3UriException {
+    if (uri.key().isEmpty() || uri.key().endsWith("/")) {
+      throw new InvalidS3UriException(
+          uri.toString(), "expected an object key, not a bucket or prefix");
+    }
+  }
+
+  /**
+   * One object's download into one file: the first range (which tells the size and ETag), then the
+   * others on lanes of their own, which a reader can follow ({@link #openReader()}) before {@link
+   * #finish()} has waited for them. Closing it gives up what is still running.
+   */
+  private final class Transfer implements AutoCloseable {
+    private final S3Uri uri;
+    private final Path destination;
+    private final long start;
+    private final ExecutorService pool;
+    private FileChannel file;
+    private long total;
+    private int ranges = 1;
+    private RangedDownload download;
+    private DownloadedPrefix prefix;
+    private final List<Future<Void>> lanes = new ArrayList<>();
+
+    Transfer(S3Uri uri, Path destination, long start) {
+      this.uri = uri;
+      this.destination = destination;
+      this.start = start;
+      // Every GET runs on a daemon thread while the job's thread asks for a stop: a blocking GET
+      // cannot be interrupted, and nothing of a download may hold the JVM up at the end of the job.
+      AtomicInteger threads = new AtomicInteger();
+      this.pool =
+          Executors.newCachedThreadPool(
+              task -> {
+                Thread thread = new Thread(task, "smtk-s3-download-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
+
+    /** Fetches the first range, or the whole of a small object, and starts the other ranges. */
+    void begin() throws S3TransferException, TrainingStoppedException {
+      S3Client client = clients.syncClient();
+      long partSize = clients.settings().partSizeBytes();
+      try {
+        file =
+            FileChannel.open(
+                destination,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw cannotWrite(e);
+      }
+      RangeWriter firstPart = new RangeWriter(file, 0, null, null);
       GetObjectResponse first;
       try {
         first =
@@ -260,16 +305,18 @@ public final class S3CodeDownloader {
         GetObjectRequest whole =
             GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build();
         GetObjectResponse response =
-            await(pool.submit(() -> get(client, whole, new RangeWriter(file, 0, null), uri)), uri);
-        return finish(uri, destination, response.contentLength(), 1, start);
+            await(
+                pool.submit(() -> get(client, whole, new RangeWriter(file, 0, null, null), uri)),
+                uri);
+        total = response.contentLength();
+        return;
       }
-      long total = totalSize(first);
+      total = totalSize(first);
       if (total <= partSize || first.contentRange() == null) {
-        return finish(uri, destination, total, 1, start);
+        return;
       }
-
-      int ranges = (int) ((total + partSize - 1) / partSize);
-      int lanes = Math.max(1, Math.min(ranges - 1, clients.settings().maxConcurrency() / 4));
+      ranges = (int) ((total + partSize - 1) / partSize);
+      int laneCount = Math.max(1, Math.min(ranges - 1, clients.settings().maxConcurrency() / 4));
       TransferProgress progress = new TransferProgress("Downloading " + uri, total, start, log);
       log.accept(
           "Downloading "
@@ -281,19 +328,33 @@ public final class S3CodeDownloader {
               + " ranges of "
               + TransferProgress.size(partSize)
               + ", "
-              + lanes
+              + laneCount
               + " at a time");
       progress.add(firstPart.bytes());
-      RangedDownload download =
-          new RangedDownload(client, uri, file, first.eTag(), partSize, total, progress);
-      List<Future<Void>> running = new ArrayList<>();
-      for (int i = 0; i < lanes; i++) {
-        running.add(pool.submit(download::lane));
+      prefix = new DownloadedPrefix(total, partSize, stop, "while downloading " + uri);
+      prefix.wrote(0, firstPart.bytes());
+      download =
+          new RangedDownload(client, uri, file, first.eTag(), partSize, total, progress, prefix);
+      for (int i = 0; i < laneCount; i++) {
+        lanes.add(pool.submit(download::lane));
       }
+    }
+
+    boolean ranged() {
+      return prefix != null;
+    }
+
+    /** Reads the file from its start, following the download while ranges still arrive. */
+    java.io.InputStream openReader() throws IOException {
+      return prefix == null ? Files.newInputStream(destination) : prefix.reader(destination);
+    }
+
+    /** Waits for every range; the file then holds the whole object. */
+    DownloadResult finish() throws S3TransferException, TrainingStoppedException {
       // On a failure every lane is waited for, so that no write is still running when the caller
       // deletes the file; on a stop none is (the file is closed under them, which ends them).
       S3TransferException firstFailure = null;
-      for (Future<Void> lane : running) {
+      for (Future<Void> lane : lanes) {
         try {
           await(lane, uri);
         } catch (S3TransferException e) {
@@ -309,16 +370,54 @@ public final class S3CodeDownloader {
       if (firstFailure != null) {
         throw firstFailure;
       }
-      return finish(uri, destination, total, ranges, start);
-    } catch (IOException e) {
-      throw new S3TransferException(
+      long end =
+          prefix == null || prefix.completedNanos() == 0
+              ? System.nanoTime()
+              : prefix.completedNanos();
+      return result(uri, destination, total, ranges, start, end);
+    }
+
+    /**
+     * After a failed extraction: throws what ended the download instead, if it did (a failed range
+     * or a stop), since the extractor saw only a stream that broke off.
+     */
+    void throwIfDownloadEnded() throws S3TransferException, TrainingStoppedException {
+      stop.checkStopped("while downloading " + uri);
+      if (download == null) {
+        return;
+      }
+      download.fail();
+      Throwable failure = prefix.failure();
+      if (failure instanceof S3TransferException transfer) {
+        throw transfer;
+      }
+      if (failure != null) {
+        throw failure(uri, failure);
+      }
+    }
+
+    private S3TransferException cannotWrite(IOException e) {
+      return new S3TransferException(
           "Could not download " + uri + ": cannot write " + destination + ": " + e,
           uri.toString(),
           null,
           0,
           e);
-    } finally {
+    }
+
+    @Override
+    public void close() {
+      if (download != null) {
+        download.fail();
+      }
       pool.shutdownNow();
+      if (file != null) {
+        try {
+          file.close();
+        } catch (IOException e) {
+          LOG.debug("Could not close {}", destination, e);
+        }
+      }
     }
   }
 
@@ -368,6 +467,7 @@ public final class S3CodeDownloader {
     private final long total;
     private final int ranges;
     private final TransferProgress progress;
+    private final DownloadedPrefix prefix;
     private final AtomicInteger next = new AtomicInteger(1);
     private final AtomicBoolean failed = new AtomicBoolean();
 
@@ -378,7 +478,8 @@ public final class S3CodeDownloader {
         String eTag,
         long partSize,
         long total,
-        TransferProgress progress) {
+        TransferProgress progress,
+        DownloadedPrefix prefix) {
       this.client = client;
       this.uri = uri;
       this.file = file;
@@ -387,6 +488,7 @@ public final class S3CodeDownloader {
       this.total = total;
       this.ranges = (int) ((total + partSize - 1) / partSize);
       this.progress = progress;
+      this.prefix = prefix;
     }
 
     /** Takes no further range (a failure elsewhere, or a stop). */
@@ -403,10 +505,11 @@ public final class S3CodeDownloader {
           get(
               client,
               request(uri, offset, length, eTag),
-              new RangeWriter(file, offset, progress),
+              new RangeWriter(file, offset, progress, prefix),
               uri);
         } catch (S3TransferException | RuntimeException e) {
           failed.set(true);
+          prefix.fail(e);
           throw e;
         }
       }
@@ -424,12 +527,14 @@ public final class S3CodeDownloader {
     private final FileChannel file;
     private final long offset;
     private final TransferProgress progress;
+    private final DownloadedPrefix prefix;
     private long attemptBytes;
 
-    RangeWriter(FileChannel file, long offset, TransferProgress progress) {
+    RangeWriter(FileChannel file, long offset, TransferProgress progress, DownloadedPrefix prefix) {
       this.file = file;
       this.offset = offset;
       this.progress = progress;
+      this.prefix = prefix;
     }
 
     @Override
@@ -450,6 +555,9 @@ public final class S3CodeDownloader {
           attemptBytes += read;
           if (progress != null) {
             progress.add(read);
+          }
+          if (prefix != null) {
+            prefix.wrote(offset, attemptBytes);
           }
         }
       } catch (ClosedChannelException e) {
@@ -497,7 +605,8 @@ public final class S3CodeDownloader {
     return response.contentLength();
   }
 
-  private DownloadResult finish(S3Uri uri, Path destination, long total, int ranges, long start)
+  private DownloadResult result(
+      S3Uri uri, Path destination, long total, int ranges, long start, long end)
       throws S3TransferException {
     long size;
     try {
@@ -523,7 +632,7 @@ public final class S3CodeDownloader {
           0,
           null);
     }
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    Duration elapsed = Duration.ofNanos(end - start);
     DownloadResult result = new DownloadResult(uri, destination, total, ranges, elapsed);
     log.accept(
         "Downloaded "

@@ -24,6 +24,8 @@ final class FaultyProxy implements AutoCloseable {
 
   /** What the proxy does to one connection. */
   enum Fault {
+    /** Forward faithfully (a connection before the faulty ones). */
+    FORWARD,
     /** Accept, then reset (RST) before reading anything: "connection reset". */
     RESET_ON_ACCEPT,
     /** Read the request, then reset without answering. */
@@ -68,7 +70,8 @@ final class FaultyProxy implements AutoCloseable {
   }
 
   int faultsInjected() {
-    return (int) events.stream().filter(e -> !e.endsWith("forwarded")).count();
+    return (int)
+        events.stream().filter(e -> !e.endsWith("forwarded") && !e.endsWith("FORWARD")).count();
   }
 
   private void acceptLoop() {
@@ -88,7 +91,7 @@ final class FaultyProxy implements AutoCloseable {
   private void serve(int n, Socket client, Fault fault) {
     events.add("connection " + n + ": " + (fault == null ? "forwarded" : fault));
     try {
-      if (fault == null) {
+      if (fault == null || fault == Fault.FORWARD) {
         forward(client, Long.MAX_VALUE);
         return;
       }

@@ -87,6 +87,88 @@ class S3FaultIntegrationTest {
     assertThat(retries).allMatch(l -> l.startsWith("S3 GetObject attempt "));
   }
 
+  /** A gzip archive of three ranges or more: a 20 MiB random (incompressible) file and a script. */
+  private static byte[] archiveOfSeveralRanges(Path tmp, String key) throws Exception {
+    byte[] model = new byte[20 * 1024 * 1024];
+    new java.util.Random(7).nextBytes(model);
+    Path archive = tmp.resolve("several-ranges.tar.gz");
+    try (io.smtk.archive.TarFixture tar = io.smtk.archive.TarFixture.gzip(archive)) {
+      tar.file("train.py", "print('hi')\n").file("model/weights.bin", 0644, model);
+    }
+    testClient.putObject(
+        b -> b.bucket(S3MockSupport.BUCKET).key(key), RequestBody.fromFile(archive));
+    return model;
+  }
+
+  @Test
+  void downloadAndExtract_laterRangesResetMidBody_extractsAsItDownloadsAfterRetries()
+      throws Exception {
+    byte[] model = archiveOfSeveralRanges(tmp, "faults/streamed.tar.gz");
+    // The first range comes through; some later ranges break off mid-body and are fetched again
+    // while the extractor already reads what came before them.
+    List<Fault> faults = List.of(Fault.FORWARD, Fault.RESET_MID_RESPONSE, Fault.RESET_MID_RESPONSE);
+    Path code = tmp.resolve("code");
+
+    try (FaultyProxy proxy = new FaultyProxy(S3_MOCK.getHttpPort(), faults);
+        S3Clients clients =
+            S3Clients.create(
+                S3Settings.fromEnvironment(S3MockSupport.env(proxy.port())), log::add)) {
+      var result =
+          S3CodeDownloader.create(clients, tmp.resolve("downloads"), log::add)
+              .downloadAndExtract(S3Uri.parse("s3://bucket/faults/streamed.tar.gz"), code);
+
+      assertThat(result.files()).isEqualTo(2);
+      assertThat(proxy.faultsInjected()).as(proxy.events().toString()).isEqualTo(2);
+    }
+    assertThat(code.resolve("train.py")).hasContent("print('hi')");
+    assertThat(Files.readAllBytes(code.resolve("model/weights.bin"))).isEqualTo(model);
+    assertThat(log)
+        .anyMatch(l -> l.startsWith("Extracted 2 files") && l.endsWith("(as it downloaded)"));
+    assertThat(log.stream().filter(l -> l.contains("retrying in"))).hasSize(2);
+    try (var left = Files.list(tmp.resolve("downloads"))) {
+      assertThat(left).as("the downloaded archive is deleted").isEmpty();
+    }
+  }
+
+  @Test
+  void downloadAndExtract_laterRangesFail_throwsTheDownloadErrorAndExtractsNothing()
+      throws Exception {
+    archiveOfSeveralRanges(tmp, "faults/broken.tar.gz");
+    // The first range comes through, every later connection answers 500: the extractor, already
+    // reading, sees its stream break off; the job must see S3's error, and no code.
+    List<Fault> faults = new java.util.ArrayList<>(List.of(Fault.FORWARD));
+    faults.addAll(java.util.Collections.nCopies(50, Fault.INTERNAL_ERROR_500));
+    Path code = tmp.resolve("code");
+
+    try (FaultyProxy proxy = new FaultyProxy(S3_MOCK.getHttpPort(), faults);
+        S3Clients clients =
+            S3Clients.create(
+                S3Settings.fromEnvironment(S3MockSupport.env(proxy.port())).withMaxAttempts(2),
+                log::add)) {
+      S3CodeDownloader downloader =
+          S3CodeDownloader.create(clients, tmp.resolve("downloads"), log::add);
+
+      assertThatThrownBy(
+              () ->
+                  downloader.downloadAndExtract(
+                      S3Uri.parse("s3://bucket/faults/broken.tar.gz"), code))
+          .isInstanceOfSatisfying(
+              S3TransferException.class, e -> assertThat(e.errorCode()).contains("InternalError"))
+          .hasMessageStartingWith(
+              "Could not download s3://bucket/faults/broken.tar.gz: InternalError (HTTP 500)");
+    }
+    assertThat(code)
+        .satisfiesAnyOf(c -> assertThat(c).doesNotExist(), c -> assertThat(c).isEmptyDirectory());
+    try (var left = Files.list(tmp)) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as("no staging folder left beside the code folder")
+          .noneMatch(name -> name.startsWith(".code.extract-"));
+    }
+    try (var left = Files.list(tmp.resolve("downloads"))) {
+      assertThat(left).as("the downloaded archive is deleted").isEmpty();
+    }
+  }
+
   @Test
   void download_serverAlwaysFailing_givesUpAfterMaxAttemptsNamingUri() throws Exception {
     randomObject(tmp, "faults/small.bin", 1024);

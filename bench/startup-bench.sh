@@ -5,7 +5,7 @@
 # exit broken out. Prints figures (min/median/max over interleaved rounds); asserts nothing.
 #   bench/startup-bench.sh [--runs 20] [--s3-runs 8] [--compare OTHER_CHECKOUT]... [--java JAVA_HOME]...
 # --compare runs another built checkout's bin/smtk in the same rounds (before/after figures from one run);
-# --java adds a JDK (e.g. a Java 25 for its AOT cache) next to the default one. See bench/README.md.
+# --java adds a JDK (e.g. a Java 25) next to the default one. See bench/README.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/bin/smtk" --version >/dev/null   # builds the toolkit on first use

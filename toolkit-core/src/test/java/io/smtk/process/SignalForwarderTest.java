@@ -94,8 +94,12 @@ class SignalForwarderTest {
                     .getCodeSource()
                     .getLocation()
                     .toURI());
+    // SIGINT is ignored in a background job of a shell (a build started with '&'), and an ignored
+    // signal is inherited and cannot be handled: start the JVM with both signals at their default.
     Process jvm =
         new ProcessBuilder(
+                "/usr/bin/env",
+                "--default-signal=INT,TERM",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1",
                 "-cp",

@@ -33,6 +33,10 @@ class DownloadedPrefixTest {
     return data;
   }
 
+  private static FileChannel writable(Path path) throws IOException {
+    return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+  }
+
   private static void write(FileChannel file, byte[] data, int from, int to) throws IOException {
     file.write(ByteBuffer.wrap(data, from, to - from), from);
   }
@@ -42,8 +46,7 @@ class DownloadedPrefixTest {
     byte[] data = bytes(25); // ranges of 10, 10 and 5
     Path path = tmp.resolve("object");
     DownloadedPrefix prefix = new DownloadedPrefix(25, PART, StopCheck.NEVER, "in a test");
-    try (FileChannel file =
-            FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel file = writable(path);
         InputStream reader = prefix.reader(path)) {
       write(file, data, 0, 10);
       prefix.wrote(0, 10);
@@ -75,8 +78,7 @@ class DownloadedPrefixTest {
     byte[] data = bytes(20);
     Path path = tmp.resolve("object");
     DownloadedPrefix prefix = new DownloadedPrefix(20, PART, StopCheck.NEVER, "in a test");
-    try (FileChannel file =
-            FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel file = writable(path);
         InputStream reader = prefix.reader(path)) {
       write(file, data, 0, 20);
       prefix.wrote(0, 10);
@@ -94,8 +96,7 @@ class DownloadedPrefixTest {
   void reader_downloadFailsWhileWaiting_throwsWithTheFailureAsCause() throws Exception {
     Path path = tmp.resolve("object");
     DownloadedPrefix prefix = new DownloadedPrefix(20, PART, StopCheck.NEVER, "in a test");
-    try (FileChannel file =
-            FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel file = writable(path);
         InputStream reader = prefix.reader(path)) {
       write(file, bytes(10), 0, 10);
       prefix.wrote(0, 10);
@@ -123,8 +124,7 @@ class DownloadedPrefixTest {
           }
         };
     DownloadedPrefix prefix = new DownloadedPrefix(20, PART, stop, "while downloading s3://b/k");
-    try (FileChannel file =
-            FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel file = writable(path);
         InputStream reader = prefix.reader(path)) {
       CompletableFuture.runAsync(() -> stopped.set(true));
 

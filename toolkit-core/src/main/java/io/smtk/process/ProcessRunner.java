@@ -92,8 +92,10 @@ public final class ProcessRunner {
    */
   public static void prepare() {
     if (Runtime.version().feature() >= 21) {
-      // ProcessBuilder.start asks System.getLogger for its logger since Java 21 (JDK-8303392); the
-      // first call looks for a logging back end through every jar on the class path.
+      // Newer Javas log process starts: ProcessBuilder.start asks System.getLogger for its logger
+      // (seen on 25, not on 17), and the first such call looks for a logging back end through every
+      // jar on the class path. Done from 21 on, an assumption: where the JDK does not ask, the call
+      // only costs the other core a few milliseconds.
       System.getLogger(ProcessBuilder.class.getName());
     }
     ProcessHandle.current();

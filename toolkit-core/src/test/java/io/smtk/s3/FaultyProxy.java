@@ -118,12 +118,28 @@ final class FaultyProxy implements AutoCloseable {
     }
   }
 
-  /** Pipes both ways; after {@code responseLimit} bytes of answer, resets both sides. */
+  /**
+   * Forwards one request (head, then any body) with {@code Connection: close} added, so that S3Mock
+   * closes the connection after answering and the client opens a new one for its next request:
+   * connection n is request n, whatever the client's pool would have reused. After {@code
+   * responseLimit} bytes of answer, resets both sides.
+   */
   private void forward(Socket client, long responseLimit) throws IOException {
+    String head = new String(readHeaders(client.getInputStream()), StandardCharsets.ISO_8859_1);
+    StringBuilder request = new StringBuilder();
+    for (String line : head.split("\r\n", -1)) {
+      if (!line.isEmpty() && !line.regionMatches(true, 0, "Connection:", 0, 11)) {
+        request.append(line).append("\r\n");
+      }
+    }
+    request.append("Connection: close\r\n\r\n");
     Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
     open.add(upstream);
-    threads.execute(() -> pipe(client, upstream, Long.MAX_VALUE));
+    upstream.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+    upstream.getOutputStream().flush();
+    threads.execute(() -> pipe(client, upstream, Long.MAX_VALUE)); // the body of a PUT
     pipe(upstream, client, responseLimit);
+    closeQuietly(client);
   }
 
   private void pipe(Socket from, Socket to, long limit) {
@@ -177,7 +193,7 @@ final class FaultyProxy implements AutoCloseable {
   }
 
   /** Reads up to the blank line that ends the request headers (any body is left unread). */
-  private static void readHeaders(InputStream in) throws IOException {
+  private static byte[] readHeaders(InputStream in) throws IOException {
     ByteArrayOutputStream seen = new ByteArrayOutputStream();
     int b;
     while ((b = in.read()) != -1) {
@@ -189,9 +205,10 @@ final class FaultyProxy implements AutoCloseable {
           && bytes[len - 3] == '\n'
           && bytes[len - 2] == '\r'
           && bytes[len - 1] == '\n') {
-        return;
+        return bytes;
       }
     }
+    return seen.toByteArray();
   }
 
   private static void reset(Socket socket) throws IOException {

@@ -80,7 +80,7 @@ public final class SubmitDirectory {
               + submitDirectory);
       return;
     }
-    if (submitDirectory.toLowerCase(Locale.ROOT).startsWith("s3://")) {
+    if (isRemote(submitDirectory)) {
       log.info("Downloading the user's code from " + submitDirectory);
       remote.fetch(submitDirectory, codeDir);
       return;
@@ -129,6 +129,29 @@ public final class SubmitDirectory {
         read >= 262
             && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar");
     return gzip || tar;
+  }
+
+  /**
+   * Whether {@link #provision} will download the code: an {@code s3://} submit directory and a code
+   * directory that is missing or empty (otherwise the files there are used).
+   *
+   * @param submitDirectory the {@code sagemaker_submit_directory} value
+   * @param codeDir the code directory
+   * @return true when the code will come from S3
+   */
+  public static boolean downloads(String submitDirectory, Path codeDir) {
+    if (!isRemote(submitDirectory)) {
+      return false;
+    }
+    try {
+      return !Files.isDirectory(codeDir) || isEmpty(codeDir);
+    } catch (ToolkitException e) {
+      return false; // provision reports it
+    }
+  }
+
+  private static boolean isRemote(String submitDirectory) {
+    return submitDirectory.toLowerCase(Locale.ROOT).startsWith("s3://");
   }
 
   private static boolean isEmpty(Path dir) throws ToolkitException {

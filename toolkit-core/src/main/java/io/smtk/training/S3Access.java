@@ -2,6 +2,7 @@ package io.smtk.training;
 
 import io.smtk.ToolkitException;
 import io.smtk.code.CodeFetcher;
+import io.smtk.code.SubmitDirectory;
 import io.smtk.contract.ScriptContract;
 import io.smtk.environment.InvalidTrainingConfigException;
 import io.smtk.environment.ToolkitSettings;
@@ -61,6 +62,23 @@ final class S3Access implements CodeFetcher, AutoCloseable {
         .stoppedBy(stop)
         .withLimit(maxUnpackedBytes, ToolkitSettings.MAX_UNPACKED_BYTES_VARIABLE)
         .downloadAndExtract(S3Uri.parse(uri), codeDir);
+  }
+
+  /**
+   * Starts creating the S3 client of the code download in the background when the job's code will
+   * come from S3, so that it is ready, or nearly, when {@link #fetch} needs it.
+   *
+   * @param job the job
+   */
+  void prepareCodeDownload(TrainingEnvironment job) {
+    if (!SubmitDirectory.downloads(job.moduleDir(), job.codeDir())) {
+      return;
+    }
+    try {
+      clients().prepareSyncClient();
+    } catch (ToolkitException e) {
+      // Bad S3 settings: fetch reports them when it gets there, after what comes before it.
+    }
   }
 
   /**

@@ -106,6 +106,9 @@ public final class Trainer {
               archives,
               signals,
               redaction);
+      if (remoteCode == null) {
+        s3.prepareCodeDownload(environment);
+      }
       job.stopIfAsked();
       s3.startIntermediateSync(environment);
       if (settings.trainingModule().isPresent()) {

@@ -64,4 +64,19 @@ class SubmitDirectoryTest {
 
     assertThat(tmp.resolve("code/pkg/a.py")).hasContent("a = 1");
   }
+
+  @Test
+  void downloads_s3SubmitDirectory_trueOnlyWhileTheCodeDirectoryIsMissingOrEmpty(
+      @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path code = tmp.resolve("code");
+
+    assertThat(SubmitDirectory.downloads("s3://bucket/code.tar.gz", code)).isTrue();
+    Files.createDirectories(code);
+    assertThat(SubmitDirectory.downloads("S3://bucket/code.tar.gz", code)).isTrue();
+    assertThat(SubmitDirectory.downloads(tmp.resolve("elsewhere").toString(), code)).isFalse();
+    Files.writeString(code.resolve("train.py"), "print(1)");
+    assertThat(SubmitDirectory.downloads("s3://bucket/code.tar.gz", code))
+        .as("files already there are used, as provision does")
+        .isFalse();
+  }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -104,7 +105,7 @@ public final class ProcessRunner {
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException(e);
     }
-    new java.util.concurrent.CompletableFuture<Void>().complete(null);
+    new CompletableFuture<Void>().complete(null);
   }
 
   /**

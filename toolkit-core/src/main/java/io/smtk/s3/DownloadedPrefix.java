@@ -4,6 +4,7 @@ import io.smtk.process.StopCheck;
 import io.smtk.process.TrainingStoppedException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -131,7 +132,7 @@ final class DownloadedPrefix {
         wait(StopCheck.POLL.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted " + detail);
+        throw new InterruptedIOException("interrupted " + detail);
       }
     }
     return prefix;

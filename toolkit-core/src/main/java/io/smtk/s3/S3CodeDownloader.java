@@ -7,6 +7,7 @@ import io.smtk.archive.SafeTarExtractor;
 import io.smtk.process.StopCheck;
 import io.smtk.process.TrainingStoppedException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -345,7 +346,7 @@ public final class S3CodeDownloader {
     }
 
     /** Reads the file from its start, following the download while ranges still arrive. */
-    java.io.InputStream openReader() throws IOException {
+    InputStream openReader() throws IOException {
       return prefix == null ? Files.newInputStream(destination) : prefix.reader(destination);
     }
 

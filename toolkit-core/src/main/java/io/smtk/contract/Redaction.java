@@ -88,7 +88,9 @@ public final class Redaction implements UnaryOperator<String> {
    */
   public static Redaction of(ObjectNode hyperparameters, List<String> extraFragments) {
     List<String> fragments = new ArrayList<>(DEFAULT_NAME_FRAGMENTS);
-    extraFragments.forEach(fragment -> fragments.add(normalize(fragment)));
+    for (String fragment : extraFragments) {
+      fragments.add(normalize(fragment));
+    }
     Map<String, String> replacements = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = hyperparameters.properties().iterator();
         it.hasNext(); ) {
@@ -202,7 +204,9 @@ public final class Redaction implements UnaryOperator<String> {
         }
       }
     } else if (value.isArray()) {
-      value.forEach(item -> addNested(item, fragments, replacements));
+      for (JsonNode item : value) {
+        addNested(item, fragments, replacements);
+      }
     }
   }
 

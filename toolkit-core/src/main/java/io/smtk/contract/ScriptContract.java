@@ -39,9 +39,7 @@ public final class ScriptContract {
    * @return {@code [name1, value1, name2, value2, ...]}
    */
   public static List<String> arguments(ObjectNode hyperparameters) {
-    List<String> keys = new ArrayList<>();
-    hyperparameters.fieldNames().forEachRemaining(keys::add);
-    keys.sort(PythonJson::compareCodePoints);
+    List<String> keys = sortedKeys(hyperparameters);
     List<String> arguments = new ArrayList<>(keys.size() * 2);
     for (String key : keys) {
       int length = key.codePointCount(0, key.length());
@@ -97,9 +95,8 @@ public final class ScriptContract {
   private static Map<String, String> variables(
       TrainingEnvironment environment, ObjectNode trainingEnv, List<String> arguments) {
     List<String> channelNames = new ArrayList<>(environment.channelInputDirs().keySet());
-    channelNames.sort(PythonJson::compareCodePoints);
-    ArrayNode channels = NODES.arrayNode();
-    channelNames.forEach(channels::add);
+    channelNames.sort(PythonJson.codePointOrder());
+    ArrayNode channels = strings(channelNames);
 
     Map<String, JsonNode> values = new LinkedHashMap<>();
     values.put("hosts", strings(environment.hosts()));
@@ -137,7 +134,9 @@ public final class ScriptContract {
     if (PythonValues.truthy(topology)) {
       values.put("topology", topology);
     }
-    environment.channelInputDirs().forEach((name, dir) -> values.put("channel_" + name, path(dir)));
+    for (Map.Entry<String, Path> channel : environment.channelInputDirs().entrySet()) {
+      values.put("channel_" + channel.getKey(), path(channel.getValue()));
+    }
     ObjectNode hyperparameters = environment.hyperparameters();
     for (Iterator<Map.Entry<String, JsonNode>> it = hyperparameters.properties().iterator();
         it.hasNext(); ) {
@@ -147,7 +146,9 @@ public final class ScriptContract {
 
     Map<String, String> variables = new LinkedHashMap<>();
     // Two keys that differ only in case map to one variable: the later one wins, as in Python.
-    values.forEach((key, value) -> variables.put(variableName(key), variableValue(value)));
+    for (Map.Entry<String, JsonNode> value : values.entrySet()) {
+      variables.put(variableName(value.getKey()), variableValue(value.getValue()));
+    }
     return Collections.unmodifiableMap(variables);
   }
 
@@ -159,7 +160,9 @@ public final class ScriptContract {
    */
   public static ObjectNode trainingEnv(TrainingEnvironment environment) {
     ObjectNode channelDirs = NODES.objectNode();
-    environment.channelInputDirs().forEach((name, dir) -> channelDirs.put(name, dir.toString()));
+    for (Map.Entry<String, Path> channel : environment.channelInputDirs().entrySet()) {
+      channelDirs.put(channel.getKey(), channel.getValue().toString());
+    }
     ObjectNode env = NODES.objectNode();
     env.set("additional_framework_parameters", environment.additionalFrameworkParameters());
     env.set("channel_input_dirs", channelDirs);
@@ -234,9 +237,7 @@ public final class ScriptContract {
       return "";
     }
     if (value.isObject()) {
-      List<String> keys = new ArrayList<>();
-      value.fieldNames().forEachRemaining(keys::add);
-      keys.sort(PythonJson::compareCodePoints);
+      List<String> keys = sortedKeys(value);
       List<String> pairs = new ArrayList<>();
       for (String key : keys) {
         pairs.add(key + "=" + PythonRepr.str(value.get(key)));
@@ -279,9 +280,20 @@ public final class ScriptContract {
     }
   }
 
+  private static List<String> sortedKeys(JsonNode object) {
+    List<String> keys = new ArrayList<>(object.size());
+    for (Map.Entry<String, JsonNode> property : object.properties()) {
+      keys.add(property.getKey());
+    }
+    keys.sort(PythonJson.codePointOrder());
+    return keys;
+  }
+
   private static ArrayNode strings(List<String> values) {
-    ArrayNode array = NODES.arrayNode();
-    values.forEach(array::add);
+    ArrayNode array = NODES.arrayNode(values.size());
+    for (String value : values) {
+      array.add(value);
+    }
     return array;
   }
 

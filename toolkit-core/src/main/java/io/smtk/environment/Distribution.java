@@ -2,6 +2,7 @@ package io.smtk.environment;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which hosts take part in distributed training and which one leads, derived as the Python toolkit
@@ -34,25 +35,32 @@ public record Distribution(List<String> instanceGroups, List<String> hosts, Stri
     List<String> groups;
     if (parameters.has(FrameworkParameters.DISTRIBUTION_INSTANCE_GROUPS)) {
       groups = parameters.get(FrameworkParameters.DISTRIBUTION_INSTANCE_GROUPS);
-    } else if (FrameworkParameters.distributionFlags().stream().anyMatch(parameters::isOn)) {
+    } else if (anyOn(parameters, FrameworkParameters.distributionFlags())) {
       groups = List.of(resources.currentInstanceGroup());
     } else {
       groups = List.of();
     }
     List<String> hosts = new ArrayList<>();
     if (resources.hasInstanceGroups()) {
-      resources
-          .groupHosts()
-          .forEach(
-              (name, members) -> {
-                if (groups.contains(name)) {
-                  hosts.addAll(members);
-                }
-              });
+      for (Map.Entry<String, List<String>> group : resources.groupHosts().entrySet()) {
+        if (groups.contains(group.getKey())) {
+          hosts.addAll(group.getValue());
+        }
+      }
     } else {
       hosts.addAll(resources.hosts());
     }
     String master = hosts.isEmpty() ? resources.hosts().get(0) : hosts.get(0);
     return new Distribution(groups, hosts, master);
+  }
+
+  private static boolean anyOn(
+      FrameworkParameters parameters, List<FrameworkParameters.Knob<Boolean>> flags) {
+    for (FrameworkParameters.Knob<Boolean> flag : flags) {
+      if (parameters.isOn(flag)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -62,8 +62,8 @@ public record JobSettings(
    */
   static JobSettings resolve(ToolkitSettings settings, FrameworkParameters parameters, Path codeDir)
       throws InvalidTrainingConfigException {
-    String entryPoint = settings.program().filter(value -> !value.isEmpty()).orElse(null);
-    if (entryPoint == null) {
+    String entryPoint = settings.program().orElse(null);
+    if (entryPoint == null || entryPoint.isEmpty()) {
       entryPoint = parameters.get(FrameworkParameters.PROGRAM);
     }
     // The reference's str(None) when no program is given.

@@ -3,18 +3,18 @@ package io.smtk.environment;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.BiFunction;
+import java.util.Objects;
 
 /**
  * Reads a {@link TrainingEnvironment} from the SageMaker base directory and the process settings.
  */
 public final class TrainingEnvironmentReader {
 
-  private final BiFunction<ToolkitSettings, String, Hardware> hardwareDetector;
+  /** The hardware to report, or null to detect it. */
+  private final Hardware fixedHardware;
 
-  private TrainingEnvironmentReader(
-      BiFunction<ToolkitSettings, String, Hardware> hardwareDetector) {
-    this.hardwareDetector = hardwareDetector;
+  private TrainingEnvironmentReader(Hardware fixedHardware) {
+    this.fixedHardware = fixedHardware;
   }
 
   /**
@@ -23,7 +23,7 @@ public final class TrainingEnvironmentReader {
    * @return the reader
    */
   public static TrainingEnvironmentReader create() {
-    return new TrainingEnvironmentReader(Hardware::detect);
+    return new TrainingEnvironmentReader(null);
   }
 
   /**
@@ -33,7 +33,7 @@ public final class TrainingEnvironmentReader {
    * @return the reader
    */
   public static TrainingEnvironmentReader withHardware(Hardware hardware) {
-    return new TrainingEnvironmentReader((settings, type) -> hardware);
+    return new TrainingEnvironmentReader(Objects.requireNonNull(hardware, "hardware"));
   }
 
   /**
@@ -106,7 +106,9 @@ public final class TrainingEnvironmentReader {
         inputData,
         parameters,
         Distribution.of(resources, parameters.framework()),
-        hardwareDetector.apply(settings, resources.currentInstanceType()),
+        fixedHardware != null
+            ? fixedHardware
+            : Hardware.detect(settings, resources.currentInstanceType()),
         JobSettings.resolve(settings, parameters.framework(), baseDir.resolve("code")));
   }
 }

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one builder of what a process of the job gets in its environment: a base (the toolkit's own
@@ -81,7 +82,10 @@ public record ChildEnvironment(Map<String, String> added, Map<String, String> en
       if (codeDir != null) {
         entries.add(codeDir.toString());
       }
-      PythonApi.packageRoot().ifPresent(root -> entries.add(root.toString()));
+      Optional<Path> packageRoot = PythonApi.packageRoot();
+      if (packageRoot.isPresent()) {
+        entries.add(packageRoot.get().toString());
+      }
       for (String entry : base.getOrDefault("PYTHONPATH", "").split(":", -1)) {
         if (!entry.isEmpty()) {
           entries.add(entry);

@@ -69,19 +69,21 @@ public record ProcessSpec(
     }
     // LinkedHashMap, not Map.copyOf: keep the caller's order so logs list variables predictably.
     Map<String, String> copy = new LinkedHashMap<>();
-    environment.forEach(
-        (name, value) -> {
-          Objects.requireNonNull(name, "environment variable name");
-          Objects.requireNonNull(value, () -> "value of environment variable " + name);
-          if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("invalid environment variable name: '" + name + "'");
-          }
-          if (value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException(
-                "value of environment variable " + name + " contains a NUL character");
-          }
-          copy.put(name, value);
-        });
+    for (Map.Entry<String, String> variable : environment.entrySet()) {
+      String name = Objects.requireNonNull(variable.getKey(), "environment variable name");
+      String value = variable.getValue();
+      if (value == null) {
+        throw new NullPointerException("value of environment variable " + name);
+      }
+      if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("invalid environment variable name: '" + name + "'");
+      }
+      if (value.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException(
+            "value of environment variable " + name + " contains a NUL character");
+      }
+      copy.put(name, value);
+    }
     environment = Collections.unmodifiableMap(copy);
     Objects.requireNonNull(workingDirectory, "workingDirectory");
     Objects.requireNonNull(stdout, "stdout");

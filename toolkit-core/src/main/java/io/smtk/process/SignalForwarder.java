@@ -142,19 +142,25 @@ public final class SignalForwarder implements StopCheck {
    * signal that arrives before then has the JVM's default effect, as during the JVM's own start.
    */
   public void installInBackground() {
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                install();
-              } catch (Error e) {
-                installFailure = e;
-              }
-            },
-            "smtk-signal-handlers");
+    Thread thread = new Thread(new Installer(), "smtk-signal-handlers");
     thread.setDaemon(true);
     installer = thread;
     thread.start();
+  }
+
+  /**
+   * The background installation; a named class, not a lambda, because it starts in the first
+   * milliseconds of a job, before another thread has set up java.lang.invoke.
+   */
+  private final class Installer implements Runnable {
+    @Override
+    public void run() {
+      try {
+        install();
+      } catch (Error e) {
+        installFailure = e;
+      }
+    }
   }
 
   private void awaitInstallation() {

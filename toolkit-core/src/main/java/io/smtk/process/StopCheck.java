@@ -15,7 +15,13 @@ public interface StopCheck {
   Duration POLL = Duration.ofMillis(100);
 
   /** A check that never stops (tools and tests that run outside a job). */
-  StopCheck NEVER = detail -> {};
+  // An anonymous class, not a lambda: every job initializes this interface at start-up, where
+  // linking a lambda is measurable (docs/DECISIONS.md, "Start-up and S3 fixed costs").
+  StopCheck NEVER =
+      new StopCheck() {
+        @Override
+        public void checkStopped(String detail) {}
+      };
 
   /**
    * Throws when a stop was requested.

@@ -35,10 +35,15 @@ record EntryPointRequest(
 
   EntryPointRequest {
     arguments = List.copyOf(arguments);
-    baseEnvironment =
-        baseEnvironment.map(base -> Collections.unmodifiableMap(new LinkedHashMap<>(base)));
+    // Conditionals rather than Optional.map with lambdas: every job builds a request at start-up.
+    if (baseEnvironment.isPresent()) {
+      baseEnvironment =
+          Optional.of(Collections.unmodifiableMap(new LinkedHashMap<>(baseEnvironment.get())));
+    }
     extraVariables = Collections.unmodifiableMap(new LinkedHashMap<>(extraVariables));
-    frameworkOverrides = frameworkOverrides.map(ObjectNode::deepCopy);
+    if (frameworkOverrides.isPresent()) {
+      frameworkOverrides = Optional.of(frameworkOverrides.get().deepCopy());
+    }
   }
 
   /**
@@ -66,11 +71,10 @@ record EntryPointRequest(
    * @return the environment to launch with
    */
   TrainingEnvironment applyTo(TrainingEnvironment environment) {
-    return frameworkOverrides
-        .map(
-            overrides ->
-                environment.withFrameworkParameters(
-                    environment.frameworkParameters().withOverrides(overrides)))
-        .orElse(environment);
+    if (frameworkOverrides.isEmpty()) {
+      return environment;
+    }
+    return environment.withFrameworkParameters(
+        environment.frameworkParameters().withOverrides(frameworkOverrides.get()));
   }
 }

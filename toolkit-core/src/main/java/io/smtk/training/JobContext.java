@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -321,16 +322,15 @@ final class JobContext implements TrainingContext, AutoCloseable {
   private UserLaunch prepare(
       TrainingEnvironment jobEnvironment, Contract contract, EntryPointRequest request)
       throws ToolkitException {
+    Optional<String> requested = request.userEntryPoint();
     String name =
-        request
-            .userEntryPoint()
-            .or(jobEnvironment::userEntryPoint)
-            .orElseThrow(
-                () ->
-                    new InvalidTrainingConfigException(
-                        "No entry point: set the SAGEMAKER_PROGRAM environment variable or the "
-                            + "sagemaker_program hyperparameter in "
-                            + jobEnvironment.inputConfigDir().resolve("hyperparameters.json")));
+        requested.isPresent() ? requested.get() : jobEnvironment.userEntryPoint().orElse(null);
+    if (name == null) {
+      throw new InvalidTrainingConfigException(
+          "No entry point: set the SAGEMAKER_PROGRAM environment variable or the "
+              + "sagemaker_program hyperparameter in "
+              + jobEnvironment.inputConfigDir().resolve("hyperparameters.json"));
+    }
     Path codeDir = jobEnvironment.codeDir();
     SubmitDirectory.of(remoteCode, extractor, log, signals)
         .provision(request.uri().orElse(jobEnvironment.moduleDir()), codeDir);
@@ -456,7 +456,9 @@ final class JobContext implements TrainingContext, AutoCloseable {
     // skip.
     text.append(PythonJson.dumps(contract.trainingEnv()));
     text.append("\n\nEnvironment variables:\n\n");
-    variables.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+    for (Map.Entry<String, String> variable : variables.entrySet()) {
+      text.append(variable.getKey()).append('=').append(variable.getValue()).append('\n');
+    }
     text.append("\nInvoking script with the following command:\n\n")
         .append(CommandLine.render(command))
         .append('\n');

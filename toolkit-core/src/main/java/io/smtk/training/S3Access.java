@@ -47,7 +47,9 @@ final class S3Access implements CodeFetcher, AutoCloseable {
       long maxUnpackedBytes) {
     // The region the Python toolkit uses: AWS_REGION, else SAGEMAKER_REGION as the job sets it.
     this.environment = new LinkedHashMap<>(processEnvironment);
-    ScriptContract.toolkitVariables(job).forEach(environment::putIfAbsent);
+    for (Map.Entry<String, String> variable : ScriptContract.toolkitVariables(job).entrySet()) {
+      environment.putIfAbsent(variable.getKey(), variable.getValue());
+    }
     if (environment.getOrDefault("SAGEMAKER_REGION", "").isEmpty()) {
       environment.put("SAGEMAKER_REGION", job.sagemakerRegion());
     }

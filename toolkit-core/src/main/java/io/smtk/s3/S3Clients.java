@@ -113,6 +113,7 @@ public final class S3Clients implements AutoCloseable {
    * reports any failure by failing the same way itself.
    */
   public void prepareSyncClient() {
+    TlsPreparation.startInBackground();
     Thread thread =
         new Thread(
             () -> {

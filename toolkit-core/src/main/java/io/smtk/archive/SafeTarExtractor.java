@@ -295,7 +295,10 @@ public final class SafeTarExtractor {
       return file;
     }
     try {
-      return new GZIPInputStream(file, BUFFER_SIZE);
+      // Buffered after inflating too: commons-compress reads PAX headers one byte at a time, and
+      // each such read of a bare GZIPInputStream is a call into zlib (Python's tarfile writes a PAX
+      // header with every entry). Content reads of a whole buffer or more bypass the buffer.
+      return new BufferedInputStream(new GZIPInputStream(file, BUFFER_SIZE), BUFFER_SIZE);
     } catch (IOException e) {
       throw new ArchiveReadException(e);
     }

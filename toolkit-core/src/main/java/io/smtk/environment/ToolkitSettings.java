@@ -154,10 +154,8 @@ public final class ToolkitSettings {
     return Optional.ofNullable(variables.get(name));
   }
 
-  // Helpers as plain code, not Optional.filter with a lambda: these run on every job's start-up
-  // path,
-  // where linking each lambda costs about 0.15 ms (docs/DECISIONS.md, "Start-up and S3 fixed
-  // costs").
+  // Plain code, not Optional.filter with a lambda: these run on every job's start-up path, where
+  // linking a lambda costs ~0.15 ms (docs/DECISIONS.md, "Start-up and S3 fixed costs").
   private Optional<String> nonBlank(String name) {
     String value = variables.get(name);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
@@ -168,7 +166,7 @@ public final class ToolkitSettings {
     return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
   }
 
-  private Optional<Path> path(String name) {
+  private Optional<Path> nonBlankPath(String name) {
     String value = variables.get(name);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
   }
@@ -344,7 +342,7 @@ public final class ToolkitSettings {
    * @return the path, or empty when unset (the runner then looks in the usual places)
    */
   public Optional<Path> hostnameShim() {
-    return path("SMTK_HOSTNAME_SHIM");
+    return nonBlankPath("SMTK_HOSTNAME_SHIM");
   }
 
   /**
@@ -354,7 +352,7 @@ public final class ToolkitSettings {
    * @return the config file, or empty when unset
    */
   public Optional<Path> sshConfig() {
-    return path("SMTK_SSH_CONFIG");
+    return nonBlankPath("SMTK_SSH_CONFIG");
   }
 
   /**

@@ -46,6 +46,13 @@ else
   exit 0
 fi
 
+# The collector the launcher (/opt/smtk/bin/train) picks for this Java: an archive made with another one
+# would leave Java 17 without the JDK's archived module graph.
+case "$feature" in
+  17) gc="-XX:+UseG1GC -Xmn64m" ;;
+  *) gc="-XX:+UseSerialGC" ;;
+esac
+
 cat > "$stage/warm-up.sh" <<WARM
 set -eu
 mount -t tmpfs tmpfs /opt
@@ -53,7 +60,7 @@ mkdir /opt/smtk
 mount --bind "$stage/smtk" /opt/smtk
 cd /
 env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 /opt/smtk/jre/bin/java \
-  -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:MaxRAMPercentage=10 -XX:MaxRAM=16g \
+  $gc -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:MaxRAMPercentage=10 -XX:MaxRAM=16g \
   -XX:-UseDynamicNumberOfCompilerThreads -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 \
   $make -cp "$absolute" io.smtk.cli.Main warm-up
 WARM

@@ -36,11 +36,14 @@ class TrainLauncherTest {
     assertThat(status).isZero();
     String text = Files.readString(report);
     List<String> args = Arrays.asList(text.substring(0, text.indexOf("--env--\n")).split("\n"));
+    // No release file: Java 17, jlink's default runtime, whose archived module graph needs G1.
     assertThat(args)
         .contains(
-            "-XX:+UseSerialGC",
+            "-XX:+UseG1GC",
+            "-Xmn64m",
             "-XX:TieredStopAtLevel=1",
-            "-Dsmtk.hostnameShim=" + home + "/lib/libsmtkhostname.so");
+            "-Dsmtk.hostnameShim=" + home + "/lib/libsmtkhostname.so")
+        .doesNotContain("-XX:+UseSerialGC");
     assertThat(args.subList(args.size() - 2, args.size()))
         .containsExactly("io.smtk.cli.Main", "train");
     assertThat(args).doesNotContain("ignored", "arguments");
@@ -62,6 +65,7 @@ class TrainLauncherTest {
     List<String> args = Arrays.asList(text.substring(0, text.indexOf("--env--\n")).split("\n"));
     assertThat(args)
         .contains(
+            "-XX:+UseG1GC",
             "-XX:SharedArchiveFile=" + home + "/cache/smtk.jsa",
             "-XX:ArchiveRelocationMode=0",
             "-Djdk.lang.Process.launchMechanism=VFORK",
@@ -86,8 +90,8 @@ class TrainLauncherTest {
 
     String text = Files.readString(report);
     assertThat(text)
-        .contains("-XX:SharedArchiveFile=" + home + "/cache/smtk.jsa")
-        .doesNotContain("AOTCache", "launchMechanism");
+        .contains("-XX:SharedArchiveFile=" + home + "/cache/smtk.jsa", "-XX:+UseSerialGC")
+        .doesNotContain("AOTCache", "launchMechanism", "-XX:+UseG1GC", "-Xmn64m");
   }
 
   @Test

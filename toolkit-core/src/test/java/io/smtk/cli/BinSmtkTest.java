@@ -123,6 +123,33 @@ class BinSmtkTest {
   }
 
   @Test
+  void smtk_java17AndLater_warmUpAndJobsUseTheCollectorThatMapsTheModuleGraph() throws Exception {
+    Path java25 = tmp.resolve("jdk25");
+    Files.createDirectories(java25.resolve("bin"));
+    Files.copy(fakeJdk.resolve("bin/java"), java25.resolve("bin/java"));
+    write(java25.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n");
+
+    run(Map.of());
+    run(Map.of());
+    run(Map.of("JAVA_HOME", java25.toString()));
+    run(Map.of("JAVA_HOME", java25.toString()));
+
+    // An archive made with another collector than the jobs' loses Java 17's archived module graph.
+    List<String> java17 = ran().stream().filter(line -> line.startsWith("java ")).toList();
+    List<String> warmUps = java17.stream().filter(line -> line.contains("warm-up")).toList();
+    assertThat(warmUps).hasSize(2);
+    assertThat(java17.subList(0, 3))
+        .allSatisfy(
+            line ->
+                assertThat(line)
+                    .contains("-XX:+UseG1GC -Xmn64m ")
+                    .doesNotContain("-XX:+UseSerialGC"));
+    assertThat(java17.subList(3, 6))
+        .allSatisfy(
+            line -> assertThat(line).contains("-XX:+UseSerialGC ").doesNotContain("-XX:+UseG1GC"));
+  }
+
+  @Test
   void smtk_buildFailedInLaterModule_buildsAgainNextTime() throws Exception {
     Result failed = run(Map.of("FAIL_LATER", "1"));
     assertThat(failed.exitCode).isEqualTo(1);

@@ -98,6 +98,26 @@ public interface DlcLayoutContract {
   }
 
   @Test
+  default void train_usualStart_mapsClassArchiveAndJdkModuleGraph(@TempDir Path dir)
+      throws Exception {
+    SageMakerJob job = SageMakerJob.singleHost(dir);
+
+    // No entry point: the job fails, after the JVM started as every job's does. The cds log goes to
+    // a file, which the launcher's -Xlog:cds=off (standard output only) leaves alone.
+    TrainingContainer.Result result =
+        TrainingContainer.of(ImageTests.testImage(), job)
+            .env("JDK_JAVA_OPTIONS", "-Xlog:cds=info:file=/opt/ml/output/cds.log")
+            .run();
+
+    assertThat(result.logs()).contains("No entry point");
+    assertThat(job.output().resolve("cds.log"))
+        .as("the class archive made at image build, and the module graph of the runtime's own")
+        .content()
+        .contains("Opened archive /opt/smtk/cache/smtk.jsa")
+        .contains("full module graph: enabled");
+  }
+
+  @Test
   default void run_trainFoundThroughPath_isThePythonToolkitStandIn(@TempDir Path dir)
       throws Exception {
     SageMakerJob job = SageMakerJob.singleHost(dir);

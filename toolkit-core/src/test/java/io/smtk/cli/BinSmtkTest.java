@@ -80,6 +80,7 @@ class BinSmtkTest {
     script(
         fakeJdk.resolve("bin/java"),
         "echo \"java $*\" >> \"$LOG\"\n"
+            + "echo \"${JDK_JAVA_OPTIONS:-none} ${JAVA_TOOL_OPTIONS:-none}\" >> \"$LOG.options\"\n"
             + "for arg; do case \"$arg\" in -XX:ArchiveClassesAtExit=*)"
             + " echo archive > \"${arg#*=}\" ;; esac; done\n");
   }
@@ -147,6 +148,21 @@ class BinSmtkTest {
     assertThat(java17.subList(3, 6))
         .allSatisfy(
             line -> assertThat(line).contains("-XX:+UseSerialGC ").doesNotContain("-XX:+UseG1GC"));
+  }
+
+  @Test
+  void smtk_callerSetsJvmOptions_warmUpRunsWithoutThemAndTheJobWithThem() throws Exception {
+    // An agent in these options turns the archive dump off; the job itself must see the
+    // environment as it was given.
+    Result result =
+        run(Map.of("JDK_JAVA_OPTIONS", "-agentpath:/x.so", "JAVA_TOOL_OPTIONS", "-Dy=1"));
+
+    assertThat(result.exitCode).isZero();
+    List<String> java = ran().stream().filter(line -> line.startsWith("java ")).toList();
+    assertThat(java).hasSize(2);
+    assertThat(java.get(0)).contains("warm-up");
+    assertThat(Files.readAllLines(Path.of(log + ".options")))
+        .containsExactly("none none", "-agentpath:/x.so -Dy=1");
   }
 
   @Test

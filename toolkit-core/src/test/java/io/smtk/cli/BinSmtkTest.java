@@ -103,10 +103,7 @@ class BinSmtkTest {
 
   @Test
   void smtk_twoJavasInTurn_eachKeepsItsStampAndArchive() throws Exception {
-    Path java25 = tmp.resolve("jdk25");
-    Files.createDirectories(java25.resolve("bin"));
-    Files.copy(fakeJdk.resolve("bin/java"), java25.resolve("bin/java"));
-    write(java25.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n");
+    Path java25 = anotherFakeJdk("jdk25", "25.0.1");
     run(Map.of());
     run(Map.of("JAVA_HOME", java25.toString()));
     Files.delete(log);
@@ -125,10 +122,7 @@ class BinSmtkTest {
 
   @Test
   void smtk_java17AndLater_warmUpAndJobsUseTheCollectorThatMapsTheModuleGraph() throws Exception {
-    Path java25 = tmp.resolve("jdk25");
-    Files.createDirectories(java25.resolve("bin"));
-    Files.copy(fakeJdk.resolve("bin/java"), java25.resolve("bin/java"));
-    write(java25.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n");
+    Path java25 = anotherFakeJdk("jdk25", "25.0.1");
 
     run(Map.of());
     run(Map.of());
@@ -226,6 +220,15 @@ class BinSmtkTest {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("bin/smtk ended").isTrue();
     return new Result(process.exitValue(), output);
+  }
+
+  /** A copy of the fake JDK with another release. */
+  private Path anotherFakeJdk(String name, String version) throws IOException {
+    Path home = tmp.resolve(name);
+    Files.createDirectories(home.resolve("bin"));
+    Files.copy(fakeJdk.resolve("bin/java"), home.resolve("bin/java"));
+    write(home.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+    return home;
   }
 
   private List<String> ran() throws IOException {

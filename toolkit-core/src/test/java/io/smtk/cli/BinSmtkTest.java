@@ -82,6 +82,7 @@ class BinSmtkTest {
         "echo \"java $*\" >> \"$LOG\"\n"
             + "echo \"${JDK_JAVA_OPTIONS:-none} ${JAVA_TOOL_OPTIONS:-none}\" >> \"$LOG.options\"\n"
             + "for arg; do case \"$arg\" in -XX:ArchiveClassesAtExit=*)"
+            + " [ -n \"$NO_ARCHIVE\" ] && { echo 'cds: dump failed'; exit 1; };"
             + " echo archive > \"${arg#*=}\" ;; esac; done\n");
   }
 
@@ -157,6 +158,21 @@ class BinSmtkTest {
     assertThat(java.get(0)).contains("warm-up");
     assertThat(Files.readAllLines(Path.of(log + ".options")))
         .containsExactly("none none", "-agentpath:/x.so -Dy=1");
+  }
+
+  @Test
+  void smtk_warmUpMakesNoArchive_saysSoOnceAndKeepsItsLog() throws Exception {
+    Result first = run(Map.of("NO_ARCHIVE", "1"));
+    Result second = run(Map.of("NO_ARCHIVE", "1"));
+
+    Path warmUpLog = checkout.resolve(".smtk-cache/warm-up-1.log");
+    assertThat(first.exitCode).isZero();
+    assertThat(first.output)
+        .contains("smtk: no class archive for " + fakeJdk.resolve("bin/java"))
+        .contains(warmUpLog.toString());
+    assertThat(warmUpLog).content().contains("cds: dump failed");
+    assertThat(second.output).doesNotContain("no class archive");
+    assertThat(ran().get(ran().size() - 1)).doesNotContain("SharedArchiveFile");
   }
 
   @Test

@@ -95,9 +95,11 @@ public final class ProcessRunner {
     if (Runtime.version().feature() >= 21) {
       // Newer Javas log process starts: ProcessBuilder.start asks System.getLogger for its logger
       // (seen on 25, not on 17), and the first such call looks for a logging back end through every
-      // jar on the class path. Done from 21 on, an assumption: where the JDK does not ask, the call
-      // only costs the other core a few milliseconds.
-      System.getLogger(ProcessBuilder.class.getName());
+      // jar on the class path; the logger's first level check, right after the process started,
+      // then sets java.util.logging up (its configuration file, its loggers: ~10 ms on 25, on the
+      // thread that waits for the job). Done from 21 on, an assumption: where the JDK does not ask,
+      // the calls only cost the other core a few milliseconds.
+      System.getLogger(ProcessBuilder.class.getName()).isLoggable(System.Logger.Level.DEBUG);
     }
     ProcessHandle.current();
     try {

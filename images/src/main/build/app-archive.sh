@@ -46,12 +46,15 @@ else
   exit 0
 fi
 
-# The collector the launcher (/opt/smtk/bin/train) picks for this Java: an archive made with another one
-# would leave Java 17 without the JDK's archived module graph.
-case "$feature" in
-  17) gc="-XX:+UseG1GC -Xmn64m" ;;
-  *) gc="-XX:+UseSerialGC" ;;
-esac
+# The launcher's flags (the image's /opt/smtk/lib/jvm-flags.sh, read from the sources): an archive made
+# with another collector would leave Java 17 without the JDK's archived module graph. Without the caller's
+# JVM options, as the warm-up job runs below.
+flags_file="$(dirname "$(readlink -f "$0")")/../image-root/opt/smtk/lib/jvm-flags.sh"
+smtk_jvm_flags=$(unset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS
+  smtk_release="$stage/smtk/jre/release"
+  # shellcheck source=../image-root/opt/smtk/lib/jvm-flags.sh
+  . "$flags_file"
+  echo "$smtk_jvm_flags")
 
 cat > "$stage/warm-up.sh" <<WARM
 set -eu
@@ -60,9 +63,7 @@ mkdir /opt/smtk
 mount --bind "$stage/smtk" /opt/smtk
 cd /
 env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 /opt/smtk/jre/bin/java \
-  $gc -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:MaxRAMPercentage=10 -XX:MaxRAM=16g \
-  -XX:-UseDynamicNumberOfCompilerThreads -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 \
-  $make -cp "$absolute" io.smtk.cli.Main warm-up
+  $smtk_jvm_flags $make -cp "$absolute" io.smtk.cli.Main warm-up
 WARM
 if ! unshare --user --map-root-user --mount sh -c 'mount -t tmpfs tmpfs /opt' 2>/dev/null; then
   echo "app-archive: no user and mount namespace here (unshare); the image starts without a class archive" >&2

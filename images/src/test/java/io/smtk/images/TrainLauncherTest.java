@@ -13,6 +13,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Tests for the images' {@code train} launcher ({@code /opt/smtk/bin/train}), the entrypoint that
@@ -26,6 +28,8 @@ class TrainLauncherTest {
   private static final Path TRAIN = ROOT.resolve("opt/smtk/bin/train");
   private static final Path ENTRYPOINT = ROOT.resolve("opt/smtk/bin/entrypoint");
   private static final Path TRAIN_ON_PATH = ROOT.resolve("usr/local/bin/train");
+  private static final Path SMTK = ROOT.resolve("opt/smtk/bin/smtk");
+  private static final Path JVM_FLAGS = ROOT.resolve("opt/smtk/lib/jvm-flags.sh");
 
   @Test
   void train_anyArguments_runsToolkitTrainWithJvmFlags(@TempDir Path home) throws Exception {
@@ -92,6 +96,58 @@ class TrainLauncherTest {
     assertThat(text)
         .contains("-XX:SharedArchiveFile=" + home + "/cache/smtk.jsa", "-XX:+UseSerialGC")
         .doesNotContain("AOTCache", "launchMechanism", "-XX:+UseG1GC", "-Xmn64m");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "JAVA_VERSION=\"17.0.15\"\\n|-XX:+UseG1GC -Xmn64m",
+        "JAVA_VERSION=\"21.0.2\"\\n|-XX:+UseSerialGC",
+        "IMPLEMENTOR=\"x\"\\nJAVA_VERSION=\"25.0.3\"|-XX:+UseSerialGC",
+        "JAVA_VERSION=\"25\"\\r\\n|-XX:+UseSerialGC",
+        "JAVA_VERSION=\"\"\\n|-XX:+UseG1GC -Xmn64m",
+        "IMPLEMENTOR=\"x\"\\n|-XX:+UseG1GC -Xmn64m"
+      })
+  void trainAndSmtk_releaseFile_bothPickTheCollectorOfThatJava(
+      String release, String collector, @TempDir Path home) throws Exception {
+    Path report = fakeJava(home);
+    Files.writeString(
+        home.resolve("jre/release"), release.replace("\\n", "\n").replace("\\r", "\r"));
+
+    run(TRAIN, home, Map.of("PATH", "/usr/bin:/bin"), "train");
+    List<String> train = arguments(report);
+    run(SMTK, home, Map.of("PATH", "/usr/bin:/bin"), "--version");
+    List<String> smtk = arguments(report);
+
+    // The image build's class archive is made with these flags too (app-archive.sh reads the same
+    // file): a collector that differs from the archive's loses Java 17's archived module graph.
+    List<String> expected = List.of(collector.split(" "));
+    assertThat(train).containsSequence(expected).doesNotContain(otherCollector(collector));
+    assertThat(smtk).containsSequence(expected).doesNotContain(otherCollector(collector));
+  }
+
+  @Test
+  void train_collectorChosenInJavaToolOptions_addsNoCollectorOfItsOwn(@TempDir Path home)
+      throws Exception {
+    Path report = fakeJava(home);
+    Files.writeString(home.resolve("jre/release"), "JAVA_VERSION=\"17.0.15\"\n");
+
+    run(home, Map.of("PATH", "/usr/bin:/bin", "JAVA_TOOL_OPTIONS", "-XX:+UseParallelGC"), "train");
+
+    // Two collectors stop the JVM: the job's own choice wins.
+    assertThat(arguments(report))
+        .doesNotContain("-XX:+UseG1GC", "-XX:+UseSerialGC", "-Xmn64m")
+        .contains("-XX:TieredStopAtLevel=1");
+  }
+
+  private static List<String> arguments(Path report) throws Exception {
+    String text = Files.readString(report);
+    return Arrays.asList(text.substring(0, text.indexOf("--env--\n")).split("\n"));
+  }
+
+  private static String otherCollector(String collector) {
+    return collector.contains("G1") ? "-XX:+UseSerialGC" : "-XX:+UseG1GC";
   }
 
   @Test
@@ -184,8 +240,11 @@ class TrainLauncherTest {
     return process.exitValue();
   }
 
-  // A `java` that writes its arguments, a marker line and its environment to report.txt.
+  // A `java` that writes its arguments, a marker line and its environment to report.txt; the JVM
+  // flags file where the image has it.
   private static Path fakeJava(Path home) throws Exception {
+    Files.createDirectories(home.resolve("lib"));
+    Files.copy(JVM_FLAGS, home.resolve("lib/jvm-flags.sh"));
     Path bin = Files.createDirectories(home.resolve("jre/bin"));
     Path report = home.resolve("report.txt");
     executable(

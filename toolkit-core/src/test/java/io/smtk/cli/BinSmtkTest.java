@@ -131,16 +131,16 @@ class BinSmtkTest {
     run(Map.of("JAVA_HOME", java25.toString()));
 
     // An archive made with another collector than the jobs' loses Java 17's archived module graph.
-    List<String> java17 = ran().stream().filter(line -> line.startsWith("java ")).toList();
-    List<String> warmUps = java17.stream().filter(line -> line.contains("warm-up")).toList();
+    List<String> javaRuns = ran().stream().filter(line -> line.startsWith("java ")).toList();
+    List<String> warmUps = javaRuns.stream().filter(line -> line.contains("warm-up")).toList();
     assertThat(warmUps).hasSize(2);
-    assertThat(java17.subList(0, 3))
+    assertThat(javaRuns.subList(0, 3))
         .allSatisfy(
             line ->
                 assertThat(line)
                     .contains("-XX:+UseG1GC -Xmn64m ")
                     .doesNotContain("-XX:+UseSerialGC"));
-    assertThat(java17.subList(3, 6))
+    assertThat(javaRuns.subList(3, 6))
         .allSatisfy(
             line -> assertThat(line).contains("-XX:+UseSerialGC ").doesNotContain("-XX:+UseG1GC"));
   }
@@ -173,6 +173,39 @@ class BinSmtkTest {
     assertThat(warmUpLog).content().contains("cds: dump failed");
     assertThat(second.output).doesNotContain("no class archive");
     assertThat(ran().get(ran().size() - 1)).doesNotContain("SharedArchiveFile");
+  }
+
+  @Test
+  void smtk_archiveMadeWithOtherFlags_makesItAgain() throws Exception {
+    run(Map.of());
+    Path made = checkout.resolve(".smtk-cache/smtk-1.for");
+    // An archive from a checkout whose bin/smtk chose the serial collector on Java 17.
+    Files.writeString(
+        made, Files.readString(made).replace("-XX:+UseG1GC -Xmn64m", "-XX:+UseSerialGC"));
+    Files.delete(checkout.resolve(".smtk-cache/run-1"));
+    Files.delete(log);
+
+    run(Map.of());
+
+    assertThat(ran().stream().filter(line -> line.contains("warm-up")).toList())
+        .singleElement()
+        .asString()
+        .contains("-XX:+UseG1GC -Xmn64m");
+    assertThat(made).content().contains("-XX:+UseG1GC -Xmn64m");
+  }
+
+  @Test
+  void smtk_callerOptionsChooseCollector_jobGetsNoCollectorOfItsOwn() throws Exception {
+    run(Map.of());
+    Files.delete(log);
+
+    // The usual path: the run stamp holds the collector, the options of this run decide.
+    run(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseParallelGC"));
+    run(Map.of());
+
+    assertThat(ran()).hasSize(2);
+    assertThat(ran().get(0)).doesNotContain("-XX:+UseG1GC", "-Xmn64m", "-XX:+UseSerialGC");
+    assertThat(ran().get(1)).contains("-XX:+UseG1GC -Xmn64m");
   }
 
   @Test

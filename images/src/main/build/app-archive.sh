@@ -50,7 +50,7 @@ fi
 # with another collector would leave Java 17 without the JDK's archived module graph. Without the caller's
 # JVM options, as the warm-up job runs below.
 flags_file="$(dirname "$(readlink -f "$0")")/../image-root/opt/smtk/lib/jvm-flags.sh"
-smtk_jvm_flags=$(unset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS
+smtk_jvm_flags=$(unset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS
   smtk_release="$stage/smtk/jre/release"
   # shellcheck source=../image-root/opt/smtk/lib/jvm-flags.sh
   . "$flags_file"

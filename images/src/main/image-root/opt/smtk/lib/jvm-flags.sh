@@ -9,8 +9,9 @@
 # with terabytes); no JIT threads added on the fly; archives mapped where they were made instead of
 # relocated. The collector: Java 17 uses the archived heap objects of its CDS archive (the module graph
 # among them, ~15 ms of every start otherwise) only with G1, given a fixed young generation; serial from
-# Java 18 on, which loads them too (docs/DECISIONS.md). A collector chosen in JAVA_TOOL_OPTIONS or
-# JDK_JAVA_OPTIONS (the job's environment reaches this JVM too) is left to win: two would stop the JVM.
+# Java 18 on, which loads them too (docs/DECISIONS.md). A collector chosen in JAVA_TOOL_OPTIONS,
+# JDK_JAVA_OPTIONS or _JAVA_OPTIONS (the job's environment reaches this JVM too) is left to win: two
+# would stop the JVM.
 smtk_feature=""
 if [ -f "$smtk_release" ]; then
   while IFS= read -r smtk_line || [ -n "$smtk_line" ]; do
@@ -23,7 +24,7 @@ if [ -f "$smtk_release" ]; then
   done < "$smtk_release"
 fi
 case "$smtk_feature" in ''|*[!0-9]*) smtk_feature=17 ;; esac
-case "${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-}" in
+case "${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${_JAVA_OPTIONS:-}" in
   *-XX:+Use*GC*) smtk_jvm_flags="" ;;
   *)
     if [ "$smtk_feature" -ge 18 ]; then

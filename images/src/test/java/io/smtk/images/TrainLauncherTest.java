@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Tests for the images' {@code train} launcher ({@code /opt/smtk/bin/train}), the entrypoint that
@@ -127,13 +128,14 @@ class TrainLauncherTest {
     assertThat(smtk).containsSequence(expected).doesNotContain(otherCollector(collector));
   }
 
-  @Test
-  void train_collectorChosenInJavaToolOptions_addsNoCollectorOfItsOwn(@TempDir Path home)
-      throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"})
+  void train_collectorChosenInJvmOptions_addsNoCollectorOfItsOwn(
+      String variable, @TempDir Path home) throws Exception {
     Path report = fakeJava(home);
     Files.writeString(home.resolve("jre/release"), "JAVA_VERSION=\"17.0.15\"\n");
 
-    run(home, Map.of("PATH", "/usr/bin:/bin", "JAVA_TOOL_OPTIONS", "-XX:+UseParallelGC"), "train");
+    run(home, Map.of("PATH", "/usr/bin:/bin", variable, "-Xss2m -XX:+UseParallelGC"), "train");
 
     // Two collectors stop the JVM: the job's own choice wins.
     assertThat(arguments(report))

@@ -15,7 +15,7 @@
 # user and mount namespace of its own (unshare; no root needed where unprivileged user namespaces are
 # allowed). Where that is not possible it says so and makes nothing: the image then starts without it. A
 # warm-up job that fails fails the build: the image could not run that job either.
-# The flags must be the launcher's (images/src/main/image-root/opt/smtk/bin/train) except the archive's.
+# The JVM flags are the launcher's, from the one file both read (image-root/opt/smtk/lib/jvm-flags.sh).
 # Not reproducible: the JVM writes a different archive each time, so only this file's layer changes.
 set -euo pipefail
 jre=$1 output=$2 app_jar=$3 libs=$4

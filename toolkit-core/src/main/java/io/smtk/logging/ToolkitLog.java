@@ -179,7 +179,6 @@ public final class ToolkitLog implements io.smtk.framework.Log {
     }
   }
 
-  /** The JVM's default zone, read on the first log line rather than when the class loads. */
   /**
    * Looks up the local time zone now (reading {@code /etc/localtime}, a few milliseconds), so that
    * a thread started early can do it while the main thread reads the job.
@@ -190,6 +189,7 @@ public final class ToolkitLog implements io.smtk.framework.Log {
     }
   }
 
+  /** The JVM's default zone, read on the first log line rather than when the class loads. */
   private static final class LocalZone {
     static final TimeZone ZONE = TimeZone.getDefault();
   }
